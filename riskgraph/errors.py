@@ -1,0 +1,72 @@
+"""Errors meant for people. The CLI and TUI show these without a traceback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class UserError(Exception):
+    """A mistake in what the user gave us (a file, a flag, a value). Exit code 2."""
+
+    exit_code = 2
+
+
+@dataclass
+class Location:
+    """Where a bad value sits: file, then line or row, then column or field."""
+
+    file: str | None = None
+    line: int | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        return ", ".join(parts)
+
+
+class InputError(UserError):
+    """One bad value: names where it is, what it is and what was expected."""
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        location: Location | None = None,
+        value: object = None,
+        expected: str | None = None,
+    ) -> None:
+        self.problem = problem
+        self.location = location or Location()
+        self.value = value
+        self.expected = expected
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        where = str(self.location)
+        text = f"{where}: {self.problem}" if where else self.problem
+        if self.value is not None:
+            text += f" (got {self.value!r})"
+        if self.expected:
+            text += f"; expected {self.expected}"
+        return text
+
+
+class InputErrors(UserError):
+    """Several bad values found in one pass, so the user can fix them all at once."""
+
+    def __init__(self, errors: list[InputError], *, limit: int = 50) -> None:
+        self.errors = errors
+        shown = [e.render() for e in errors[:limit]]
+        more = len(errors) - len(shown)
+        if more > 0:
+            shown.append(f"... and {more} more")
+        super().__init__(f"{len(errors)} problem(s):\n" + "\n".join(f"  - {s}" for s in shown))
