@@ -14,7 +14,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 @cache
 def data_dir(name: str) -> Path:
-    """Return the folder ``name`` ("ontology" or "prompts") of the installed data."""
+    """Return the folder ``name`` ("ontology", "prompts" or "examples") of the installed data."""
     for candidate in (_PACKAGE_DIR / "_data" / name, _PACKAGE_DIR.parent / name):
         if candidate.is_dir():
             return candidate
@@ -27,3 +27,8 @@ def ontology_file(filename: str) -> Path:
 
 def prompts_dir() -> Path:
     return data_dir("prompts")
+
+
+def example_register() -> Path:
+    """The bundled example register (Turtle)."""
+    return data_dir("examples") / "harbourline" / "register.ttl"

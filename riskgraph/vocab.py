@@ -48,7 +48,7 @@ META_GRAPH = _GRAPH + "meta"
 """Bookkeeping: register revision, catalogue versions."""
 
 DEFAULT_BASE_IRI = "https://riskgraph.example/register/"
-"""Base for entity IRIs when a register does not set its own (``.example`` is reserved for examples)."""
+"""Base of entity IRIs when a register sets none (``.example`` is reserved for examples)."""
 
 
 def sparql_prefix_block(prefixes: dict[str, str] | None = None) -> str:

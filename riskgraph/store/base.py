@@ -86,8 +86,8 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
-    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
-        """All quads, or those of one named graph."""
+    def quads(self, graph: str | None = None, subject: str | None = None) -> Iterator[ox.Quad]:
+        """All quads, or those of one named graph and/or one subject IRI."""
 
     @abc.abstractmethod
     def apply(self, changes: ChangeSet) -> None:
@@ -116,3 +116,46 @@ class Store(abc.ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+REVISION = ox.NamedNode("https://w3id.org/riskgraph#revision")
+_META = ox.NamedNode("https://w3id.org/riskgraph/graph/meta")
+
+
+def read_revision(store: Store) -> int:
+    """The register's revision: it increases by one with every committed change."""
+    result = store.query(
+        "SELECT (MAX(?r) AS ?rev) WHERE { GRAPH ?g { ?g ?p ?r } }",
+        {"g": _META, "p": REVISION},
+        union_default_graph=False,
+    )
+    assert isinstance(result, SelectResult)
+    for row in result.rows:
+        value = row["rev"]
+        return int(value.value) if isinstance(value, ox.Literal) else 0
+    return 0
+
+
+def commit(store: Store, changes: ChangeSet) -> int:
+    """Apply ``changes`` and move the revision on, in one transaction. Returns the new revision.
+
+    A pure addition takes the fast path (one atomic extend, then the old stamp is removed);
+    ``read_revision`` takes the maximum, so a crash between the two steps is harmless.
+    """
+    old = [
+        q
+        for q in store.quads(_META.value)
+        if q.predicate == REVISION and isinstance(q.object, ox.Literal)
+    ]
+    current = max((int(q.object.value) for q in old if isinstance(q.object, ox.Literal)), default=0)
+    new_rev = ox.Quad(_META, REVISION, ox.Literal(str(current + 1), datatype=_INTEGER), _META)
+    if changes.remove:
+        store.apply(ChangeSet(remove=[*changes.remove, *old], add=[*changes.add, new_rev]))
+    else:
+        store.apply(ChangeSet(add=[*changes.add, new_rev]))
+        if old:
+            store.apply(ChangeSet(remove=old))
+    return current + 1
+
+
+_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")

@@ -1,0 +1,179 @@
+"""A register's configuration: ``register.toml`` in the register folder.
+
+Any field can be overridden from the environment: ``RISKGRAPH_<SECTION>__<FIELD>``, for example
+``RISKGRAPH_RISK__APPETITE=low``. Secrets (API keys, endpoint passwords) are never written to the
+file by riskgraph; put them in the environment.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from riskgraph.errors import InputError, Location
+from riskgraph.vocab import DEFAULT_BASE_IRI
+
+CONFIG_FILE = "register.toml"
+
+LEVEL_NAMES = (
+    "extremely-low",
+    "very-low",
+    "low",
+    "moderate",
+    "high",
+    "very-high",
+    "extremely-high",
+)
+"""DPV risk levels in rank order (rank = index + 1)."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RiskSettings(_Section):
+    matrix: Literal["3x3", "5x5", "7x7"] = "5x5"
+    """The DPV risk matrix new risks are scored on."""
+
+    appetite: Literal[
+        "extremely-low", "very-low", "low", "moderate", "high", "very-high", "extremely-high"
+    ] = "moderate"
+    """The highest risk level the organisation accepts without treatment. Risks above it are
+    'above appetite' and need an approved treatment."""
+
+    @property
+    def appetite_rank(self) -> int:
+        return LEVEL_NAMES.index(self.appetite) + 1
+
+
+class EndpointSettings(_Section):
+    query_url: str
+    """SPARQL 1.1 Query endpoint, e.g. http://localhost:7878/query."""
+
+    update_url: str | None = None
+    """SPARQL 1.1 Update endpoint; defaults to the query URL."""
+
+    store_url: str | None = None
+    """Graph Store Protocol endpoint, used for bulk transfers when present."""
+
+    auth: Literal["none", "basic", "bearer"] = "none"
+    """How to authenticate to the endpoint."""
+
+    username: str | None = None
+    """User name for basic auth. The password comes from RISKGRAPH_ENDPOINT_PASSWORD."""
+
+    timeout_seconds: float = 60.0
+    """HTTP timeout for one request."""
+
+
+class QuerySettings(_Section):
+    timeout_seconds: float = 60.0
+    """Longest a query may run before it is stopped."""
+
+    display_limit: int = Field(default=1000, ge=1)
+    """Rows shown on screen; exports with -o always write every row."""
+
+
+class AssistantSettings(_Section):
+    base_url: str | None = None
+    """OpenAI-compatible endpoint; falls back to OPENAI_BASE_URL. Unset: the assistant is off."""
+
+    model: str = "gpt-4o-mini"
+    """Model name sent to the endpoint."""
+
+    api_key: SecretStr | None = None
+    """Prefer OPENAI_API_KEY in the environment; a key here is read but never written back."""
+
+    max_concurrency: int = Field(default=4, ge=1, le=32)
+    """Drafts requested at the same time."""
+
+    timeout_seconds: float = Field(default=60.0, gt=0)
+    """Timeout for one model call."""
+
+    max_retries: int = Field(default=3, ge=0, le=10)
+    """Retries after a 429, a 5xx or a timeout, with exponential backoff."""
+
+    redact_fields: list[str] = Field(default_factory=list)
+    """Context fields never sent to the model, e.g. ["owner", "description"]."""
+
+    temperature: float = Field(default=0.2, ge=0, le=2)
+    """Sampling temperature."""
+
+
+class RegisterSettings(_Section):
+    name: str = "AI risk register"
+    """Display name of the register."""
+
+    base_iri: str = DEFAULT_BASE_IRI
+    """Base of entity IRIs: an entity with ID R-001 gets base_iri + 'R-001'."""
+
+    backend: Literal["embedded", "sparql"] = "embedded"
+    """'embedded' keeps the register in the folder; 'sparql' uses [endpoint]."""
+
+
+class RegisterConfig(BaseSettings):
+    """Everything in register.toml."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="RISKGRAPH_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    general: RegisterSettings = Field(default_factory=RegisterSettings)
+    """Name, base IRI and backend (section [general])."""
+
+    risk: RiskSettings = Field(default_factory=RiskSettings)
+    """Risk matrix and appetite."""
+
+    queries: QuerySettings = Field(default_factory=QuerySettings)
+    """Limits that protect users from runaway queries."""
+
+    endpoint: EndpointSettings | None = None
+    """The shared SPARQL endpoint, for the 'sparql' backend."""
+
+    assistant: AssistantSettings = Field(default_factory=AssistantSettings)
+    """The optional LLM drafting assistant."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment wins over the file, which arrives as init arguments.
+        return (env_settings, init_settings)
+
+
+def load_config(path: Path) -> RegisterConfig:
+    """Read ``register.toml``; errors name the file, the field, the value and what was expected."""
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("register config not found", location=Location(file=str(path))) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", location=Location(file=str(path))) from None
+    try:
+        return RegisterConfig(**data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise InputError(
+            first["msg"],
+            location=Location(file=str(path), column=field),
+            value=first.get("input"),
+            expected="a valid value (see docs/configuration.md)",
+        ) from None
+
+
+def save_config(config: RegisterConfig, path: Path) -> None:
+    """Write ``register.toml``, never including secrets."""
+    data = config.model_dump(mode="json", exclude_none=True)
+    data.get("assistant", {}).pop("api_key", None)
+    path.write_text(tomli_w.dumps(data), encoding="utf-8")

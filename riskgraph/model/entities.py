@@ -1,0 +1,432 @@
+"""Domain models for everything in a register. ``model/rdf.py`` maps them to and from RDF."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from riskgraph.model.fields import CatalogueRef, ConceptEnum, EntityId, Rdf, Ref
+from riskgraph.scoring import MATRIX_NAMES, Level, matrix
+from riskgraph.vocab import DCTERMS, PROV, RG
+
+
+class ControlStatus(ConceptEnum):
+    PLANNED = "planned"
+    IMPLEMENTED = "implemented"
+    VERIFIED = "verified"
+    RETIRED = "retired"
+
+
+class TreatmentStatus(ConceptEnum):
+    DRAFT = "draft"
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class TreatmentOption(ConceptEnum):
+    MITIGATE = "mitigate"
+    AVOID = "avoid"
+    TRANSFER = "transfer"
+    ACCEPT = "accept"
+
+
+class FindingStatus(ConceptEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class DraftStatus(ConceptEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+LIFECYCLE_STAGES = ("design", "development", "verification", "deployment", "operation", "retired")
+GRADES = ("major", "minor", "observation")
+
+Title = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class Entity(BaseModel):
+    """Something in the register with an ID and a title."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_assignment=True)
+
+    kind: ClassVar[str]
+    """Name used on the command line and in files, e.g. 'risk'."""
+    plural: ClassVar[str]
+    rdf_type: ClassVar[str]
+    id_prefix: ClassVar[str]
+    """Suggested ID prefix for new entities, e.g. 'R-'."""
+
+    id: Annotated[EntityId, Rdf(DCTERMS + "identifier")]
+    title: Annotated[Title, Rdf(DCTERMS + "title")]
+    description: Annotated[str | None, Rdf(DCTERMS + "description")] = None
+
+    def rdf_types(self) -> list[str]:
+        return [self.rdf_type]
+
+    def derived_links(self) -> list[tuple[str, str]]:
+        """(predicate, IRI) pairs computed from the fields rather than entered."""
+        return []
+
+
+class AISystem(Entity):
+    kind = "system"
+    plural = "systems"
+    rdf_type = RG + "AISystem"
+    id_prefix = "SYS-"
+
+    purpose: Annotated[str | None, Rdf(RG + "purpose")] = None
+    domain: Annotated[str | None, Rdf(RG + "domain")] = None
+    lifecycle_stage: Annotated[str | None, Rdf(RG + "lifecycleStage")] = None
+    owner: Annotated[EntityId | None, Rdf(RG + "owner", "ref")] = None
+    depends_on: Annotated[list[EntityId], Rdf(RG + "dependsOn", "ref")] = Field(
+        default_factory=list
+    )
+    stakeholders: Annotated[list[EntityId], Rdf(RG + "hasStakeholder", "ref")] = Field(
+        default_factory=list
+    )
+    review_due: Annotated[date | None, Rdf(RG + "reviewDue", "date")] = None
+    last_reviewed: Annotated[date | None, Rdf(RG + "lastReviewed", "date")] = None
+
+    @model_validator(mode="after")
+    def _stage_known(self) -> AISystem:
+        if self.lifecycle_stage is not None and self.lifecycle_stage not in LIFECYCLE_STAGES:
+            raise ValueError(
+                f"lifecycle_stage must be one of {', '.join(LIFECYCLE_STAGES)}, "
+                f"not {self.lifecycle_stage!r}"
+            )
+        return self
+
+
+COMPONENT_TYPES = {
+    "model": RG + "Model",
+    "dataset": RG + "Dataset",
+    "service": RG + "ThirdPartyService",
+}
+
+
+class Component(Entity):
+    kind = "component"
+    plural = "components"
+    rdf_type = RG + "Component"
+    id_prefix = "CMP-"
+
+    component_type: str = "model"
+    """model, dataset or service; stored as the rdf:type (rg:Model, rg:Dataset, ...)."""
+    version: Annotated[str | None, Rdf(RG + "version")] = None
+    provided_by: Annotated[EntityId | None, Rdf(RG + "providedBy", "ref")] = None
+    depends_on: Annotated[list[EntityId], Rdf(RG + "dependsOn", "ref")] = Field(
+        default_factory=list
+    )
+    owner: Annotated[EntityId | None, Rdf(RG + "owner", "ref")] = None
+
+    @model_validator(mode="after")
+    def _type_known(self) -> Component:
+        if self.component_type not in COMPONENT_TYPES:
+            raise ValueError(
+                f"component_type must be one of {', '.join(COMPONENT_TYPES)}, "
+                f"not {self.component_type!r}"
+            )
+        return self
+
+    def rdf_types(self) -> list[str]:
+        return [COMPONENT_TYPES[self.component_type]]
+
+
+class Supplier(Entity):
+    kind = "supplier"
+    plural = "suppliers"
+    rdf_type = RG + "Supplier"
+    id_prefix = "SUP-"
+
+    owner: Annotated[EntityId | None, Rdf(RG + "owner", "ref")] = None
+    """The person who manages the relationship (A.10.3)."""
+
+
+class Person(Entity):
+    kind = "person"
+    plural = "people"
+    rdf_type = RG + "Person"
+    id_prefix = "P-"
+
+    email: Annotated[str | None, Rdf(RG + "email")] = None
+    roles: Annotated[list[EntityId], Rdf(RG + "hasRole", "ref")] = Field(default_factory=list)
+    member_of: Annotated[EntityId | None, Rdf(RG + "memberOf", "ref")] = None
+
+
+class Organisation(Entity):
+    kind = "organisation"
+    plural = "organisations"
+    rdf_type = RG + "Organisation"
+    id_prefix = "ORG-"
+
+
+class Role(Entity):
+    kind = "role"
+    plural = "roles"
+    rdf_type = RG + "Role"
+    id_prefix = "ROLE-"
+
+
+class Stakeholder(Entity):
+    kind = "stakeholder"
+    plural = "stakeholders"
+    rdf_type = RG + "Stakeholder"
+    id_prefix = "STK-"
+
+
+class RiskSource(Entity):
+    kind = "source"
+    plural = "sources"
+    rdf_type = RG + "RiskSource"
+    id_prefix = "RS-"
+
+
+class Consequence(Entity):
+    kind = "consequence"
+    plural = "consequences"
+    rdf_type = RG + "Consequence"
+    id_prefix = "CQ-"
+
+    stakeholders: Annotated[list[EntityId], Rdf(RG + "affectsStakeholder", "ref")] = Field(
+        default_factory=list
+    )
+
+
+Score = Annotated[int, Field(ge=1, le=7)]
+
+
+class Risk(Entity):
+    kind = "risk"
+    plural = "risks"
+    rdf_type = RG + "Risk"
+    id_prefix = "R-"
+
+    affects: Annotated[list[EntityId], Rdf(RG + "affects", "ref")] = Field(default_factory=list)
+    sources: Annotated[list[Ref], Rdf(RG + "hasRiskSource", "either")] = Field(default_factory=list)
+    consequences: Annotated[list[EntityId], Rdf(RG + "hasConsequence", "ref")] = Field(
+        default_factory=list
+    )
+    stakeholders: Annotated[list[EntityId], Rdf(RG + "affectsStakeholder", "ref")] = Field(
+        default_factory=list
+    )
+    matrix: str = "5x5"
+    """3x3, 5x5 or 7x7; stored as rg:riskMatrix (the DPV matrix)."""
+    likelihood: Annotated[Score, Rdf(RG + "likelihood", "integer")]
+    severity: Annotated[Score, Rdf(RG + "severity", "integer")]
+    residual_likelihood: Annotated[Score | None, Rdf(RG + "residualLikelihood", "integer")] = None
+    residual_severity: Annotated[Score | None, Rdf(RG + "residualSeverity", "integer")] = None
+    owner: Annotated[EntityId | None, Rdf(RG + "owner", "ref")] = None
+    category: Annotated[str | None, Rdf(RG + "category")] = None
+    review_due: Annotated[date | None, Rdf(RG + "reviewDue", "date")] = None
+    last_reviewed: Annotated[date | None, Rdf(RG + "lastReviewed", "date")] = None
+
+    @model_validator(mode="after")
+    def _scores_on_matrix(self) -> Risk:
+        if self.matrix not in MATRIX_NAMES:
+            raise ValueError(
+                f"matrix must be one of {', '.join(MATRIX_NAMES)}, not {self.matrix!r}"
+            )
+        size = matrix(self.matrix).size
+        for name in ("likelihood", "severity", "residual_likelihood", "residual_severity"):
+            value = getattr(self, name)
+            if value is not None and value > size:
+                raise ValueError(
+                    f"{name} must be from 1 to {size} on the {self.matrix} matrix, not {value}"
+                )
+        if (self.residual_likelihood is None) != (self.residual_severity is None):
+            raise ValueError("give both residual_likelihood and residual_severity, or neither")
+        return self
+
+    @property
+    def inherent_level(self) -> Level:
+        return matrix(self.matrix).level(self.likelihood, self.severity)
+
+    @property
+    def residual_level(self) -> Level | None:
+        if self.residual_likelihood is None or self.residual_severity is None:
+            return None
+        return matrix(self.matrix).level(self.residual_likelihood, self.residual_severity)
+
+    def derived_links(self) -> list[tuple[str, str]]:
+        """Links computed from the scores: the matrix and the levels read off it."""
+        links = [
+            (RG + "riskMatrix", matrix(self.matrix).iri),
+            (RG + "inherentLevel", self.inherent_level.iri),
+        ]
+        if (residual := self.residual_level) is not None:
+            links.append((RG + "residualLevel", residual.iri))
+        return links
+
+    @property
+    def current_level(self) -> Level:
+        """Residual level when scored, else inherent."""
+        return self.residual_level or self.inherent_level
+
+
+class Control(Entity):
+    kind = "control"
+    plural = "controls"
+    rdf_type = RG + "Control"
+    id_prefix = "C-"
+
+    mitigates: Annotated[list[EntityId], Rdf(RG + "mitigates", "ref")] = Field(default_factory=list)
+    addresses: Annotated[list[CatalogueRef], Rdf(RG + "addresses", "catalogue")] = Field(
+        default_factory=list
+    )
+    status: Annotated[ControlStatus, Rdf(RG + "status", "concept")] = ControlStatus.PLANNED
+    owner: Annotated[EntityId | None, Rdf(RG + "owner", "ref")] = None
+    review_due: Annotated[date | None, Rdf(RG + "reviewDue", "date")] = None
+
+
+class Treatment(Entity):
+    kind = "treatment"
+    plural = "treatments"
+    rdf_type = RG + "Treatment"
+    id_prefix = "T-"
+
+    risk: Annotated[EntityId, Rdf(RG + "treats", "ref")]
+    option: Annotated[TreatmentOption, Rdf(RG + "option", "concept")]
+    statement: Annotated[str, Rdf(RG + "statement"), Field(min_length=1)]
+    status: Annotated[TreatmentStatus, Rdf(RG + "status", "concept")] = TreatmentStatus.DRAFT
+    approved_by: Annotated[EntityId | None, Rdf(RG + "approvedBy", "ref")] = None
+    approved_on: Annotated[date | None, Rdf(RG + "approvedOn", "date")] = None
+    due_date: Annotated[date | None, Rdf(RG + "dueDate", "date")] = None
+    review_due: Annotated[date | None, Rdf(RG + "reviewDue", "date")] = None
+    uses_controls: Annotated[list[EntityId], Rdf(RG + "usesControl", "ref")] = Field(
+        default_factory=list
+    )
+    reason: Annotated[str | None, Rdf(RG + "reason")] = None
+    owner: Annotated[EntityId | None, Rdf(RG + "owner", "ref")] = None
+    derived_from: Annotated[str | None, Rdf(PROV + "wasDerivedFrom", "iri")] = None
+    """IRI of the LLM draft this treatment was accepted from, if any."""
+
+    @model_validator(mode="after")
+    def _approval_complete(self) -> Treatment:
+        if self.status is TreatmentStatus.APPROVED and not (self.approved_by and self.approved_on):
+            raise ValueError(
+                "an approved treatment needs approved_by (the person who approved it) "
+                "and approved_on (the date)"
+            )
+        if self.status is TreatmentStatus.REJECTED and not self.reason:
+            raise ValueError("a rejected treatment needs a reason")
+        return self
+
+
+class ImpactAssessment(Entity):
+    kind = "assessment"
+    plural = "assessments"
+    rdf_type = RG + "ImpactAssessment"
+    id_prefix = "IA-"
+
+    system: Annotated[EntityId, Rdf(RG + "assesses", "ref")]
+    assessor: Annotated[EntityId | None, Rdf(RG + "assessor", "ref")] = None
+    assessed_on: Annotated[date | None, Rdf(RG + "assessedOn", "date")] = None
+    conclusion: Annotated[str | None, Rdf(RG + "conclusion")] = None
+    stakeholders: Annotated[list[EntityId], Rdf(RG + "affectsStakeholder", "ref")] = Field(
+        default_factory=list
+    )
+    review_due: Annotated[date | None, Rdf(RG + "reviewDue", "date")] = None
+
+
+class Evidence(Entity):
+    kind = "evidence"
+    plural = "evidence"
+    rdf_type = RG + "Evidence"
+    id_prefix = "EV-"
+
+    supports: Annotated[list[Ref], Rdf(RG + "supports", "either")] = Field(default_factory=list)
+    link: Annotated[str | None, Rdf(RG + "link", "uri")] = None
+    issued: Annotated[date | None, Rdf(DCTERMS + "issued", "date")] = None
+    expires: Annotated[date | None, Rdf(RG + "expires", "date")] = None
+    owner: Annotated[EntityId | None, Rdf(RG + "owner", "ref")] = None
+
+
+FINDING_TYPES = {"finding": RG + "AuditFinding", "nonconformity": RG + "Nonconformity"}
+
+
+class Finding(Entity):
+    kind = "finding"
+    plural = "findings"
+    rdf_type = RG + "AuditFinding"
+    id_prefix = "F-"
+
+    finding_type: str = "finding"
+    """finding or nonconformity; stored as the rdf:type."""
+    concerns: Annotated[list[Ref], Rdf(RG + "concerns", "either")] = Field(default_factory=list)
+    status: Annotated[FindingStatus, Rdf(RG + "status", "concept")] = FindingStatus.OPEN
+    grade: Annotated[str | None, Rdf(RG + "grade")] = None
+    raised_on: Annotated[date | None, Rdf(RG + "raisedOn", "date")] = None
+    raised_by: Annotated[EntityId | None, Rdf(RG + "raisedBy", "ref")] = None
+
+    @model_validator(mode="after")
+    def _known_values(self) -> Finding:
+        if self.finding_type not in FINDING_TYPES:
+            raise ValueError(f"finding_type must be one of {', '.join(FINDING_TYPES)}")
+        if self.grade is not None and self.grade not in GRADES:
+            raise ValueError(f"grade must be one of {', '.join(GRADES)}, not {self.grade!r}")
+        return self
+
+    def rdf_types(self) -> list[str]:
+        return [FINDING_TYPES[self.finding_type]]
+
+
+class CorrectiveAction(Entity):
+    kind = "action"
+    plural = "actions"
+    rdf_type = RG + "CorrectiveAction"
+    id_prefix = "CA-"
+
+    finding: Annotated[EntityId, Rdf(RG + "correctiveActionFor", "ref")]
+    status: Annotated[FindingStatus, Rdf(RG + "status", "concept")] = FindingStatus.OPEN
+    due_date: Annotated[date | None, Rdf(RG + "dueDate", "date")] = None
+    owner: Annotated[EntityId | None, Rdf(RG + "owner", "ref")] = None
+
+
+class ApplicabilityStatement(Entity):
+    kind = "soa"
+    plural = "soa"
+    rdf_type = RG + "ApplicabilityStatement"
+    id_prefix = "SOA-"
+
+    annex_a: Annotated[CatalogueRef, Rdf(RG + "annexAControl", "catalogue")]
+    applicable: Annotated[bool, Rdf(RG + "applicable", "boolean")] = True
+    justification: Annotated[str | None, Rdf(RG + "justification")] = None
+    decided_by: Annotated[EntityId | None, Rdf(RG + "decidedBy", "ref")] = None
+    decided_on: Annotated[date | None, Rdf(RG + "decidedOn", "date")] = None
+
+    @model_validator(mode="after")
+    def _justified(self) -> ApplicabilityStatement:
+        if not self.annex_a.startswith("A."):
+            raise ValueError(
+                f"annex_a must be an Annex A control such as A.6.2.4, not {self.annex_a!r}"
+            )
+        if not self.applicable and not self.justification:
+            raise ValueError("a not-applicable Annex A control needs a justification")
+        return self
+
+
+ENTITY_TYPES: tuple[type[Entity], ...] = (
+    AISystem,
+    Component,
+    Supplier,
+    Person,
+    Organisation,
+    Role,
+    Stakeholder,
+    RiskSource,
+    Consequence,
+    Risk,
+    Control,
+    Treatment,
+    ImpactAssessment,
+    Evidence,
+    Finding,
+    CorrectiveAction,
+    ApplicabilityStatement,
+)

@@ -1,0 +1,86 @@
+"""How a model field maps to RDF. Each entity field carries one ``Rdf`` marker in its type."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import StringConstraints
+
+from riskgraph.vocab import ISO42001, RG
+
+ValueKind = Literal[
+    "text", "integer", "boolean", "date", "uri", "iri", "ref", "catalogue", "either", "concept"
+]
+
+
+@dataclass(frozen=True)
+class Rdf:
+    """The predicate of a field and how its values become terms.
+
+    kind:
+      text, integer, boolean, date, uri: literals of the matching XSD datatype (uri: xsd:anyURI);
+      iri: a plain IRI (e.g. a link to a draft);
+      ref: an entity ID in the register (IRI = base IRI + ID);
+      catalogue: an ISO/IEC 42001 reference such as A.6.2.4 or 6.1.3;
+      either: a catalogue reference when it looks like one, otherwise an entity ID;
+      concept: an enum member mapped to an IRI in the rg: namespace (see ``ConceptEnum``).
+    """
+
+    predicate: str
+    kind: ValueKind = "text"
+
+
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.\-]{0,79}$"
+CATALOGUE_PATTERN = re.compile(r"^(?:[AC]\.)?\d+(?:\.\d+)*$")
+
+EntityId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=ID_PATTERN)]
+"""An entity ID: starts with a letter; letters, digits, '.', '-' and '_'; at most 80 characters."""
+
+CatalogueRef = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=CATALOGUE_PATTERN.pattern)
+]
+"""An ISO/IEC 42001 reference, e.g. 6.1.3 (clause), A.6.2.4 (Annex A) or C.3.4 (Annex C)."""
+
+Ref = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=rf"{ID_PATTERN}|{CATALOGUE_PATTERN.pattern}"),
+]
+"""An entity ID or a catalogue reference."""
+
+
+def is_catalogue_ref(value: str) -> bool:
+    return bool(CATALOGUE_PATTERN.match(value))
+
+
+def catalogue_iri(ref: str) -> str:
+    return ISO42001 + ref
+
+
+class ConceptEnum(StrEnum):
+    """An enum whose members are rg: individuals; the value is the skos:notation."""
+
+    @property
+    def concept_name(self) -> str:
+        """Local name of the rg: individual: 'draft' -> Draft, unless overridden."""
+        return CONCEPT_NAMES.get((type(self).__name__, self.value), self.value.title())
+
+    @property
+    def iri(self) -> str:
+        return RG + self.concept_name
+
+    @classmethod
+    def from_iri(cls, iri: str) -> ConceptEnum:
+        for member in cls:
+            if member.iri == iri:
+                return member
+        raise ValueError(f"{iri} is not a {cls.__name__}")
+
+
+CONCEPT_NAMES: dict[tuple[str, str], str] = {
+    ("DraftStatus", "pending"): "PendingReview",
+    ("DraftStatus", "rejected"): "Dismissed",
+}
+"""Enum values whose rg: individual is not simply the capitalised value."""

@@ -1,0 +1,211 @@
+"""Read and plan changes to entities in a store, in bulk (a few queries, not one per entity)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from pydantic import ValidationError
+
+from riskgraph.errors import UserError
+from riskgraph.model.entities import ENTITY_TYPES, Entity
+from riskgraph.model.rdf import (
+    IdResolver,
+    entity_class_for,
+    entity_iri,
+    from_properties,
+    group_by_subject,
+    known_predicates,
+    rdf_types_for,
+    to_quads,
+)
+from riskgraph.store.base import ChangeSet, SelectResult, Store
+from riskgraph.vocab import DCTERMS, REGISTER_GRAPH
+
+_IDENTIFIER = ox.NamedNode(DCTERMS + "identifier")
+_REGISTER = ox.NamedNode(REGISTER_GRAPH)
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """An entity in the store that does not fit its model (e.g. imported with a field missing)."""
+
+    entity_id: str
+    kind: str
+    message: str
+
+
+@dataclass
+class Plan:
+    """What a write will do, for --dry-run and for the all-or-nothing commit."""
+
+    changes: ChangeSet = field(default_factory=ChangeSet)
+    added: list[str] = field(default_factory=list)
+    changed: dict[str, list[str]] = field(default_factory=dict)  # id -> field change lines
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} to add, {len(self.changed)} to change, "
+            f"{len(self.unchanged)} unchanged, {len(self.removed)} to remove"
+        )
+
+
+def _select(
+    store: Store, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None
+):
+    result = store.query(sparql, bindings)
+    assert isinstance(result, SelectResult)
+    return result.rows
+
+
+class Repository:
+    """Entities of one register, read through a Store."""
+
+    def __init__(self, store: Store, base_iri: str) -> None:
+        self.store = store
+        self.base_iri = base_iri
+        self._ids: dict[str, str] | None = None
+
+    def ids(self) -> dict[str, str]:
+        """IRI -> ID of every entity in the register graph."""
+        if self._ids is None:
+            rows = _select(
+                self.store,
+                "SELECT ?s ?id WHERE { GRAPH ?g { ?s ?p ?id } }",
+                {"g": _REGISTER, "p": _IDENTIFIER},
+            )
+            self._ids = {row["s"].value: row["id"].value for row in rows if row["s"] and row["id"]}
+        return self._ids
+
+    def iri_of(self, entity_id: str) -> str | None:
+        for iri, known in self.ids().items():
+            if known == entity_id:
+                return iri
+        return None
+
+    def resolver(self) -> IdResolver:
+        return IdResolver(self.base_iri, self.ids())
+
+    def _properties(self, subjects_query: str, bindings: dict) -> dict[str, dict[str, list]]:
+        rows = _select(self.store, subjects_query, bindings)
+        return group_by_subject((r["s"], r["p"], r["o"]) for r in rows)
+
+    def all(self, cls: type[Entity] | None = None) -> tuple[list[Entity], list[LoadProblem]]:
+        """Every entity (of one class), sorted by ID, and the ones that could not be read."""
+        classes = [cls] if cls else list(ENTITY_TYPES)
+        type_values = " ".join(f"<{t}>" for c in classes for t in rdf_types_for(c))
+        props = self._properties(
+            "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s a ?type . ?s ?p ?o } "
+            f"VALUES ?type {{ {type_values} }} }}",
+            {"g": _REGISTER},
+        )
+        return self._build(props)
+
+    def get(self, entity_id: str) -> Entity | None:
+        """The entity with this ID, or None. Raises UserError when it cannot be read."""
+        props = self._properties(
+            "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?idp ?id . ?s ?p ?o } }",
+            {"g": _REGISTER, "idp": _IDENTIFIER, "id": ox.Literal(entity_id)},
+        )
+        entities, problems = self._build(props)
+        if problems:
+            raise UserError(
+                f"{entity_id} is in the register but cannot be read: {problems[0].message}"
+            )
+        return entities[0] if entities else None
+
+    def _build(self, props: dict[str, dict[str, list]]) -> tuple[list[Entity], list[LoadProblem]]:
+        resolver = self.resolver()
+        entities: list[Entity] = []
+        problems: list[LoadProblem] = []
+        for iri, p in props.items():
+            cls = entity_class_for(t.value for t in p.get(RDF_TYPE_IRI, []))
+            if cls is None:
+                continue
+            try:
+                entities.append(from_properties(cls, p, resolver))
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                where = ".".join(str(x) for x in err["loc"]) or "entity"
+                problems.append(LoadProblem(resolver(iri), cls.kind, f"{where}: {err['msg']}"))
+        entities.sort(key=lambda e: e.id)
+        return entities, problems
+
+    def plan_upsert(self, entities: Iterable[Entity]) -> Plan:
+        """Add new entities and replace the model-owned properties of existing ones."""
+        plan = Plan()
+        incoming = list(entities)
+        iri_by_id = {entity_id: iri for iri, entity_id in self.ids().items()}
+        existing: dict[str, Entity] = {}
+        if any(e.id in iri_by_id for e in incoming):
+            existing = {e.id: e for e in self.all()[0]}
+        for entity in incoming:
+            new_quads = to_quads(entity, self.base_iri)
+            existing_iri = iri_by_id.get(entity.id)
+            if existing_iri is None:
+                plan.added.append(entity.id)
+                plan.changes.add.extend(new_quads)
+                continue
+            old = existing.get(entity.id)
+            if old == entity and existing_iri == entity_iri(self.base_iri, entity.id):
+                plan.unchanged.append(entity.id)
+                continue
+            if old is not None and type(old) is not type(entity):
+                raise UserError(
+                    f"{entity.id} is already a {old.kind}; it cannot become a {entity.kind}"
+                )
+            owned = known_predicates(type(entity))
+            plan.changes.remove.extend(
+                q
+                for q in self.store.quads(REGISTER_GRAPH, subject=existing_iri)
+                if q.predicate.value in owned
+            )
+            plan.changes.add.extend(new_quads)
+            plan.changed[entity.id] = describe_changes(old, entity)
+        return plan
+
+    def referrers(self, iri: str) -> list[str]:
+        rows = _select(
+            self.store,
+            "SELECT DISTINCT ?id WHERE { GRAPH ?g { ?s ?p ?o . ?s ?idp ?id } }",
+            {"g": _REGISTER, "o": ox.NamedNode(iri), "idp": _IDENTIFIER},
+        )
+        return sorted(r["id"].value for r in rows if r["id"])
+
+    def plan_remove(self, entity_ids: Iterable[str]) -> Plan:
+        """Remove entities; refuses while other entities still link to them."""
+        plan = Plan()
+        ids = list(entity_ids)
+        for entity_id in ids:
+            iri = self.iri_of(entity_id)
+            if iri is None:
+                raise UserError(f"no entity with ID {entity_id!r} in the register")
+            others = [r for r in self.referrers(iri) if r not in ids]
+            if others:
+                raise UserError(
+                    f"{entity_id} is still referred to by {', '.join(others[:10])}"
+                    + (" and more" if len(others) > 10 else "")
+                    + "; remove or edit those links first"
+                )
+            plan.changes.remove.extend(self.store.quads(REGISTER_GRAPH, subject=iri))
+            plan.removed.append(entity_id)
+        return plan
+
+
+RDF_TYPE_IRI = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def describe_changes(old: Entity | None, new: Entity) -> list[str]:
+    """Human lines such as 'likelihood: 3 -> 4' for a dry run."""
+    if old is None:
+        return []
+    before = old.model_dump(mode="json")
+    after = new.model_dump(mode="json")
+    return [
+        f"{name}: {before.get(name)!r} -> {after.get(name)!r}"
+        for name in after
+        if before.get(name) != after.get(name)
+    ]

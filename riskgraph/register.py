@@ -1,0 +1,187 @@
+"""Find, create and open a register: a folder with ``register.toml`` and the store."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from riskgraph.config import CONFIG_FILE, RegisterConfig, load_config, save_config
+from riskgraph.errors import UserError
+from riskgraph.resources import example_register, ontology_file
+from riskgraph.store.base import ChangeSet, Store, commit
+from riskgraph.store.embedded import EmbeddedStore
+from riskgraph.store.locking import access_lock, writer_lock
+from riskgraph.vocab import ISO42001_GRAPH, ONTOLOGY_GRAPH, REGISTER_GRAPH
+
+ENV_VAR = "RISKGRAPH_REGISTER"
+STORE_DIR = "store"
+QUERIES_DIR = "queries"
+
+SYSTEM_GRAPHS: dict[str, tuple[str, ...]] = {
+    ONTOLOGY_GRAPH: ("riskgraph.ttl", "matrices.ttl"),
+    ISO42001_GRAPH: ("iso42001.ttl",),
+}
+"""Named graphs riskgraph owns, and the ontology files that fill them."""
+
+
+class RegisterNotFoundError(UserError):
+    pass
+
+
+def find_register(explicit: Path | None = None, cwd: Path | None = None) -> Path:
+    """The register folder: ``--register``, else $RISKGRAPH_REGISTER, else the nearest above cwd."""
+    if explicit is not None:
+        return _checked(explicit, "--register")
+    if env := os.environ.get(ENV_VAR):
+        return _checked(Path(env), f"${ENV_VAR}")
+    start = (cwd or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise RegisterNotFoundError(
+        f"no register found in {start} or any folder above it; create one with "
+        "'riskgraph init PATH' or point to one with --register PATH or $" + ENV_VAR
+    )
+
+
+def _checked(path: Path, source: str) -> Path:
+    if not (path / CONFIG_FILE).is_file():
+        raise RegisterNotFoundError(
+            f"{path} (from {source}) is not a register: it has no {CONFIG_FILE}; "
+            "create one with 'riskgraph init PATH'"
+        )
+    return path.resolve()
+
+
+def read_rdf_file(path: Path, graph: str) -> list[ox.Quad]:
+    """Parse an RDF file into quads of ``graph`` (format from the file extension)."""
+    target = ox.NamedNode(graph)
+    return [
+        ox.Quad(t.subject, t.predicate, t.object, target)
+        for t in ox.parse(path=str(path), format=ox.RdfFormat.from_extension(path.suffix[1:]))
+    ]
+
+
+def system_graph_quads() -> dict[str, list[ox.Quad]]:
+    return {
+        graph: [q for name in files for q in read_rdf_file(ontology_file(name), graph)]
+        for graph, files in SYSTEM_GRAPHS.items()
+    }
+
+
+def install_system_graphs(store: Store) -> None:
+    """Load (or refresh) the ontology and catalogues; the register graph is not touched."""
+    for graph, quads in system_graph_quads().items():
+        store.replace_graph(graph, quads)
+
+
+@dataclass
+class Register:
+    """An opened register. Use ``reader()`` for queries and ``writer()`` for changes."""
+
+    config: RegisterConfig
+    folder: Path | None = None
+    _memory: EmbeddedStore | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, folder: Path) -> Register:
+        return cls(load_config(folder / CONFIG_FILE), folder)
+
+    @classmethod
+    def in_memory(cls, config: RegisterConfig | None = None) -> Register:
+        """A register with no folder, for tests and scratch work. System graphs are loaded."""
+        register = cls(config or RegisterConfig(), None, EmbeddedStore())
+        with register.writer() as store:
+            install_system_graphs(store)
+        return register
+
+    @property
+    def base_iri(self) -> str:
+        return self.config.general.base_iri
+
+    @property
+    def queries_dir(self) -> Path | None:
+        return self.folder / QUERIES_DIR if self.folder else None
+
+    @property
+    def display_name(self) -> str:
+        return self.config.general.name
+
+    @contextmanager
+    def reader(self) -> Iterator[Store]:
+        """A read-only view of the register; many readers can work while a writer works."""
+        if self._memory is not None:
+            yield self._memory
+            return
+        assert self.folder is not None
+        with access_lock(self.folder, exclusive=False):
+            store = EmbeddedStore(self.folder / STORE_DIR, read_only=True)
+            try:
+                yield store
+            finally:
+                store.close()
+
+    @contextmanager
+    def writer(self) -> Iterator[Store]:
+        """The register open for writing. Only one writer at a time; the second is refused."""
+        if self._memory is not None:
+            yield self._memory
+            return
+        assert self.folder is not None
+        with writer_lock(self.folder), access_lock(self.folder, exclusive=True):
+            store = EmbeddedStore(self.folder / STORE_DIR)
+            try:
+                yield store
+            finally:
+                store.close()
+
+    @contextmanager
+    def write_session(self) -> Iterator[None]:
+        """Hold the writer lock across a long job (e.g. an import being parsed), so that a second
+        writer is refused early; the store itself is opened only to commit."""
+        if self._memory is not None or self.folder is None:
+            yield
+            return
+        with writer_lock(self.folder):
+            yield
+
+    def commit(self, changes: ChangeSet) -> int:
+        """Apply a change set atomically and return the new revision."""
+        with self.writer() as store:
+            return commit(store, changes)
+
+
+def init_register(
+    folder: Path,
+    *,
+    name: str | None = None,
+    base_iri: str | None = None,
+    with_example: bool = False,
+) -> Register:
+    """Create a register folder, load the ontology and catalogue, and optionally the example."""
+    if (folder / CONFIG_FILE).exists():
+        raise UserError(f"{folder} already holds a register ({CONFIG_FILE} exists)")
+    if folder.exists() and any(folder.iterdir()):
+        raise UserError(f"{folder} exists and is not empty; choose a new or empty folder")
+    config = RegisterConfig()
+    if with_example:
+        config.general.name = "Harbourline Group AI risk register (example)"
+        config.general.base_iri = "https://harbourline.example/ai-register/"
+    if name:
+        config.general.name = name
+    if base_iri:
+        config.general.base_iri = base_iri
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / QUERIES_DIR).mkdir()
+    save_config(config, folder / CONFIG_FILE)
+    register = Register(config, folder.resolve())
+    with register.writer() as store:
+        install_system_graphs(store)
+        if with_example:
+            commit(store, ChangeSet(add=read_rdf_file(example_register(), REGISTER_GRAPH)))
+    return register

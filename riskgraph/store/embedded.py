@@ -1,0 +1,117 @@
+"""The embedded backend: a pyoxigraph store on disk (the default) or in memory (tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from riskgraph.store.base import (
+    AskResult,
+    Bindings,
+    ChangeSet,
+    GraphResult,
+    QueryResult,
+    ReadOnlyStoreError,
+    SelectResult,
+    Store,
+    StoreError,
+    Term,
+)
+from riskgraph.store.binding import bind
+from riskgraph.store.sparql_text import change_update
+
+
+def _rows(solutions: ox.QuerySolutions, variables: list[str]) -> Iterator[dict[str, Term | None]]:
+    for solution in solutions:
+        yield {name: solution[name] for name in variables}
+
+
+def to_query_result(raw: object) -> QueryResult:
+    """Wrap a pyoxigraph query answer in the store-neutral result types."""
+    if isinstance(raw, ox.QuerySolutions):
+        variables = [v.value for v in raw.variables]
+        return SelectResult(variables, _rows(raw, variables))
+    if isinstance(raw, ox.QueryBoolean):
+        return AskResult(bool(raw))
+    if isinstance(raw, ox.QueryTriples):
+        return GraphResult(iter(raw))
+    raise StoreError(f"unexpected query answer of type {type(raw).__name__}")
+
+
+class EmbeddedStore(Store):
+    """pyoxigraph store. ``path=None`` keeps everything in memory."""
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        self.path = path
+        self.read_only = read_only
+        try:
+            if path is None:
+                self._store: ox.Store | None = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                self._store = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+
+    @property
+    def raw(self) -> ox.Store:
+        if self._store is None:
+            raise StoreError("the store is closed")
+        return self._store
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Bindings | None = None,
+        *,
+        union_default_graph: bool = True,
+    ) -> QueryResult:
+        raw = self.raw.query(
+            bind(sparql, bindings) if bindings else sparql,
+            use_default_graph_as_union=union_default_graph,
+        )
+        return to_query_result(raw)
+
+    def quads(self, graph: str | None = None, subject: str | None = None) -> Iterator[ox.Quad]:
+        graph_node = ox.NamedNode(graph) if graph else None
+        subject_node = ox.NamedNode(subject) if subject else None
+        return iter(self.raw.quads_for_pattern(subject_node, None, None, graph_node))
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlyStoreError("this register was opened read-only")
+
+    def apply(self, changes: ChangeSet) -> None:
+        self._check_writable()
+        if not changes:
+            return
+        if not changes.remove:
+            self.raw.extend(changes.add)  # one transaction
+        else:
+            self.raw.update(change_update(changes.remove, changes.add))  # one transaction
+
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        self._check_writable()
+        new = list(quads)
+        old = list(self.quads(graph))
+        self.apply(ChangeSet(remove=old, add=new))
+
+    def update(self, sparql: str) -> None:
+        self._check_writable()
+        self.raw.update(sparql)
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self.raw.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def count(self, graph: str | None = None) -> int:
+        if graph is None:
+            return len(self.raw)
+        return super().count(graph)
+
+    def close(self) -> None:
+        if self._store is not None and not self.read_only and self.path is not None:
+            self._store.flush()
+        self._store = None
