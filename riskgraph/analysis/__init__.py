@@ -1,0 +1,1 @@
+"""Answers computed from the register: statistics, gaps, SoA, report, graph analytics."""

@@ -1,0 +1,65 @@
+"""The typer application and the error boundary: a user's mistake never shows a traceback."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from riskgraph import __version__
+from riskgraph.cli import register_cmds
+
+app = typer.Typer(
+    name="riskgraph",
+    help=(
+        "Keep an AI risk register as a knowledge graph, aligned with ISO/IEC 42001.\n\n"
+        "Start with:  riskgraph init my-register --example"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"riskgraph {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """riskgraph: an AI risk register as an RDF knowledge graph."""
+
+
+# Command groups; each module attaches its commands (one line each, keep sorted).
+register_cmds.attach(app)
+
+
+def main() -> None:
+    """Console entry point: run the app, turning our errors into clean messages and exit codes."""
+    from riskgraph.cli.output import fail
+
+    try:
+        app()
+    except KeyboardInterrupt:
+        fail("interrupted", code=130)
+    except Exception as exc:  # noqa: BLE001 - the boundary that keeps tracebacks from users
+        from riskgraph.errors import UserError
+        from riskgraph.store.base import StoreError
+
+        if isinstance(exc, UserError):
+            fail(str(exc), code=exc.exit_code)
+        if isinstance(exc, StoreError):
+            fail(str(exc), code=3)
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+    sys.exit(0)
