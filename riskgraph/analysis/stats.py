@@ -22,8 +22,8 @@ class RegisterStats:
 
 def register_stats(store: Store, config: RegisterConfig) -> RegisterStats:
     result = store.query(
-        f"SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{REGISTER_GRAPH}> {{ ?s a ?type }} }} "
-        "GROUP BY ?type"
+        "SELECT ?type (COUNT(DISTINCT ?s) AS ?n) "
+        f"WHERE {{ GRAPH <{REGISTER_GRAPH}> {{ ?s a ?type }} }} GROUP BY ?type"
     )
     assert isinstance(result, SelectResult)
     by_type = {

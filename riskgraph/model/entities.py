@@ -7,7 +7,15 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from riskgraph.model.fields import CatalogueRef, ConceptEnum, EntityId, Rdf, Ref
+from riskgraph.model.fields import (
+    CatalogueRef,
+    CatalogueSet,
+    ConceptEnum,
+    EntityId,
+    IdSet,
+    Rdf,
+    RefSet,
+)
 from riskgraph.scoring import MATRIX_NAMES, Level, matrix
 from riskgraph.vocab import DCTERMS, PROV, RG
 
@@ -84,12 +92,8 @@ class AISystem(Entity):
     domain: Annotated[str | None, Rdf(RG + "domain")] = None
     lifecycle_stage: Annotated[str | None, Rdf(RG + "lifecycleStage")] = None
     owner: Annotated[EntityId | None, Rdf(RG + "owner", "ref")] = None
-    depends_on: Annotated[list[EntityId], Rdf(RG + "dependsOn", "ref")] = Field(
-        default_factory=list
-    )
-    stakeholders: Annotated[list[EntityId], Rdf(RG + "hasStakeholder", "ref")] = Field(
-        default_factory=list
-    )
+    depends_on: Annotated[IdSet, Rdf(RG + "dependsOn", "ref")] = Field(default_factory=list)
+    stakeholders: Annotated[IdSet, Rdf(RG + "hasStakeholder", "ref")] = Field(default_factory=list)
     review_due: Annotated[date | None, Rdf(RG + "reviewDue", "date")] = None
     last_reviewed: Annotated[date | None, Rdf(RG + "lastReviewed", "date")] = None
 
@@ -120,9 +124,7 @@ class Component(Entity):
     """model, dataset or service; stored as the rdf:type (rg:Model, rg:Dataset, ...)."""
     version: Annotated[str | None, Rdf(RG + "version")] = None
     provided_by: Annotated[EntityId | None, Rdf(RG + "providedBy", "ref")] = None
-    depends_on: Annotated[list[EntityId], Rdf(RG + "dependsOn", "ref")] = Field(
-        default_factory=list
-    )
+    depends_on: Annotated[IdSet, Rdf(RG + "dependsOn", "ref")] = Field(default_factory=list)
     owner: Annotated[EntityId | None, Rdf(RG + "owner", "ref")] = None
 
     @model_validator(mode="after")
@@ -155,7 +157,7 @@ class Person(Entity):
     id_prefix = "P-"
 
     email: Annotated[str | None, Rdf(RG + "email")] = None
-    roles: Annotated[list[EntityId], Rdf(RG + "hasRole", "ref")] = Field(default_factory=list)
+    roles: Annotated[IdSet, Rdf(RG + "hasRole", "ref")] = Field(default_factory=list)
     member_of: Annotated[EntityId | None, Rdf(RG + "memberOf", "ref")] = None
 
 
@@ -193,7 +195,7 @@ class Consequence(Entity):
     rdf_type = RG + "Consequence"
     id_prefix = "CQ-"
 
-    stakeholders: Annotated[list[EntityId], Rdf(RG + "affectsStakeholder", "ref")] = Field(
+    stakeholders: Annotated[IdSet, Rdf(RG + "affectsStakeholder", "ref")] = Field(
         default_factory=list
     )
 
@@ -207,12 +209,10 @@ class Risk(Entity):
     rdf_type = RG + "Risk"
     id_prefix = "R-"
 
-    affects: Annotated[list[EntityId], Rdf(RG + "affects", "ref")] = Field(default_factory=list)
-    sources: Annotated[list[Ref], Rdf(RG + "hasRiskSource", "either")] = Field(default_factory=list)
-    consequences: Annotated[list[EntityId], Rdf(RG + "hasConsequence", "ref")] = Field(
-        default_factory=list
-    )
-    stakeholders: Annotated[list[EntityId], Rdf(RG + "affectsStakeholder", "ref")] = Field(
+    affects: Annotated[IdSet, Rdf(RG + "affects", "ref")] = Field(default_factory=list)
+    sources: Annotated[RefSet, Rdf(RG + "hasRiskSource", "either")] = Field(default_factory=list)
+    consequences: Annotated[IdSet, Rdf(RG + "hasConsequence", "ref")] = Field(default_factory=list)
+    stakeholders: Annotated[IdSet, Rdf(RG + "affectsStakeholder", "ref")] = Field(
         default_factory=list
     )
     matrix: str = "5x5"
@@ -275,8 +275,8 @@ class Control(Entity):
     rdf_type = RG + "Control"
     id_prefix = "C-"
 
-    mitigates: Annotated[list[EntityId], Rdf(RG + "mitigates", "ref")] = Field(default_factory=list)
-    addresses: Annotated[list[CatalogueRef], Rdf(RG + "addresses", "catalogue")] = Field(
+    mitigates: Annotated[IdSet, Rdf(RG + "mitigates", "ref")] = Field(default_factory=list)
+    addresses: Annotated[CatalogueSet, Rdf(RG + "addresses", "catalogue")] = Field(
         default_factory=list
     )
     status: Annotated[ControlStatus, Rdf(RG + "status", "concept")] = ControlStatus.PLANNED
@@ -298,9 +298,7 @@ class Treatment(Entity):
     approved_on: Annotated[date | None, Rdf(RG + "approvedOn", "date")] = None
     due_date: Annotated[date | None, Rdf(RG + "dueDate", "date")] = None
     review_due: Annotated[date | None, Rdf(RG + "reviewDue", "date")] = None
-    uses_controls: Annotated[list[EntityId], Rdf(RG + "usesControl", "ref")] = Field(
-        default_factory=list
-    )
+    uses_controls: Annotated[IdSet, Rdf(RG + "usesControl", "ref")] = Field(default_factory=list)
     reason: Annotated[str | None, Rdf(RG + "reason")] = None
     owner: Annotated[EntityId | None, Rdf(RG + "owner", "ref")] = None
     derived_from: Annotated[str | None, Rdf(PROV + "wasDerivedFrom", "iri")] = None
@@ -328,7 +326,7 @@ class ImpactAssessment(Entity):
     assessor: Annotated[EntityId | None, Rdf(RG + "assessor", "ref")] = None
     assessed_on: Annotated[date | None, Rdf(RG + "assessedOn", "date")] = None
     conclusion: Annotated[str | None, Rdf(RG + "conclusion")] = None
-    stakeholders: Annotated[list[EntityId], Rdf(RG + "affectsStakeholder", "ref")] = Field(
+    stakeholders: Annotated[IdSet, Rdf(RG + "affectsStakeholder", "ref")] = Field(
         default_factory=list
     )
     review_due: Annotated[date | None, Rdf(RG + "reviewDue", "date")] = None
@@ -340,7 +338,7 @@ class Evidence(Entity):
     rdf_type = RG + "Evidence"
     id_prefix = "EV-"
 
-    supports: Annotated[list[Ref], Rdf(RG + "supports", "either")] = Field(default_factory=list)
+    supports: Annotated[RefSet, Rdf(RG + "supports", "either")] = Field(default_factory=list)
     link: Annotated[str | None, Rdf(RG + "link", "uri")] = None
     issued: Annotated[date | None, Rdf(DCTERMS + "issued", "date")] = None
     expires: Annotated[date | None, Rdf(RG + "expires", "date")] = None
@@ -358,7 +356,7 @@ class Finding(Entity):
 
     finding_type: str = "finding"
     """finding or nonconformity; stored as the rdf:type."""
-    concerns: Annotated[list[Ref], Rdf(RG + "concerns", "either")] = Field(default_factory=list)
+    concerns: Annotated[RefSet, Rdf(RG + "concerns", "either")] = Field(default_factory=list)
     status: Annotated[FindingStatus, Rdf(RG + "status", "concept")] = FindingStatus.OPEN
     grade: Annotated[str | None, Rdf(RG + "grade")] = None
     raised_on: Annotated[date | None, Rdf(RG + "raisedOn", "date")] = None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import StringConstraints
+from pydantic import AfterValidator, StringConstraints
 
 from riskgraph.vocab import ISO42001, RG
 
@@ -36,7 +36,18 @@ class Rdf:
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.\-]{0,79}$"
 CATALOGUE_PATTERN = re.compile(r"^(?:[AC]\.)?\d+(?:\.\d+)*$")
 
-EntityId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=ID_PATTERN)]
+
+def _not_a_catalogue_ref(value: str) -> str:
+    if CATALOGUE_PATTERN.match(value):
+        raise ValueError(f"{value!r} looks like an ISO/IEC 42001 reference and cannot be an ID")
+    return value
+
+
+EntityId = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=ID_PATTERN),
+    AfterValidator(_not_a_catalogue_ref),
+]
 """An entity ID: starts with a letter; letters, digits, '.', '-' and '_'; at most 80 characters."""
 
 CatalogueRef = Annotated[
@@ -49,6 +60,16 @@ Ref = Annotated[
     StringConstraints(strip_whitespace=True, pattern=rf"{ID_PATTERN}|{CATALOGUE_PATTERN.pattern}"),
 ]
 """An entity ID or a catalogue reference."""
+
+
+def _unique_sorted(values: list[str]) -> list[str]:
+    return sorted(dict.fromkeys(values))
+
+
+IdSet = Annotated[list[EntityId], AfterValidator(_unique_sorted)]
+"""Links to entities. RDF links have no order, so they are kept sorted and without repeats."""
+RefSet = Annotated[list[Ref], AfterValidator(_unique_sorted)]
+CatalogueSet = Annotated[list[CatalogueRef], AfterValidator(_unique_sorted)]
 
 
 def is_catalogue_ref(value: str) -> bool:

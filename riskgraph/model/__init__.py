@@ -1,0 +1,1 @@
+"""Domain models of the register and their mapping to RDF."""

@@ -1,0 +1,220 @@
+"""Domain models: validation rules, scoring, and a lossless round trip through RDF."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pydantic
+import pytest
+
+from riskgraph.model.entities import (
+    ENTITY_TYPES,
+    AISystem,
+    ApplicabilityStatement,
+    Component,
+    Consequence,
+    Control,
+    ControlStatus,
+    CorrectiveAction,
+    Entity,
+    Evidence,
+    Finding,
+    FindingStatus,
+    ImpactAssessment,
+    Organisation,
+    Person,
+    Risk,
+    RiskSource,
+    Role,
+    Stakeholder,
+    Supplier,
+    Treatment,
+    TreatmentOption,
+    TreatmentStatus,
+)
+from riskgraph.model.rdf import IdResolver, from_properties, group_by_subject, to_quads
+from riskgraph.scoring import matrix
+
+BASE = "https://acme.example/register/"
+D = date(2026, 3, 1)
+
+SAMPLES: list[Entity] = [
+    AISystem(
+        id="SYS-A",
+        title="Credit scoring",
+        description="Scores loan applications",
+        purpose="Decide credit limits",
+        domain="finance",
+        lifecycle_stage="operation",
+        owner="P-1",
+        depends_on=["MOD-1", "SUP-1"],
+        stakeholders=["STK-1"],
+        review_due=D,
+        last_reviewed=D,
+    ),
+    Component(
+        id="MOD-1",
+        title="Scorer",
+        component_type="model",
+        version="2.1",
+        provided_by="SUP-1",
+        depends_on=["DS-1"],
+        owner="P-1",
+    ),
+    Component(id="DS-1", title="Loans", component_type="dataset"),
+    Component(id="SVC-1", title="Vector store", component_type="service"),
+    Supplier(id="SUP-1", title="Model Co", owner="P-1"),
+    Person(id="P-1", title="Ada", email="ada@acme.example", roles=["ROLE-1"], member_of="ORG-1"),
+    Organisation(id="ORG-1", title="Risk office"),
+    Role(id="ROLE-1", title="Risk owner"),
+    Stakeholder(id="STK-1", title="Applicants"),
+    RiskSource(id="RS-1", title="Stale data"),
+    Consequence(id="CQ-1", title="Unfair refusal", stakeholders=["STK-1"]),
+    Risk(
+        id="R-1",
+        title="Bias",
+        description="Unfair outcomes",
+        affects=["SYS-A"],
+        sources=["C.3.4", "RS-1"],
+        consequences=["CQ-1"],
+        stakeholders=["STK-1"],
+        matrix="7x7",
+        likelihood=6,
+        severity=7,
+        residual_likelihood=2,
+        residual_severity=5,
+        owner="P-1",
+        category="fairness",
+        review_due=D,
+        last_reviewed=D,
+    ),
+    Control(
+        id="C-1",
+        title="Fairness testing",
+        mitigates=["R-1"],
+        addresses=["A.6.2.4", "8.2"],
+        status=ControlStatus.VERIFIED,
+        owner="P-1",
+        review_due=D,
+    ),
+    Treatment(
+        id="T-1",
+        title="Test for bias",
+        risk="R-1",
+        option=TreatmentOption.MITIGATE,
+        statement="Run fairness tests before each release.",
+        status=TreatmentStatus.APPROVED,
+        approved_by="P-1",
+        approved_on=D,
+        due_date=D,
+        review_due=D,
+        uses_controls=["C-1"],
+        owner="P-1",
+        derived_from="https://acme.example/register/draft/D-1",
+    ),
+    Treatment(
+        id="T-2",
+        title="Drop it",
+        risk="R-1",
+        option=TreatmentOption.AVOID,
+        statement="Stop.",
+        status=TreatmentStatus.REJECTED,
+        reason="Too costly",
+    ),
+    ImpactAssessment(
+        id="IA-1",
+        title="Credit IA",
+        system="SYS-A",
+        assessor="P-1",
+        assessed_on=D,
+        conclusion="Acceptable with controls",
+        stakeholders=["STK-1"],
+        review_due=D,
+    ),
+    Evidence(
+        id="EV-1",
+        title="Test report",
+        supports=["C-1", "9.2"],
+        link="https://docs.example/r.pdf",
+        issued=D,
+        expires=date(2027, 3, 1),
+        owner="P-1",
+    ),
+    Finding(
+        id="F-1",
+        title="No review",
+        finding_type="nonconformity",
+        concerns=["A.5.2", "SYS-A"],
+        status=FindingStatus.OPEN,
+        grade="minor",
+        raised_on=D,
+        raised_by="P-1",
+    ),
+    CorrectiveAction(id="CA-1", title="Schedule reviews", finding="F-1", due_date=D, owner="P-1"),
+    ApplicabilityStatement(
+        id="SOA-A.10.4",
+        title="Customers",
+        annex_a="A.10.4",
+        applicable=False,
+        justification="No external customers use our AI systems",
+        decided_by="P-1",
+        decided_on=D,
+    ),
+]
+
+
+def test_samples_cover_every_entity_type() -> None:
+    assert {type(e) for e in SAMPLES} == set(ENTITY_TYPES)
+
+
+@pytest.mark.parametrize("entity", SAMPLES, ids=lambda e: e.id)
+def test_round_trip_through_rdf(entity: Entity) -> None:
+    quads = to_quads(entity, BASE)
+    props = group_by_subject((q.subject, q.predicate, q.object) for q in quads)
+    again = from_properties(type(entity), props[BASE + entity.id], IdResolver(BASE))
+    assert again == entity
+
+
+def test_risk_levels_come_from_the_matrix() -> None:
+    risk = SAMPLES[11]
+    assert isinstance(risk, Risk)
+    assert risk.inherent_level == matrix("7x7").level(6, 7)
+    assert risk.inherent_level.name == "extremely-high"
+    assert risk.residual_level is not None and risk.residual_level.rank < risk.inherent_level.rank
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"likelihood": 6, "severity": 1}, "from 1 to 5"),
+        ({"likelihood": 1, "severity": 1, "matrix": "4x4"}, "matrix must be one of"),
+        ({"likelihood": 1, "severity": 1, "residual_likelihood": 1}, "give both"),
+        ({"likelihood": 0, "severity": 1}, "greater than or equal to 1"),
+    ],
+)
+def test_risk_scores_are_checked(data: dict, message: str) -> None:
+    with pytest.raises(pydantic.ValidationError, match=message):
+        Risk(id="R-9", title="x", **data)
+
+
+def test_approved_treatment_needs_a_named_approver() -> None:
+    with pytest.raises(pydantic.ValidationError, match="approved_by"):
+        Treatment(
+            id="T-9",
+            title="x",
+            risk="R-1",
+            option=TreatmentOption.ACCEPT,
+            statement="ok",
+            status=TreatmentStatus.APPROVED,
+        )
+
+
+def test_not_applicable_needs_justification() -> None:
+    with pytest.raises(pydantic.ValidationError, match="justification"):
+        ApplicabilityStatement(id="SOA-1", title="x", annex_a="A.2.2", applicable=False)
+
+
+@pytest.mark.parametrize("bad_id", ["1abc", "A.6.2.4", "has space", "", "x" * 81])
+def test_ids_are_checked(bad_id: str) -> None:
+    with pytest.raises(pydantic.ValidationError):
+        Role(id=bad_id, title="x")
