@@ -18,6 +18,10 @@ SEVERITIES = ("Violation", "Warning", "Info")
 VALIDATED_GRAPHS = (REGISTER_GRAPH, DRAFTS_GRAPH, ONTOLOGY_GRAPH, ISO42001_GRAPH)
 
 
+class ShapesError(RuntimeError):
+    """ontology/shapes.ttl itself is broken: a bug in riskgraph, not the user's mistake."""
+
+
 @dataclass(frozen=True)
 class Issue:
     severity: str  # Violation, Warning or Info
@@ -80,6 +84,8 @@ def validate_quads(quads: Iterable[ox.Quad]) -> ValidationReport:
         advanced=True,
         allow_warnings=True,
     )
+    if not isinstance(results, rdflib.Graph):  # pyshacl reports a broken shape this way
+        raise ShapesError(f"the SHACL shapes could not be evaluated: {_text}")
     return _read_report(results, graph)
 
 
