@@ -1,0 +1,121 @@
+"""Tabular text formats for SELECT rows: SPARQL CSV and TSV, NDJSON and Markdown."""
+
+from __future__ import annotations
+
+import json
+from typing import BinaryIO
+
+from riskgraph.results.base import ExportFormat, ResultKind, WriteOptions, expect_select
+from riskgraph.results.streams import text_writer
+from riskgraph.results.terms import compact, ntriples, plain, simple_value
+from riskgraph.store.base import QueryResult
+
+_SELECT = frozenset({ResultKind.SELECT})
+
+
+def _csv_field(value: str) -> str:
+    """RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes inside."""
+    if any(special in value for special in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def write_csv(result: QueryResult, out: BinaryIO, options: WriteOptions) -> int:
+    """SPARQL 1.1 Query Results CSV: bare values, CRLF line ends, unbound as an empty field."""
+    select = expect_select(result)
+    names = select.variables
+    count = 0
+    with text_writer(out) as text:
+        text.write(",".join(_csv_field(name) for name in names) + "\r\n")
+        for row in select.rows:
+            text.write(",".join(_csv_field(plain(row.get(name))) for name in names) + "\r\n")
+            count += 1
+    return count
+
+
+def write_tsv(result: QueryResult, out: BinaryIO, options: WriteOptions) -> int:
+    """SPARQL 1.1 Query Results TSV: ``?var`` header, terms in N-Triples syntax, LF line ends."""
+    select = expect_select(result)
+    names = select.variables
+    count = 0
+    with text_writer(out) as text:
+        text.write("\t".join(f"?{name}" for name in names) + "\n")
+        for row in select.rows:
+            cells = (
+                ntriples(term) if (term := row.get(name)) is not None else "" for name in names
+            )
+            text.write("\t".join(cells) + "\n")
+            count += 1
+    return count
+
+
+def write_ndjson(result: QueryResult, out: BinaryIO, options: WriteOptions) -> int:
+    """One JSON object per line, every variable a key; numbers and booleans native, unbound null."""
+    select = expect_select(result)
+    names = select.variables
+    count = 0
+    with text_writer(out) as text:
+        for row in select.rows:
+            record = {name: simple_value(row.get(name)) for name in names}
+            text.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+            count += 1
+    return count
+
+
+# Backslash-escape the ASCII punctuation that Markdown would read as markup (CommonMark allows
+# a backslash before any of it); line breaks inside a cell become <br>.
+_MARKDOWN_ESCAPES: dict[int, str] = {ord(c): "\\" + c for c in "\\`*_{}[]<>()#+!|~&$"}
+_MARKDOWN_ESCAPES[ord("\n")] = "<br>"
+
+
+def markdown_cell(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\r", "\n").translate(_MARKDOWN_ESCAPES)
+
+
+def write_markdown(result: QueryResult, out: BinaryIO, options: WriteOptions) -> int:
+    """A GitHub-flavoured Markdown table; IRIs shortened with the configured prefixes."""
+    select = expect_select(result)
+    names = select.variables
+    count = 0
+    with text_writer(out) as text:
+        text.write("| " + " | ".join(markdown_cell(name) for name in names) + " |\n")
+        text.write("|" + "|".join("---" for _ in names) + "|\n")
+        for row in select.rows:
+            cells = (markdown_cell(compact(row.get(name), options.prefixes)) for name in names)
+            text.write("| " + " | ".join(cells) + " |\n")
+            count += 1
+    return count
+
+
+CSV = ExportFormat(
+    name="csv",
+    label="CSV (comma-separated)",
+    extensions=("csv",),
+    media_type="text/csv",
+    kinds=_SELECT,
+    writer=write_csv,
+)
+TSV = ExportFormat(
+    name="tsv",
+    label="TSV (tab-separated, RDF terms kept)",
+    extensions=("tsv",),
+    media_type="text/tab-separated-values",
+    kinds=_SELECT,
+    writer=write_tsv,
+)
+NDJSON = ExportFormat(
+    name="ndjson",
+    label="NDJSON (one JSON object per line)",
+    extensions=("ndjson", "jsonl"),
+    media_type="application/x-ndjson",
+    kinds=_SELECT,
+    writer=write_ndjson,
+)
+MARKDOWN = ExportFormat(
+    name="markdown",
+    label="Markdown table",
+    extensions=("md", "markdown"),
+    media_type="text/markdown",
+    kinds=_SELECT,
+    writer=write_markdown,
+)
