@@ -1,0 +1,1 @@
+"""Benchmarks for riskgraph: synthetic data generators and (later) the benchmark runner."""
