@@ -1,0 +1,136 @@
+"""Check every ID in a draft against the graph. A draft never links to something that is not
+there: an unknown control stays as flagged text, an unknown Annex A reference is dropped and
+flagged, and IDs mentioned in free text that do not exist are flagged for the reviewer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from riskgraph.assistant.context import RegisterSnapshot
+from riskgraph.assistant.schema import ProposedAction, TreatmentDraft
+
+UNVERIFIED_CONTROL = "unverified-control"
+UNKNOWN_ANNEX_A = "unknown-annex-a"
+UNKNOWN_REFERENCE = "unknown-reference"
+
+_FLAG = re.compile(r"^(?P<code>[a-z-]+) (?P<ref>\S+): ")
+_ANNEX_MENTION = re.compile(r"\b[AC]\.\d+(?:\.\d+)*")
+_ID_PREFIX = re.compile(r"^([A-Za-z]+-)")
+
+
+def _token(text: str) -> str:
+    """A model-supplied reference made safe to quote in one line: no whitespace, 40 chars."""
+    return re.sub(r"\s+", "_", text)[:40] or "(empty)"
+
+
+def flag(code: str, ref: str, message: str) -> str:
+    """A reviewer-facing note; it starts with a code and the reference it is about."""
+    return f"{code} {ref}: {message}"
+
+
+def flag_code(note: str) -> tuple[str, str] | None:
+    """(code, reference) of a note written by ``flag``."""
+    match = _FLAG.match(note)
+    return (match["code"], match["ref"]) if match else None
+
+
+@dataclass(frozen=True)
+class GroundedAction:
+    description: str
+    control_id: str | None = None
+    """An existing control, checked to be in the register."""
+    new_control_title: str | None = None
+    annex_a: tuple[str, ...] = ()
+    """Annex A references of a new control, checked to be in the catalogue."""
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GroundedDraft:
+    draft: TreatmentDraft
+    actions: tuple[GroundedAction, ...]
+    notes: tuple[str, ...]
+    """Draft-level flags: IDs mentioned in text that the graph does not know."""
+
+    @property
+    def flags(self) -> list[str]:
+        return [*self.notes, *(n for a in self.actions for n in a.notes)]
+
+
+def ground(draft: TreatmentDraft, snapshot: RegisterSnapshot) -> GroundedDraft:
+    actions = tuple(
+        _ground_action(number, action, snapshot)
+        for number, action in enumerate(draft.actions, start=1)
+    )
+    texts = [draft.statement, draft.rationale, *draft.assumptions]
+    texts += [a.description for a in draft.actions]
+    texts += [a.new_control.title for a in draft.actions if a.new_control]
+    return GroundedDraft(draft, actions, tuple(unknown_mentions(texts, snapshot)))
+
+
+def _ground_action(
+    number: int, action: ProposedAction, snapshot: RegisterSnapshot
+) -> GroundedAction:
+    notes: list[str] = []
+    if action.existing_control is not None:
+        control_id = action.existing_control
+        if control_id in snapshot.controls:
+            return GroundedAction(action.description, control_id=control_id)
+        notes.append(
+            flag(
+                UNVERIFIED_CONTROL,
+                control_id,
+                f"action {number} names a control that is not in the register; "
+                "kept as text, not linked",
+            )
+        )
+        return GroundedAction(action.description, notes=tuple(notes))
+    assert action.new_control is not None
+    known: list[str] = []
+    for ref in dict.fromkeys(r.strip() for r in action.new_control.annex_a):
+        if ref in snapshot.catalogue.annex_a:
+            known.append(ref)
+        else:
+            notes.append(
+                flag(
+                    UNKNOWN_ANNEX_A,
+                    _token(ref),
+                    f"action {number} cites an Annex A control that is not in the catalogue; "
+                    "dropped",
+                )
+            )
+    return GroundedAction(
+        action.description,
+        new_control_title=action.new_control.title,
+        annex_a=tuple(known),
+        notes=tuple(notes),
+    )
+
+
+def unknown_mentions(texts: Iterable[str], snapshot: RegisterSnapshot) -> list[str]:
+    """Flags for register IDs and catalogue references mentioned in text that do not exist."""
+    prefixes = sorted({m[1] for i in snapshot.all_ids if (m := _ID_PREFIX.match(i))}, key=len)
+    id_pattern = (
+        re.compile(
+            r"\b(?:"
+            + "|".join(re.escape(p) for p in reversed(prefixes))
+            + r")[A-Za-z0-9_.\-]*\d[A-Za-z0-9_\-]*"
+        )
+        if prefixes
+        else None
+    )
+    seen: dict[str, str] = {}
+    for text in texts:
+        for match in _ANNEX_MENTION.finditer(text):
+            ref = match[0].rstrip(".")
+            if ref not in snapshot.catalogue.all_items:
+                seen.setdefault(ref, "the text mentions a catalogue reference that does not exist")
+        if id_pattern is None:
+            continue
+        for match in id_pattern.finditer(text):
+            ref = match[0].rstrip(".-")
+            if ref not in snapshot.all_ids:
+                seen.setdefault(ref, "the text mentions an ID that is not in the register")
+    return [flag(UNKNOWN_REFERENCE, ref, message) for ref, message in seen.items()]

@@ -1,0 +1,341 @@
+"""A person's decision on a draft. Accepting makes an approved rg:Treatment (and any new planned
+controls) in the register, derived from the draft; rejecting records why. Either way the draft
+is marked and the decision is recorded in PROV, in one transaction."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from riskgraph.assistant.context import RegisterSnapshot
+from riskgraph.assistant.grounding import UNVERIFIED_CONTROL, flag_code
+from riskgraph.assistant.records import StoredDraft, decision_quads
+from riskgraph.errors import InputError, Location, UserError
+from riskgraph.model.entities import (
+    Control,
+    ControlStatus,
+    DraftStatus,
+    Treatment,
+    TreatmentOption,
+    TreatmentStatus,
+)
+from riskgraph.model.fields import CatalogueRef, EntityId
+from riskgraph.model.rdf import to_quads
+from riskgraph.store.base import ChangeSet
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class _Form(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ReviewedNewControl(_Form):
+    title: Title
+    annex_a: list[CatalogueRef] = Field(default_factory=list)
+
+
+class ReviewedAction(_Form):
+    description: Text
+    control: EntityId | None = None
+    new_control: ReviewedNewControl | None = None
+    unverified_control: str | None = None
+    """Shown for a control the model named that is not in the register; must be resolved."""
+
+
+class ReviewedTreatment(_Form):
+    """The treatment a reviewer accepts: the draft as it stands, or as they edited it."""
+
+    title: Title
+    option: TreatmentOption
+    statement: Text
+    owner: EntityId | None = None
+    due_date: date | None = None
+    actions: list[ReviewedAction] = Field(default_factory=list)
+
+
+def reviewed_from_draft(draft: StoredDraft, snapshot: RegisterSnapshot) -> ReviewedTreatment:
+    risk = snapshot.risk(draft.risk_id)
+    option = draft.option or TreatmentOption.MITIGATE
+    unverified = {
+        a.number: ref
+        for a in draft.actions
+        for note in a.notes
+        if (code := flag_code(note)) and code[0] == UNVERIFIED_CONTROL
+        for ref in [code[1]]
+    }
+    return ReviewedTreatment(
+        title=f"{option.value.capitalize()}: {risk.title}"[:500],
+        option=option,
+        statement=draft.statement,
+        owner=risk.owner,
+        actions=[
+            ReviewedAction(
+                description=a.description,
+                control=a.control_id,
+                new_control=ReviewedNewControl(title=a.new_control_title, annex_a=list(a.annex_a))
+                if a.new_control_title
+                else None,
+                unverified_control=unverified.get(a.number),
+            )
+            for a in draft.actions
+        ],
+    )
+
+
+# --- the YAML a reviewer edits ---------------------------------------------------------------
+
+
+def _comment(text: str) -> str:
+    """One comment line; anything that could end the comment is flattened."""
+    return "# " + " ".join(text.split())
+
+
+def to_yaml(draft: StoredDraft, reviewed: ReviewedTreatment) -> str:
+    header = [
+        f"Draft {draft.id} for risk {draft.risk_id}, by {draft.model or 'a language model'}.",
+        "Edit, save and close to accept it as an approved treatment; save an empty file to cancel.",
+        "option: mitigate, avoid, transfer or accept.",
+        "Each action names an existing control (control: C-ID) or proposes a new one",
+        "(new_control: {title, annex_a: [A.x.y]}); a new control is created as planned.",
+        "An action with unverified_control names a control that is not in the register:",
+        "replace it with control or new_control, or delete the action.",
+    ]
+    if draft.flags:
+        header.append("Flags from grounding:")
+        header += [f"  - {f}" for f in draft.flags]
+    if draft.expected_likelihood and draft.expected_severity:
+        header.append(
+            f"The model expects residual likelihood {draft.expected_likelihood} "
+            f"and severity {draft.expected_severity}."
+        )
+    body = yaml.safe_dump(
+        _plain(reviewed.model_dump(mode="json")), sort_keys=False, allow_unicode=True, width=96
+    )
+    return "\n".join(_comment(line) for line in header) + "\n\n" + body
+
+
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
+    """Leave out empty optional keys so the file stays short."""
+    actions = [{k: v for k, v in a.items() if v is not None} for a in data["actions"]]
+    return {**data, "actions": actions}
+
+
+_FIELD_INDEX = re.compile(r"\.(\d+)(?=\.|$)")
+
+
+def parse_yaml(text: str, source: str) -> ReviewedTreatment | None:
+    """The edited treatment, or None when the file is empty (the reviewer cancelled)."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise InputError(
+            f"not valid YAML: {exc.problem}",
+            location=Location(file=source, line=mark.line + 1 if mark else None),
+        ) from None
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise InputError(
+            "the file must hold one mapping", location=Location(file=source), expected="key: value"
+        )
+    try:
+        reviewed = ReviewedTreatment.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = _FIELD_INDEX.sub(r"[\1]", ".".join(str(p) for p in err["loc"]))
+        raise InputError(
+            err["msg"], location=Location(file=source, column=field), value=err.get("input")
+        ) from None
+    for number, action in enumerate(reviewed.actions):
+        where = Location(file=source, column=f"actions[{number}]")
+        if action.unverified_control is not None:
+            raise InputError(
+                "this action still names a control that is not in the register",
+                location=where,
+                value=action.unverified_control,
+                expected="an existing control (control: C-ID), a new_control, or no action",
+            )
+        if (action.control is None) == (action.new_control is None):
+            raise InputError(
+                "an action needs exactly one of control and new_control", location=where
+            )
+    return reviewed
+
+
+# --- planning the decision -------------------------------------------------------------------
+
+
+def next_id(prefix: str, taken: Iterable[str], reserved: Iterable[str] = ()) -> str:
+    """The next free ID such as T-013: one more than the highest <prefix><number>."""
+    used = set(taken) | set(reserved)
+    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
+    numbers = [m[1] for i in used if (m := pattern.match(i))]
+    width = max((len(n) for n in numbers), default=3)
+    candidate = max((int(n) for n in numbers), default=0) + 1
+    while f"{prefix}{candidate:0{width}d}" in used:
+        candidate += 1
+    return f"{prefix}{candidate:0{width}d}"
+
+
+@dataclass(frozen=True)
+class Decision:
+    changes: ChangeSet
+    treatment_id: str | None = None
+    new_controls: tuple[str, ...] = ()
+
+
+def _check_pending(draft: StoredDraft) -> None:
+    if draft.status is not DraftStatus.PENDING:
+        by = f" by {draft.reviewer}" if draft.reviewer else ""
+        raise UserError(
+            f"draft {draft.id} is already {draft.status.value}{by}; only pending drafts can be "
+            "accepted or rejected"
+        )
+
+
+def check_reviewer(snapshot: RegisterSnapshot, person_id: str) -> None:
+    """Only a person in the register can decide on a draft."""
+    if person_id not in snapshot.people:
+        what = "is not a person" if person_id in snapshot.all_ids else "is not in the register"
+        raise InputError(
+            f"the reviewer {what}",
+            location=Location(column="--by"),
+            value=person_id,
+            expected="the ID of a person (rg:Person) in the register, e.g. P-001",
+        )
+
+
+def _ground_reviewed(reviewed: ReviewedTreatment, snapshot: RegisterSnapshot, source: str) -> None:
+    if reviewed.owner is not None and reviewed.owner not in snapshot.parties:
+        raise InputError(
+            "the owner is not a person or organisation in the register",
+            location=Location(file=source, column="owner"),
+            value=reviewed.owner,
+            expected="the ID of a person or organisation",
+        )
+    for number, action in enumerate(reviewed.actions):
+        if action.control is not None and action.control not in snapshot.controls:
+            raise InputError(
+                "no control with this ID in the register",
+                location=Location(file=source, column=f"actions[{number}].control"),
+                value=action.control,
+                expected="the ID of an existing control, or a new_control instead",
+            )
+        for ref in action.new_control.annex_a if action.new_control else []:
+            if ref not in snapshot.catalogue.annex_a:
+                raise InputError(
+                    "not an Annex A control of ISO/IEC 42001",
+                    location=Location(file=source, column=f"actions[{number}].new_control.annex_a"),
+                    value=ref,
+                    expected="an Annex A control ID such as A.6.2.4",
+                )
+
+
+def plan_accept(
+    snapshot: RegisterSnapshot,
+    draft: StoredDraft,
+    *,
+    person_id: str,
+    reviewed: ReviewedTreatment,
+    edited: bool,
+    now: datetime,
+    source: str = "the draft",
+    treatment_id: str | None = None,
+) -> Decision:
+    """Everything accepting ``draft`` changes, as one change set."""
+    _check_pending(draft)
+    check_reviewer(snapshot, person_id)
+    risk = snapshot.risk(draft.risk_id)
+    unresolved = [a.unverified_control for a in reviewed.actions if a.unverified_control]
+    if unresolved:
+        raise UserError(
+            f"draft {draft.id} names controls that are not in the register "
+            f"({', '.join(unresolved)}); accept it with --edit and replace or delete those actions"
+        )
+    _ground_reviewed(reviewed, snapshot, source)
+    base_iri = snapshot.config.general.base_iri
+    if treatment_id is None:
+        treatment_id = next_id("T-", snapshot.all_ids)
+    elif treatment_id in snapshot.all_ids:
+        raise InputError(
+            "this ID is already used in the register",
+            location=Location(column="--id"),
+            value=treatment_id,
+            expected="a new ID",
+        )
+    controls: list[Control] = []
+    uses: list[str] = []
+    for action in reviewed.actions:
+        if action.new_control is None:
+            assert action.control is not None  # parse_yaml and ReviewedAction guarantee one
+            uses.append(action.control)
+            continue
+        control_id = next_id("C-", snapshot.all_ids, [treatment_id, *(c.id for c in controls)])
+        uses.append(control_id)
+        controls.append(
+            Control(
+                id=control_id,
+                title=action.new_control.title,
+                description=action.description,
+                mitigates=[risk.id],
+                addresses=action.new_control.annex_a,
+                status=ControlStatus.PLANNED,
+                owner=reviewed.owner,
+            )
+        )
+    treatment = Treatment(
+        id=treatment_id,
+        title=reviewed.title,
+        risk=risk.id,
+        option=reviewed.option,
+        statement=reviewed.statement,
+        status=TreatmentStatus.APPROVED,
+        approved_by=person_id,
+        approved_on=now.date(),
+        due_date=reviewed.due_date,
+        owner=reviewed.owner,
+        uses_controls=sorted(set(uses)),
+        derived_from=draft.iri,
+    )
+    remove, add = decision_quads(
+        base_iri=base_iri,
+        draft=draft,
+        status=DraftStatus.ACCEPTED,
+        person_id=person_id,
+        when=now,
+        treatment_id=treatment_id,
+        edited=edited,
+    )
+    add += to_quads(treatment, base_iri)
+    for control in controls:
+        add += to_quads(control, base_iri)
+    return Decision(ChangeSet(remove=remove, add=add), treatment_id, tuple(c.id for c in controls))
+
+
+def plan_reject(
+    snapshot: RegisterSnapshot, draft: StoredDraft, *, person_id: str, reason: str, now: datetime
+) -> Decision:
+    _check_pending(draft)
+    check_reviewer(snapshot, person_id)
+    if not reason.strip():
+        raise InputError(
+            "a rejection needs a reason", location=Location(column="--reason"), value=reason
+        )
+    remove, add = decision_quads(
+        base_iri=snapshot.config.general.base_iri,
+        draft=draft,
+        status=DraftStatus.REJECTED,
+        person_id=person_id,
+        when=now,
+        reason=reason.strip(),
+    )
+    return Decision(ChangeSet(remove=remove, add=add))
