@@ -1,0 +1,406 @@
+"""Commands for single entities: add, edit, remove, show, list, and fields (what add/edit accept).
+
+Only typer and the standard library load with this module; each command imports what it needs.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from riskgraph.cli.options import RegisterOption, open_register
+
+if TYPE_CHECKING:
+    from riskgraph.cli.entity_input import InputItem
+    from riskgraph.cli.entity_write import Draft, Prepared
+    from riskgraph.model.entities import Entity
+    from riskgraph.model.repository import Repository
+
+    Preparer = Callable[[Repository, str], Prepared]
+    """Computes the plan of a write from the open register and its default risk matrix."""
+
+FIELD_FLAGS = {"allow_extra_args": True, "ignore_unknown_options": True}
+"""add and edit read the per-kind field flags (--title, --likelihood ...) themselves."""
+
+KindArgument = typer.Argument(
+    None,
+    help="Kind of entity: system, component, supplier, person, organisation, role, stakeholder, "
+    "source, consequence, risk, control, treatment, assessment, evidence, finding, action, soa "
+    "(plurals work too).",
+    metavar="KIND",
+    show_default=False,
+)
+FileOption = typer.Option(
+    None,
+    "--file",
+    "-f",
+    help="JSON or YAML file with one object or a list of objects; '-' reads stdin.",
+    show_default=False,
+)
+DryRunOption = typer.Option(False, "--dry-run", help="Show what would change; write nothing.")
+
+
+def add(
+    ctx: typer.Context,
+    kind: str | None = KindArgument,
+    entity_id: str | None = typer.Option(
+        None, "--id", help="ID of the new entity. Default: the next free one, e.g. R-043."
+    ),
+    file: str | None = FileOption,
+    dry_run: bool = DryRunOption,
+    register: Path | None = RegisterOption,
+) -> None:
+    """Add entities from field flags, or from JSON/YAML in a file or on stdin.
+
+    Field flags are the kind's fields: --title, --likelihood, --review-due ...
+    'riskgraph fields KIND' lists them with their types.
+    Lists take repeated flags or commas: --affects SYS-A --affects SYS-B.
+    Links name IDs in the register or in the same input, or ISO references.
+    Objects in a file may carry a 'kind' key (one file: a system and its risks).
+    A file is written completely or not at all.
+
+    Example:  riskgraph add risk --title "Model drift" --likelihood 3 --severity 4
+    """
+    from riskgraph.cli.entity_input import FLAGS, STDIN, parse_flags
+    from riskgraph.cli.entity_schema import kind_class
+    from riskgraph.cli.entity_write import Draft, prepare_additions
+    from riskgraph.errors import InputError
+
+    if kind == STDIN:
+        kind, file = None, _one_source(file)
+    elif ctx.args == [STDIN]:
+        ctx.args, file = [], _one_source(file)
+    if file is not None:
+        if ctx.args or entity_id:
+            raise InputError(
+                "give the fields either as flags or with --file, not both",
+                value=" ".join(ctx.args) or f"--id {entity_id}",
+            )
+        drafts = _file_drafts(file, kind)
+    else:
+        cls = kind_class(_kind_first(kind, "add"))
+        changes = parse_flags(ctx.args, cls)
+        if entity_id is not None:
+            changes.values["id"] = entity_id
+        drafts = [Draft(cls, changes, FLAGS)]
+
+    def prepare(repo: Repository, default_matrix: str) -> Prepared:
+        return prepare_additions(repo, drafts, default_matrix=default_matrix)
+
+    _write(register, prepare, dry_run=dry_run)
+
+
+def edit(
+    ctx: typer.Context,
+    entity_id: str | None = typer.Argument(
+        None,
+        help="ID of the entity to change. Optional with --file when objects carry an id.",
+        metavar="ID",
+        show_default=False,
+    ),
+    clear: list[str] | None = typer.Option(
+        None,
+        "--clear",
+        help="Unset an optional field (repeatable), e.g. --clear residual-severity.",
+    ),
+    file: str | None = FileOption,
+    dry_run: bool = DryRunOption,
+    register: Path | None = RegisterOption,
+) -> None:
+    """Change entities with field flags, or with partial JSON/YAML objects.
+
+    Field flags set fields: --likelihood 4. 'riskgraph fields KIND' lists them.
+    On lists, --FIELD replaces; --add-FIELD and --remove-FIELD change items.
+    In a file each object has its 'id' and the fields to change; null clears.
+    Prints every field change.
+
+    Example:  riskgraph edit R-001 --likelihood 4 --add-affects SYS-B
+    """
+    from riskgraph.cli.entity_input import FLAGS, STDIN, check_field_names, parse_flags
+    from riskgraph.cli.entity_write import Draft, existing_class, prepare_edits
+    from riskgraph.errors import InputError
+
+    if entity_id == STDIN:
+        entity_id, file = None, _one_source(file)
+    elif ctx.args == [STDIN]:
+        ctx.args, file = [], _one_source(file)
+    items: list[InputItem] = []
+    if file is not None:
+        if ctx.args or clear:
+            raise InputError(
+                "give the changes either as flags or with --file, not both",
+                value=" ".join([*ctx.args, *(f"--clear {c}" for c in clear or [])]),
+            )
+        items = _read(file)
+    elif entity_id is None or entity_id.startswith("-"):
+        raise InputError(
+            "say which entity to edit: the ID comes first",
+            value=entity_id,
+            expected="e.g. riskgraph edit R-001 --likelihood 4, or --file FILE",
+        )
+
+    def prepare(repo: Repository, default_matrix: str) -> Prepared:
+        if file is not None:
+            return prepare_edits(repo, [_edit_request(repo, item, entity_id) for item in items])
+        assert entity_id is not None
+        cls = existing_class(repo, entity_id, FLAGS)
+        changes = parse_flags(ctx.args, cls, editing=True)
+        changes.clear.extend(name.strip().replace("-", "_") for name in clear or [])
+        check_field_names(cls, changes, FLAGS)
+        if not changes:
+            raise InputError(
+                f"nothing to change for {entity_id}",
+                expected=f"field flags (see 'riskgraph fields {cls.kind}'), --clear or --file",
+            )
+        return prepare_edits(repo, [(entity_id, Draft(cls, changes, FLAGS))])
+
+    _write(register, prepare, dry_run=dry_run)
+
+
+def remove(
+    entity_ids: list[str] = typer.Argument(
+        ..., help="IDs of the entities to remove.", metavar="ID...", show_default=False
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    dry_run: bool = DryRunOption,
+    register: Path | None = RegisterOption,
+) -> None:
+    """Remove entities; refused while other entities still link to them.
+
+    Asks for confirmation in a terminal; in scripts and pipes give --yes.
+
+    Example:  riskgraph remove T-007 --yes
+    """
+    from riskgraph.cli.entity_render import print_plan
+    from riskgraph.cli.output import console
+    from riskgraph.errors import UserError
+    from riskgraph.model.repository import Repository
+    from riskgraph.store.base import commit
+
+    ids = list(dict.fromkeys(entity_ids))
+    reg = open_register(register)
+    with reg.reader() as store:
+        repo = Repository(store, reg.base_iri)
+        plan = repo.plan_remove(ids)
+        described = {entity_id: _readable(repo, entity_id) for entity_id in ids}
+    entities = {k: v for k, v in described.items() if v is not None}
+    if dry_run:
+        print_plan(console, plan, entities, dry_run=True, revision=None)
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UserError(
+                f"removing {', '.join(ids)} needs confirmation: run in a terminal or add --yes"
+            )
+        typer.confirm(f"Remove {', '.join(ids)} from the register?", abort=True)
+    with reg.writer() as store:
+        repo = Repository(store, reg.base_iri)
+        plan = repo.plan_remove(ids)
+        revision = commit(store, plan.changes)
+    print_plan(console, plan, entities, dry_run=False, revision=revision)
+
+
+def show(
+    entity_id: str = typer.Argument(..., help="ID of the entity, e.g. R-001.", metavar="ID"),
+    fmt: str = typer.Option("text", "--format", help="text, json or yaml."),
+    register: Path | None = RegisterOption,
+) -> None:
+    """Show one entity: its fields, risk levels, and links in both directions.
+
+    Example:  riskgraph show R-001 --format yaml
+    """
+    from riskgraph.cli.entity_input import FLAGS
+    from riskgraph.cli.entity_render import SHOW_FORMATS, check_format, dump, print_view
+    from riskgraph.cli.entity_view import view
+    from riskgraph.cli.entity_write import missing_entity
+    from riskgraph.cli.output import console
+    from riskgraph.model.repository import Repository
+
+    fmt = check_format(fmt, SHOW_FORMATS)
+    reg = open_register(register)
+    with reg.reader() as store:
+        repo = Repository(store, reg.base_iri)
+        entity = repo.get(entity_id)
+        if entity is None:
+            raise missing_entity(repo, entity_id, FLAGS)
+        shown = view(repo, entity, reg.config)
+    if fmt == "text":
+        print_view(console, shown)
+    else:
+        dump(shown.to_dict(), fmt)
+
+
+def list_entities(
+    kind: str = typer.Argument(
+        ..., help="Kind to list, e.g. risks, controls, treatments.", metavar="KIND"
+    ),
+    where: list[str] | None = typer.Option(
+        None,
+        "--where",
+        "-w",
+        help="Filter, repeatable: FIELD=VALUE; also !=, ~ (contains), <, <=, >, >=. "
+        "Levels compare by rank; on lists = means contains.",
+    ),
+    sort: str | None = typer.Option(
+        None, "--sort", help="Column to sort by; a leading '-' sorts descending."
+    ),
+    fmt: str = typer.Option(
+        "table",
+        "--format",
+        help="table, json, yaml or csv. json and yaml give records that 'edit --file' accepts.",
+    ),
+    limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="At most N rows."),
+    register: Path | None = RegisterOption,
+) -> None:
+    """List the entities of one kind, filtered and sorted.
+
+    Risks also have computed columns: inherent-level, residual-level,
+    current-level and above-appetite (in the table, the CSV, --where, --sort).
+
+    Example:  riskgraph list risks --where "current-level>=high" --sort owner
+    """
+    from riskgraph.cli.entity_list import record, select
+    from riskgraph.cli.entity_render import LIST_FORMATS, check_format, print_records
+    from riskgraph.cli.entity_schema import kind_class
+    from riskgraph.cli.output import console, err_console
+    from riskgraph.model.repository import Repository
+
+    cls = kind_class(kind)
+    fmt = check_format(fmt, LIST_FORMATS)
+    reg = open_register(register)
+    with reg.reader() as store:
+        entities, problems = Repository(store, reg.base_iri).all(cls)
+    for problem in problems:
+        err_console.print(
+            f"[yellow]warning:[/] {problem.entity_id} ({problem.kind}) could not be read and is "
+            f"left out: {problem.message}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    rows = select(
+        [record(entity, reg.config) for entity in entities],
+        cls,
+        where=where or [],
+        sort=sort,
+        limit=limit,
+    )
+    print_records(console, rows, cls, fmt, appetite_rank=reg.config.risk.appetite_rank)
+
+
+def fields(
+    kind: str = typer.Argument(..., help="Kind of entity, e.g. risk.", metavar="KIND"),
+    register: Path | None = RegisterOption,
+) -> None:
+    """List a kind's fields: the flags of add and edit, and the keys in JSON/YAML.
+
+    The fields are the same in every register; -r is accepted and not needed.
+
+    Example:  riskgraph fields risk
+    """
+    from riskgraph.cli.entity_render import print_fields
+    from riskgraph.cli.entity_schema import kind_class
+    from riskgraph.cli.output import console
+
+    print_fields(console, kind_class(kind))
+
+
+# Shared steps -----------------------------------------------------------------------------------
+
+
+def _one_source(file: str | None) -> str:
+    from riskgraph.cli.entity_input import STDIN
+    from riskgraph.errors import InputError
+
+    if file not in (None, STDIN):
+        raise InputError("read from stdin ('-') or from --file, not both", value=file)
+    return STDIN
+
+
+def _kind_first(kind: str | None, command: str) -> str:
+    from riskgraph.errors import InputError
+
+    if kind is None or kind.startswith("-"):
+        raise InputError(
+            f"say what to {command}: the KIND comes first",
+            value=kind,
+            expected=f"e.g. riskgraph {command} risk --title ..., or --file FILE",
+        )
+    return kind
+
+
+def _read(file: str) -> list[InputItem]:
+    from riskgraph.cli.entity_input import read_items
+
+    return read_items(file)
+
+
+def _file_drafts(file: str, kind: str | None) -> list[Draft]:
+    from riskgraph.cli.entity_input import check_field_names, item_class
+    from riskgraph.cli.entity_write import Draft
+
+    drafts = []
+    for item in _read(file):
+        cls = item_class(item, kind)
+        check_field_names(cls, item.changes, item.origin)
+        drafts.append(Draft(cls, item.changes, item.origin))
+    return drafts
+
+
+def _edit_request(repo: Repository, item: InputItem, entity_id: str | None) -> tuple[str, Draft]:
+    """(ID, changes) for one partial object from a file."""
+    from riskgraph.cli.entity_input import check_field_names, item_class
+    from riskgraph.cli.entity_write import Draft, existing_class
+
+    given = item.changes.values.pop("id", None)
+    if given is not None and not isinstance(given, str):
+        raise item.origin.error("must be text", field="id", value=given)
+    if given and entity_id and given != entity_id:
+        raise item.origin.error(
+            f"does not match the ID on the command line ({entity_id})", field="id", value=given
+        )
+    target = given or entity_id
+    if not target:
+        raise item.origin.error("this object has no id", expected="an 'id' key naming the entity")
+    cls = item_class(item, None) if item.kind else existing_class(repo, target, item.origin)
+    check_field_names(cls, item.changes, item.origin)
+    return target, Draft(cls, item.changes, item.origin)
+
+
+def _readable(repo: Repository, entity_id: str) -> Entity | None:
+    from riskgraph.errors import UserError
+
+    try:
+        return repo.get(entity_id)
+    except UserError:
+        return None
+
+
+def _write(register: Path | None, prepare: Preparer, *, dry_run: bool) -> None:
+    """Open the register for writing, prepare a plan, commit it (unless a dry run), report."""
+    from riskgraph.cli.entity_render import print_plan
+    from riskgraph.cli.output import console
+    from riskgraph.model.repository import Repository
+    from riskgraph.store.base import commit
+
+    reg = open_register(register)
+    with reg.writer() as store:
+        repo = Repository(store, reg.base_iri)
+        prepared = prepare(repo, reg.config.risk.matrix)
+        revision = None
+        if not dry_run and prepared.plan.changes:
+            revision = commit(store, prepared.plan.changes)
+    entities = {entity.id: entity for entity in prepared.entities}
+    print_plan(console, prepared.plan, entities, dry_run=dry_run, revision=revision)
+
+
+def attach(app: typer.Typer) -> None:
+    app.command(context_settings=FIELD_FLAGS)(add)
+    app.command(context_settings=FIELD_FLAGS)(edit)
+    app.command()(remove)
+    app.command()(show)
+    app.command("list")(list_entities)
+    app.command()(fields)

@@ -1,0 +1,142 @@
+"""Check the links of entities before they are written: every ID they name exists (in the register
+or in the same input), every ISO/IEC 42001 reference is in the catalogue graph, and every target is
+of the class the ontology expects (an owner is a party, ``affects`` names AI systems).
+
+Imported by the entity commands when they run, never at CLI start-up, so it may import the core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from riskgraph.cli.entity_input import Origin
+from riskgraph.cli.entity_schema import FieldInfo, Ontology, fields_of, ontology
+from riskgraph.errors import InputError
+from riskgraph.model.entities import ENTITY_TYPES, Entity
+from riskgraph.model.fields import is_catalogue_ref
+from riskgraph.model.rdf import entity_class_for
+from riskgraph.store.base import SelectResult, Store
+from riskgraph.vocab import DCTERMS, ISO42001_GRAPH, REGISTER_GRAPH, RG, SKOS
+
+CATALOGUE_EXAMPLES = "a reference such as A.6.2.4 (Annex A), 6.1.3 (clause) or C.3.4 (Annex C)"
+
+
+def _pairs(store: Store, sparql: str, bindings: dict[str, ox.NamedNode]) -> list[tuple[str, str]]:
+    result = store.query(sparql, bindings)
+    assert isinstance(result, SelectResult)
+    return [
+        (row["k"].value, row["t"].value)
+        for row in result.rows
+        if row["k"] is not None and row["t"] is not None
+    ]
+
+
+@dataclass
+class KnownTargets:
+    """What links may point to: register entities and catalogue items, with their classes."""
+
+    entities: dict[str, set[str]]
+    catalogue: dict[str, set[str]]
+
+    @classmethod
+    def load(cls, store: Store) -> KnownTargets:
+        entities: dict[str, set[str]] = {}
+        for entity_id, rdf_type in _pairs(
+            store,
+            "SELECT ?k ?t WHERE { GRAPH ?g { ?s ?idp ?k . ?s a ?t } }",
+            {"g": ox.NamedNode(REGISTER_GRAPH), "idp": ox.NamedNode(DCTERMS + "identifier")},
+        ):
+            entities.setdefault(entity_id, set()).add(rdf_type)
+        catalogue: dict[str, set[str]] = {}
+        for notation, rdf_type in _pairs(
+            store,
+            "SELECT ?k ?t WHERE { GRAPH ?g { ?c ?np ?k . ?c a ?t } }",
+            {"g": ox.NamedNode(ISO42001_GRAPH), "np": ox.NamedNode(SKOS + "notation")},
+        ):
+            catalogue.setdefault(notation, set()).add(rdf_type)
+        return cls(entities, catalogue)
+
+    def include(self, entities: Iterable[Entity]) -> None:
+        """Entities about to be written may link to each other."""
+        for entity in entities:
+            self.entities[entity.id] = set(entity.rdf_types())
+
+    def kind_of(self, entity_id: str) -> str | None:
+        """The kind name of a register entity, e.g. 'risk'."""
+        cls = entity_class_for(self.entities.get(entity_id, ()))
+        return cls.kind if cls else None
+
+
+def link_values(entity: Entity, info: FieldInfo) -> list[str]:
+    value = getattr(entity, info.name)
+    if value is None:
+        return []
+    return [str(v) for v in value] if info.many else [str(value)]
+
+
+def link_errors(
+    entity: Entity, origin: Origin, known: KnownTargets, *, before: Entity | None = None
+) -> list[InputError]:
+    """Problems with the links of ``entity``. With ``before`` (an edit), links it already had are
+    not checked again, so an old problem does not block an unrelated change."""
+    onto = ontology()
+    errors: list[InputError] = []
+    for info in fields_of(type(entity)).values():
+        if not info.is_link:
+            continue
+        kept = set(link_values(before, info)) if before is not None else set()
+        for value in link_values(entity, info):
+            if value in kept:
+                continue
+            error = _check(value, info, known, onto)
+            if error is not None:
+                problem, expected = error
+                errors.append(origin.error(problem, field=info.name, expected=expected))
+    return errors
+
+
+def _check(
+    value: str, info: FieldInfo, known: KnownTargets, onto: Ontology
+) -> tuple[str, str] | None:
+    """(problem, expected) when ``value`` is not a valid target of the field, else None."""
+    wanted = onto.ranges.get(info.predicate or "")
+    if info.value_kind == "catalogue" or (info.value_kind == "either" and is_catalogue_ref(value)):
+        types = known.catalogue.get(value)
+        if types is None:
+            return f"names {value}, which is not in the ISO/IEC 42001 catalogue", (
+                CATALOGUE_EXAMPLES
+            )
+    else:
+        types = known.entities.get(value)
+        if types is None:
+            return f"names {value}, which is not in the register or in this input", (
+                _expected_entity(wanted, onto)
+            )
+    if wanted and not onto.is_a(types, wanted):
+        return f"names {value}, which is {_a(_describe(types, onto))}", (
+            f"{_a(onto.label(wanted))}"
+        )
+    return None
+
+
+def _describe(types: Iterable[str], onto: Ontology) -> str:
+    cls = entity_class_for(types)
+    if cls is not None:
+        return cls.kind
+    ours = sorted(t for t in types if t.startswith(RG))
+    return onto.label(ours[0]) if ours else "something else"
+
+
+def _expected_entity(wanted: str | None, onto: Ontology) -> str:
+    if wanted is None:
+        return "the ID of an existing entity, or an ISO/IEC 42001 reference"
+    exact = [cls for cls in ENTITY_TYPES if cls.rdf_type == wanted]
+    hint = f" (see 'riskgraph list {exact[0].plural}')" if exact else ""
+    return f"the ID of an existing {onto.label(wanted)}{hint}"
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun

@@ -1,0 +1,258 @@
+"""What the entity commands know about each kind: its class, its fields and how to describe them.
+
+Imported by the entity commands when they run, never at CLI start-up, so it may import the core.
+Descriptions and link targets come from the ontology (rdfs:comment, rdfs:label, rdfs:range).
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass
+from functools import cache
+
+import pyoxigraph as ox
+
+from riskgraph.errors import InputError
+from riskgraph.model.entities import (
+    COMPONENT_TYPES,
+    ENTITY_TYPES,
+    FINDING_TYPES,
+    GRADES,
+    LIFECYCLE_STAGES,
+    Entity,
+)
+from riskgraph.model.rdf import field_specs
+from riskgraph.resources import ontology_file
+from riskgraph.scoring import MATRIX_NAMES
+from riskgraph.vocab import RDFS
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "lifecycle_stage": LIFECYCLE_STAGES,
+    "grade": GRADES,
+    "component_type": tuple(COMPONENT_TYPES),
+    "finding_type": tuple(FINDING_TYPES),
+    "matrix": MATRIX_NAMES,
+}
+"""Text fields that accept only a few values (checked by the models' validators)."""
+
+OWN_DESCRIPTIONS: dict[str, str] = {
+    "id": "Unique ID in the register, e.g. R-017. Generated from the kind's prefix when omitted.",
+    "title": "Short name shown in lists.",
+    "description": "Longer explanation in your own words.",
+    "matrix": "DPV risk matrix the scores are on (default: the register's matrix).",
+    "component_type": "What the component is; stored as its class.",
+    "finding_type": "An audit finding, or a nonconformity that needs a corrective action.",
+    "derived_from": "IRI of the assistant draft this treatment was accepted from.",
+}
+"""Descriptions of fields the ontology does not describe (Dublin Core terms, stored classes)."""
+
+VALUE_DESCRIPTIONS = {
+    "integer": "whole number",
+    "boolean": "true or false",
+    "date": "date (YYYY-MM-DD)",
+    "uri": "link (URL)",
+    "iri": "IRI",
+    "catalogue": "ISO/IEC 42001 reference (e.g. A.6.2.4, 6.1.3, C.3.4)",
+    "either": "ID, or ISO/IEC 42001 reference",
+}
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """One field of a kind, as the command line sees it."""
+
+    name: str
+    value_kind: str
+    """The Rdf kind (text, integer, ref, ...), or 'text' for fields stored as a class."""
+    many: bool
+    required: bool
+    choices: tuple[str, ...]
+    bounds: tuple[int, int] | None
+    target: str | None
+    """For links to entities: the label of the class they must point to (e.g. 'party')."""
+    predicate: str | None
+    description: str
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def is_link(self) -> bool:
+        return self.value_kind in ("ref", "catalogue", "either")
+
+    def type_label(self) -> str:
+        """Short type for the fields table, e.g. 'list of IDs (AI system)'."""
+        if self.choices:
+            one = "one of " + ", ".join(self.choices)
+        elif self.value_kind == "ref":
+            one = f"ID ({self.target})" if self.target else "ID"
+        elif self.value_kind == "integer" and self.bounds:
+            one = f"whole number {self.bounds[0]}-{self.bounds[1]}"
+        else:
+            one = VALUE_DESCRIPTIONS.get(self.value_kind, "text")
+        return f"list of {_plural(one)}" if self.many else one
+
+    def expected(self) -> str:
+        """What a valid value looks like, for error messages."""
+        if self.choices:
+            one = "one of " + ", ".join(self.choices)
+        elif self.value_kind == "ref":
+            target = f" of an existing {self.target}" if self.target else ""
+            one = f"the ID{target}, such as R-001"
+        elif self.value_kind == "integer" and self.bounds:
+            one = f"a whole number from {self.bounds[0]} to {self.bounds[1]}"
+        elif self.value_kind == "text":
+            one = "text"
+        else:
+            one = "a " + VALUE_DESCRIPTIONS.get(self.value_kind, self.value_kind)
+        return f"{one} (repeat the flag or separate values with commas)" if self.many else one
+
+
+def _plural(label: str) -> str:
+    for one, many in (
+        ("ID, or", "IDs, or"),
+        ("ID", "IDs"),
+        ("ISO/IEC 42001 reference", "ISO/IEC 42001 references"),
+    ):
+        if label.startswith(one):
+            return many + label[len(one) :].replace("reference", "references")
+    return label
+
+
+KIND_NAMES: dict[str, type[Entity]] = {
+    **{cls.kind: cls for cls in ENTITY_TYPES},
+    **{cls.plural: cls for cls in ENTITY_TYPES},
+}
+
+
+def all_kinds() -> list[str]:
+    return [cls.kind for cls in ENTITY_TYPES]
+
+
+def kind_class(name: str) -> type[Entity]:
+    """The entity class for a kind name, singular or plural, in any case."""
+    cls = KIND_NAMES.get(name.strip().lower())
+    if cls is None:
+        raise InputError(f"unknown kind {name!r}", expected="one of " + ", ".join(all_kinds()))
+    return cls
+
+
+@dataclass(frozen=True)
+class Ontology:
+    """The facts of riskgraph.ttl the commands need: labels, comments, ranges, superclasses."""
+
+    labels: dict[str, str]
+    comments: dict[str, str]
+    ranges: dict[str, str]
+    superclasses: dict[str, frozenset[str]]
+    """Every class with all its superclasses, itself included."""
+
+    def label(self, iri: str) -> str:
+        return self.labels.get(iri) or iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+    def is_a(self, types: typing.Iterable[str], wanted: str) -> bool:
+        return any(wanted in self.superclasses.get(t, frozenset({t})) for t in types)
+
+
+@cache
+def ontology() -> Ontology:
+    labels: dict[str, str] = {}
+    comments: dict[str, str] = {}
+    ranges: dict[str, str] = {}
+    parents: dict[str, set[str]] = {}
+    path = ontology_file("riskgraph.ttl")
+    for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        subject, predicate, obj = triple.subject, triple.predicate.value, triple.object
+        if not isinstance(subject, ox.NamedNode):
+            continue
+        if predicate == RDFS + "label" and isinstance(obj, ox.Literal):
+            labels.setdefault(subject.value, obj.value)
+        elif predicate == RDFS + "comment" and isinstance(obj, ox.Literal):
+            comments.setdefault(subject.value, obj.value)
+        elif predicate == RDFS + "range" and isinstance(obj, ox.NamedNode):
+            ranges[subject.value] = obj.value
+        elif predicate == RDFS + "subClassOf" and isinstance(obj, ox.NamedNode):
+            parents.setdefault(subject.value, set()).add(obj.value)
+    return Ontology(labels, comments, ranges, _closure(parents))
+
+
+def _closure(parents: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    result: dict[str, frozenset[str]] = {}
+    for cls in parents:
+        seen = {cls}
+        todo = [cls]
+        while todo:
+            for parent in parents.get(todo.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        result[cls] = frozenset(seen)
+    return result
+
+
+@cache
+def fields_of(cls: type[Entity]) -> dict[str, FieldInfo]:
+    """Every field of an entity class that a user can set, in declaration order."""
+    onto = ontology()
+    specs = {spec.name: spec for spec in field_specs(cls)}
+    result: dict[str, FieldInfo] = {}
+    for name, info in cls.model_fields.items():
+        spec = specs.get(name)
+        value_kind = spec.kind if spec else "text"
+        predicate = spec.predicate if spec else None
+        choices = CHOICES.get(name, ())
+        if spec and spec.enum is not None:
+            choices = tuple(member.value for member in spec.enum)
+        target = None
+        if value_kind == "ref" and predicate and predicate in onto.ranges:
+            target = onto.label(onto.ranges[predicate])
+        description = OWN_DESCRIPTIONS.get(name) or (
+            onto.comments.get(predicate or "") or onto.labels.get(predicate or "", "")
+        )
+        result[name] = FieldInfo(
+            name=name,
+            value_kind=value_kind,
+            many=bool(spec and spec.many),
+            required=info.is_required(),
+            choices=choices,
+            bounds=_bounds(info.metadata, info.annotation),
+            target=target,
+            predicate=predicate,
+            description=_sentence(description),
+        )
+    return result
+
+
+def _bounds(metadata: list[object], annotation: object) -> tuple[int, int] | None:
+    """The (ge, le) bounds of an integer field, wherever pydantic keeps them."""
+    low = high = None
+    todo: list[object] = [*metadata, annotation]
+    while todo:
+        item = todo.pop()
+        if (ge := getattr(item, "ge", None)) is not None:
+            low = ge
+        if (le := getattr(item, "le", None)) is not None:
+            high = le
+        todo.extend(getattr(item, "metadata", None) or [])
+        todo.extend(typing.get_args(item))
+    return (low, high) if low is not None and high is not None else None
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:] if text else ""
+
+
+def flag_list(cls: type[Entity]) -> str:
+    return ", ".join(f.flag for f in fields_of(cls).values())
+
+
+def unknown_field(cls: type[Entity], name: str, *, as_flag: bool) -> InputError:
+    """The error for a flag or key the kind does not have, listing the valid ones."""
+    shown = f"--{name}" if as_flag else repr(name)
+    valid = flag_list(cls) if as_flag else ", ".join(fields_of(cls))
+    return InputError(
+        f"a {cls.kind} has no field {shown}",
+        expected=f"one of {valid} (see 'riskgraph fields {cls.kind}')",
+    )
