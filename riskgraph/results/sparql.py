@@ -23,40 +23,50 @@ from riskgraph.store.base import AskResult, QueryResult, Term
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
 
-def json_term(term: Term) -> dict[str, str]:
-    """SPARQL 1.1 Query Results JSON encoding of one term."""
+_json_string = json.encoder.encode_basestring  # JSON string literal, non-ASCII kept as is
+
+
+def json_term(term: Term) -> str:
+    """SPARQL 1.1 Query Results JSON encoding of one term, as JSON text."""
+    value = _json_string(term.value)
     if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
+        return '{"type":"uri","value":' + value + "}"
     if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    encoded = {"type": "literal", "value": term.value}
+        return '{"type":"bnode","value":' + value + "}"
     if term.language:
-        encoded["xml:lang"] = term.language
-    elif term.datatype.value != XSD_STRING:
-        encoded["datatype"] = term.datatype.value
-    return encoded
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return (
+            '{"type":"literal","value":'
+            + value
+            + ',"xml:lang":'
+            + _json_string(term.language)
+            + "}"
+        )
+    if term.datatype.value != XSD_STRING:
+        datatype = _json_string(term.datatype.value)
+        return '{"type":"literal","value":' + value + ',"datatype":' + datatype + "}"
+    return '{"type":"literal","value":' + value + "}"
 
 
 def write_json(result: QueryResult, out: BinaryIO, options: WriteOptions) -> int:
     """SPARQL 1.1 Query Results JSON, one binding per line; unbound variables are left out."""
     if isinstance(result, AskResult):
         with text_writer(out) as text:
-            text.write(_dumps({"head": {}, "boolean": result.value}) + "\n")
+            text.write('{"head":{},"boolean":' + ("true" if result.value else "false") + "}\n")
         return 1
     select = expect_select(result)
     names = select.variables
+    keys = [_json_string(name) + ":" for name in names]
     count = 0
     with text_writer(out) as text:
-        text.write('{"head":' + _dumps({"vars": names}) + ',"results":{"bindings":[')
+        text.write('{"head":{"vars":[' + ",".join(_json_string(n) for n in names) + "]}")
+        text.write(',"results":{"bindings":[')
         for row in select.rows:
-            binding = {
-                name: json_term(term) for name in names if (term := row.get(name)) is not None
-            }
-            text.write(("\n" if count == 0 else ",\n") + _dumps(binding))
+            fields = [
+                key + json_term(term)
+                for key, name in zip(keys, names, strict=True)
+                if (term := row.get(name)) is not None
+            ]
+            text.write(("\n{" if count == 0 else ",\n{") + ",".join(fields) + "}")
             count += 1
         text.write("\n]}}\n")
     return count

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import BinaryIO
 
 from riskgraph.results.base import ExportFormat, ResultKind, WriteOptions, expect_select
@@ -13,9 +14,12 @@ from riskgraph.store.base import QueryResult
 _SELECT = frozenset({ResultKind.SELECT})
 
 
+_NEEDS_QUOTES = re.compile('[,"\r\n]').search
+
+
 def _csv_field(value: str) -> str:
     """RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes inside."""
-    if any(special in value for special in ',"\r\n'):
+    if _NEEDS_QUOTES(value):
         return '"' + value.replace('"', '""') + '"'
     return value
 
@@ -28,7 +32,7 @@ def write_csv(result: QueryResult, out: BinaryIO, options: WriteOptions) -> int:
     with text_writer(out) as text:
         text.write(",".join(_csv_field(name) for name in names) + "\r\n")
         for row in select.rows:
-            text.write(",".join(_csv_field(plain(row.get(name))) for name in names) + "\r\n")
+            text.write(",".join([_csv_field(plain(row.get(name))) for name in names]) + "\r\n")
             count += 1
     return count
 

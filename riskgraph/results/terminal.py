@@ -42,7 +42,9 @@ def write_table(result: QueryResult, out: BinaryIO, options: WriteOptions) -> in
             rows = ([t.subject, t.predicate, t.object] for t in result.triples)
         else:
             raise TypeError(f"not a query result: {type(result).__name__}")
-        table = Table(*columns, show_lines=False)
+        table = Table(show_lines=False)
+        for column in columns:
+            table.add_column(column, overflow="fold")  # long IRIs wrap rather than hide
         count = 0
         for terms in rows:
             table.add_row(*(Text(_display(term, options.prefixes)) for term in terms))

@@ -56,6 +56,7 @@ _STRING_ESCAPES.update(
 
 AnyTerm = Term | ox.Triple
 """A term as it can appear in results, RDF 1.2 triple terms included."""
+_NEEDS_ESCAPE = re.compile('[\x00-\x1f"\\\\\x7f]').search
 
 
 def ntriples(term: AnyTerm) -> str:
@@ -67,7 +68,8 @@ def ntriples(term: AnyTerm) -> str:
         return f"<{term.value}>"
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
-    quoted = '"' + term.value.translate(_STRING_ESCAPES) + '"'
+    value = term.value
+    quoted = '"' + (value.translate(_STRING_ESCAPES) if _NEEDS_ESCAPE(value) else value) + '"'
     if term.language:
         direction = getattr(term, "direction", None)
         suffix = f"--{direction}" if direction is not None else ""
