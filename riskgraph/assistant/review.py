@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import yaml
@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from riskgraph.assistant.context import RegisterSnapshot
 from riskgraph.assistant.grounding import UNVERIFIED_CONTROL, flag_code
-from riskgraph.assistant.records import StoredDraft, decision_quads
+from riskgraph.assistant.records import StoredDraft, decision_quads, load_draft
 from riskgraph.errors import InputError, Location, UserError
 from riskgraph.model.entities import (
     Control,
@@ -27,7 +27,8 @@ from riskgraph.model.entities import (
 )
 from riskgraph.model.fields import CatalogueRef, EntityId
 from riskgraph.model.rdf import to_quads
-from riskgraph.store.base import ChangeSet
+from riskgraph.register import Register
+from riskgraph.store.base import ChangeSet, commit
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -339,3 +340,65 @@ def plan_reject(
         reason=reason.strip(),
     )
     return Decision(ChangeSet(remove=remove, add=add))
+
+
+# --- on a register: read, decide and commit in one writer session ------------------------------
+
+
+def prepare_review(
+    register: Register, draft_id: str, person_id: str
+) -> tuple[StoredDraft, ReviewedTreatment]:
+    """The pending draft and its treatment as a reviewer would accept it unchanged. Checks the
+    draft and the reviewer first, so that nobody edits a draft they cannot accept."""
+    with register.reader() as store:
+        snapshot = RegisterSnapshot.load(store, register.config)
+        draft = load_draft(store, register.base_iri, draft_id)
+    _check_pending(draft)
+    check_reviewer(snapshot, person_id)
+    return draft, reviewed_from_draft(draft, snapshot)
+
+
+def accept_draft(
+    register: Register,
+    draft_id: str,
+    *,
+    person_id: str,
+    reviewed: ReviewedTreatment | None = None,
+    source: str = "the draft",
+    treatment_id: str | None = None,
+    now: datetime | None = None,
+) -> Decision:
+    """Accept a draft (as edited, when ``reviewed`` is given), in one transaction."""
+    with register.writer() as store:
+        snapshot = RegisterSnapshot.load(store, register.config)
+        draft = load_draft(store, register.base_iri, draft_id)
+        decision = plan_accept(
+            snapshot,
+            draft,
+            person_id=person_id,
+            reviewed=reviewed or reviewed_from_draft(draft, snapshot),
+            edited=reviewed is not None,
+            now=now or datetime.now(UTC),
+            source=source,
+            treatment_id=treatment_id,
+        )
+        commit(store, decision.changes)
+    return decision
+
+
+def reject_draft(
+    register: Register,
+    draft_id: str,
+    *,
+    person_id: str,
+    reason: str,
+    now: datetime | None = None,
+) -> Decision:
+    with register.writer() as store:
+        snapshot = RegisterSnapshot.load(store, register.config)
+        draft = load_draft(store, register.base_iri, draft_id)
+        decision = plan_reject(
+            snapshot, draft, person_id=person_id, reason=reason, now=now or datetime.now(UTC)
+        )
+        commit(store, decision.changes)
+    return decision

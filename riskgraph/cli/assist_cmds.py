@@ -1,0 +1,351 @@
+"""The 'assist' command group: LLM-drafted risk treatments, always reviewed by a person.
+
+Only typer and the standard library are imported here at load time; riskgraph.assistant (and
+with it openai) is imported inside the command bodies.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from riskgraph.cli.options import RegisterOption, open_register
+
+if TYPE_CHECKING:  # for type checkers only; nothing below is imported at run time
+    from riskgraph.assistant.batch import Plan
+    from riskgraph.assistant.endpoint import Endpoint
+    from riskgraph.assistant.records import StoredDraft
+    from riskgraph.assistant.review import ReviewedTreatment
+    from riskgraph.register import Register
+
+assist = typer.Typer(
+    name="assist",
+    help=(
+        "Draft risk treatments with a language model, for a person to review.\n\n"
+        "Drafts count for nothing until a named person in the register accepts them."
+    ),
+    no_args_is_help=True,
+)
+
+LEVELS = (
+    "extremely-low",
+    "very-low",
+    "low",
+    "moderate",
+    "high",
+    "very-high",
+    "extremely-high",
+)
+STATUSES = ("pending", "accepted", "rejected", "all")
+
+
+def _check_level(value: str | None) -> str | None:
+    if value is not None and value not in LEVELS:
+        raise typer.BadParameter(f"{value!r} is not a level; use one of {', '.join(LEVELS)}")
+    return value
+
+
+@assist.command()
+def draft(
+    risk_ids: list[str] = typer.Argument(
+        None, help="Risks to draft treatments for.", metavar="RISK_ID…"
+    ),
+    untreated: bool = typer.Option(
+        False, "--untreated", help="Draft for every risk with no approved or proposed treatment."
+    ),
+    min_level: str | None = typer.Option(
+        None,
+        "--min-level",
+        callback=_check_level,
+        help="With --untreated: only risks at this level or above. Default: above the appetite.",
+        metavar="LEVEL",
+    ),
+    include_drafted: bool = typer.Option(
+        False, "--include-drafted", help="With --untreated: also risks that have a pending draft."
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Print exactly what would be sent, and send nothing."
+    ),
+    register: Path | None = RegisterOption,
+) -> None:
+    """Ask the model for treatment drafts; each is stored as pending, for review.
+
+    Examples:  riskgraph assist draft R-017 R-021
+               riskgraph assist draft --untreated --min-level high --dry-run
+    """
+    from riskgraph.assistant.batch import plan_run
+    from riskgraph.assistant.endpoint import require_endpoint, resolve_endpoint
+    from riskgraph.config import CONFIG_FILE
+    from riskgraph.errors import UserError
+
+    if bool(risk_ids) == untreated:
+        raise UserError("name the risks to draft for, or use --untreated (not both)")
+    if not untreated and (min_level or include_drafted):
+        raise UserError("--min-level and --include-drafted go with --untreated")
+    reg = open_register(register)
+    config_file = str(reg.folder / CONFIG_FILE) if reg.folder else CONFIG_FILE
+    settings = reg.config.assistant
+    endpoint = (
+        resolve_endpoint(settings, config_file=config_file)
+        if dry_run
+        else require_endpoint(settings, config_file=config_file)
+    )
+    plan = plan_run(
+        reg,
+        list(risk_ids) if risk_ids else None,
+        min_level=min_level,
+        include_drafted=include_drafted,
+    )
+    if dry_run:
+        _print_dry_run(plan, settings.model, settings.temperature, endpoint)
+        return
+    assert endpoint is not None
+    _run(reg, plan, endpoint)
+
+
+def _print_dry_run(plan: Plan, model: str, temperature: float, endpoint: Endpoint | None) -> None:
+    from riskgraph.assistant.batch import dry_run_bodies
+
+    url = endpoint.chat_url if endpoint else "(no endpoint configured)"
+    for risk_id, body in dry_run_bodies(plan, model, temperature):
+        typer.echo(f"=== {risk_id}: POST {url}")
+        typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
+    typer.echo(
+        f"dry run: {len(plan.requests)} request(s) shown, nothing sent. Endpoints that refuse "
+        'json_schema get the same request with response_format {"type": "json_object"}.'
+    )
+
+
+def _run(reg: Register, plan: Plan, endpoint: Endpoint) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from riskgraph.assistant.batch import DraftOutcome, run_plan
+    from riskgraph.assistant.display import plain, run_summary
+    from riskgraph.cli.output import console
+
+    if not plan.requests:
+        console.print("no risks to draft for")
+        return
+    console.print(
+        f"drafting {len(plan.requests)} treatment(s) with {endpoint.model} at {endpoint.host} "
+        f"(at most {endpoint.max_concurrency} at a time)",
+        highlight=False,
+    )
+    with Progress(
+        TextColumn("drafting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        task = progress.add_task("drafting", total=len(plan.requests))
+
+        def report(outcome: DraftOutcome) -> None:
+            if outcome.draft_id:
+                flags = f" [yellow]({len(outcome.flags)} flag(s))[/]" if outcome.flags else ""
+                progress.console.print(f"[green]✓[/] {outcome.risk_id} → {outcome.draft_id}{flags}")
+            else:
+                line = plain(f"✗ {outcome.risk_id}: {outcome.error}")
+                line.stylize("red")
+                progress.console.print(line)
+            progress.advance(task)
+
+        summary = run_plan(reg, plan, endpoint, on_outcome=report)
+    console.print(run_summary(summary))
+    if summary.drafted:
+        console.print("review them with [bold]riskgraph assist review[/]")
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@assist.command()
+def review(
+    status: str = typer.Option(
+        "pending", "--status", help=f"Which drafts to list: {', '.join(STATUSES)}."
+    ),
+    risk: str | None = typer.Option(None, "--risk", help="Only drafts for this risk."),
+    register: Path | None = RegisterOption,
+) -> None:
+    """List drafts with their flags (pending ones by default).
+
+    Example:  riskgraph assist review --status all --risk R-017
+    """
+    from riskgraph.assistant.display import drafts_table
+    from riskgraph.assistant.records import load_drafts
+    from riskgraph.cli.output import console
+    from riskgraph.errors import InputError, Location
+
+    if status not in STATUSES:
+        raise InputError(
+            "unknown status",
+            location=Location(column="--status"),
+            value=status,
+            expected=", ".join(STATUSES),
+        )
+    reg = open_register(register)
+    with reg.reader() as store:
+        drafts = load_drafts(store, reg.base_iri)
+    shown = [
+        d
+        for d in drafts
+        if (status == "all" or d.status.value == status) and (risk is None or d.risk_id == risk)
+    ]
+    if not shown:
+        console.print(f"no {'' if status == 'all' else status + ' '}drafts", highlight=False)
+        return
+    console.print(drafts_table(shown, f"{len(shown)} {status} draft(s)"))
+    if status == "pending":
+        console.print(
+            "details: [bold]riskgraph assist show DRAFT_ID[/]; decide with "
+            "[bold]assist accept DRAFT_ID --by PERSON_ID[/] or [bold]assist reject[/]"
+        )
+
+
+@assist.command()
+def show(
+    draft_id: str = typer.Argument(..., help="The draft, e.g. D-R-017-1."),
+    register: Path | None = RegisterOption,
+) -> None:
+    """Show one draft in full: actions, flags, provenance and any decision."""
+    from riskgraph.assistant.display import draft_detail
+    from riskgraph.assistant.records import load_draft
+    from riskgraph.cli.output import console
+
+    reg = open_register(register)
+    with reg.reader() as store:
+        found = load_draft(store, reg.base_iri, draft_id)
+    console.print(draft_detail(found))
+
+
+ByOption = typer.Option(
+    ...,
+    "--by",
+    help="ID of the person (rg:Person in the register) who makes this decision.",
+    metavar="PERSON_ID",
+)
+
+
+@assist.command()
+def accept(
+    draft_id: str = typer.Argument(..., help="The draft to accept, e.g. D-R-017-1."),
+    by: str = ByOption,
+    edit: bool = typer.Option(False, "--edit", help="Edit the draft (YAML) in $EDITOR first."),
+    from_file: Path | None = typer.Option(
+        None,
+        "--from",
+        help="Accept the treatment as written in this YAML file (from --edit).",
+        exists=True,
+        dir_okay=False,
+    ),
+    treatment_id: str | None = typer.Option(
+        None, "--id", help="ID for the new treatment. Default: the next free T- number."
+    ),
+    register: Path | None = RegisterOption,
+) -> None:
+    """Accept a draft: it becomes an approved treatment, approved by --by today.
+
+    New controls the draft proposes are created as planned. Example:
+    riskgraph assist accept D-R-017-1 --by P-LCHEN --edit
+    """
+    from riskgraph.assistant.review import accept_draft, parse_yaml, prepare_review
+    from riskgraph.cli.output import console, success
+    from riskgraph.errors import UserError
+
+    if edit and from_file:
+        raise UserError("use --edit or --from, not both")
+    reg = open_register(register)
+    found, reviewed = prepare_review(reg, draft_id, by)
+    source = "the draft"
+    edited = None
+    if from_file is not None:
+        source = str(from_file)
+        edited = parse_yaml(from_file.read_text(encoding="utf-8"), source)
+    elif edit:
+        edited, source = _edit(found, reviewed)
+    if (edit or from_file) and edited is None:
+        console.print("the file is empty: cancelled, nothing changed")
+        return
+    decision = accept_draft(
+        reg, draft_id, person_id=by, reviewed=edited, source=source, treatment_id=treatment_id
+    )
+    success(f"accepted {draft_id}: treatment {decision.treatment_id} approved by {by}")
+    if decision.new_controls:
+        console.print(f"new planned controls: {', '.join(decision.new_controls)}")
+
+
+def _edit(found: StoredDraft, reviewed: ReviewedTreatment) -> tuple[ReviewedTreatment | None, str]:
+    """Open the draft in $EDITOR; returns (edited treatment or None, file name)."""
+    import os
+    import tempfile
+
+    import click
+
+    from riskgraph.assistant.review import parse_yaml, to_yaml
+    from riskgraph.errors import UserError
+
+    handle, name = tempfile.mkstemp(prefix=f"{found.id}-", suffix=".yaml", text=True)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(to_yaml(found, reviewed))
+    click.edit(filename=name)
+    try:
+        edited = parse_yaml(Path(name).read_text(encoding="utf-8"), name)
+    except UserError as exc:
+        raise UserError(
+            f"{exc}\nnothing changed; your edit is kept in {name}: fix it and run "
+            f"'riskgraph assist accept {found.id} --by PERSON_ID --from {name}'"
+        ) from None
+    Path(name).unlink()
+    return edited, name
+
+
+@assist.command()
+def reject(
+    draft_id: str = typer.Argument(..., help="The draft to reject, e.g. D-R-017-1."),
+    by: str = ByOption,
+    reason: str = typer.Option(..., "--reason", help="Why the draft is rejected."),
+    register: Path | None = RegisterOption,
+) -> None:
+    """Reject a draft, with the reason and the person who decided.
+
+    Example:  riskgraph assist reject D-R-017-1 --by P-LCHEN --reason "control C-004 exists"
+    """
+    from riskgraph.assistant.review import reject_draft
+    from riskgraph.cli.output import success
+
+    reg = open_register(register)
+    reject_draft(reg, draft_id, person_id=by, reason=reason)
+    success(f"rejected {draft_id} (by {by})")
+
+
+@assist.command()
+def status(register: Path | None = RegisterOption) -> None:
+    """Show how the assistant is configured (never the key). Exits 2 when it is off."""
+    from riskgraph.assistant.endpoint import HOW_TO_CONFIGURE, NO_KEY, resolve_endpoint
+    from riskgraph.cli.output import console
+    from riskgraph.config import CONFIG_FILE
+
+    reg = open_register(register)
+    config_file = str(reg.folder / CONFIG_FILE) if reg.folder else CONFIG_FILE
+    settings = reg.config.assistant
+    endpoint = resolve_endpoint(settings, config_file=config_file)
+    if endpoint is None:
+        console.print(HOW_TO_CONFIGURE, highlight=False)
+        raise typer.Exit(2)
+    key = "set" if endpoint.api_key.get_secret_value() != NO_KEY else "none (local endpoint)"
+    rows = {
+        "endpoint": endpoint.display_url,
+        "model": endpoint.model,
+        "API key": key,
+        "concurrency": str(endpoint.max_concurrency),
+        "timeout": f"{endpoint.timeout_seconds:g} s, {endpoint.max_retries} retries",
+        "redacted fields": ", ".join(settings.redact_fields) or "none",
+    }
+    for name, value in rows.items():
+        console.print(f"[bold]{name}:[/] {value}", highlight=False)
+
+
+def attach(app: typer.Typer) -> None:
+    app.add_typer(assist)
