@@ -8,6 +8,7 @@ can vouch for the cells even though the zip bytes differ from one save to the ne
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from riskgraph.errors import UserError
 from riskgraph.results.base import ExportFormat, ResultKind, WriteOptions, expect_select
 from riskgraph.results.terms import SimpleValue, simple_value
-from riskgraph.store.base import QueryResult, Term
+from riskgraph.store.base import QueryResult, SelectResult, Term
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -112,9 +113,19 @@ def write_xlsx(result: QueryResult, out: BinaryIO, options: WriteOptions) -> int
     from openpyxl import Workbook
 
     select = expect_select(result)
-    names = select.variables
     workbook = Workbook(write_only=True)
-    sheet: Any = workbook.create_sheet(RESULTS_SHEET)
+    try:
+        count = _fill(workbook, select, options)
+    except BaseException:
+        _discard(workbook)
+        raise
+    workbook.save(out)
+    return count
+
+
+def _fill(workbook: Any, select: SelectResult, options: WriteOptions) -> int:
+    names = select.variables
+    sheet = workbook.create_sheet(RESULTS_SHEET)
     sheet.freeze_panes = "A2"
     hasher = CellHasher()
     hasher.add_row(names)
@@ -126,12 +137,21 @@ def write_xlsx(result: QueryResult, out: BinaryIO, options: WriteOptions) -> int
         _append(sheet, values)
     if options.manifest_sheet is not None:
         fields = options.manifest_sheet(count, hasher.hexdigest())
-        manifest: Any = workbook.create_sheet(MANIFEST_SHEET)
+        manifest = workbook.create_sheet(MANIFEST_SHEET)
         _append(manifest, ["field", "value"], bold=True)
         for key, value in fields:
             _append(manifest, [key, value])
-    workbook.save(out)
     return count
+
+
+def _discard(workbook: Any) -> None:
+    """Close an unsaved write-only workbook and delete the temporary files behind its sheets."""
+    for sheet in workbook.worksheets:
+        with contextlib.suppress(Exception):
+            if not sheet.closed:
+                sheet.close()
+            if sheet._writer is not None:
+                sheet._writer.cleanup()
 
 
 def xlsx_cells_sha256(source: str | Path | BinaryIO, sheet: str = RESULTS_SHEET) -> str:
