@@ -20,6 +20,13 @@ RISKS_CSV = "risks-csv"
 _BUFFER = 1 << 20
 
 
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative; expected 0 or more")
+    return value
+
+
 def _common(parser: argparse.ArgumentParser, default_size: str) -> None:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (%(default)s)")
     parser.add_argument(
@@ -55,7 +62,7 @@ def _csv_parser() -> argparse.ArgumentParser:
         description="Write a risk CSV in the risk template layout, linking to the register of "
         "--size (its systems, risk owners and risk sources).",
     )
-    parser.add_argument("--rows", type=int, required=True, help="number of risks")
+    parser.add_argument("--rows", type=_non_negative, required=True, help="number of risks")
     _common(parser, default_size="L")
     return parser
 
@@ -69,30 +76,36 @@ def _open_output(path: str, newline: str) -> Iterator[TextIO]:
         yield out
 
 
+def _write_csv(argv: list[str]) -> str:
+    args = _csv_parser().parse_args(argv)
+    with _open_output(args.output, newline="") as out:
+        write_risk_csv(out, args.rows, profile_for(args.size), seed=args.seed, as_of=args.as_of)
+    return f"{args.rows:,} risk rows to {args.output}"
+
+
+def _write_register(argv: list[str]) -> str:
+    args = _register_parser().parse_args(argv)
+    with _open_output(args.output, newline="\n") as out:
+        count = write_register(
+            out,
+            profile_for(args.size),
+            seed=args.seed,
+            fmt=args.format,
+            as_of=args.as_of,
+            base=args.base,
+        )
+    return f"{count:,} triples (size {args.size}, seed {args.seed}) to {args.output}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    args = list(sys.argv[1:] if argv is None else argv)
     started = time.perf_counter()
-    if args_list[:1] == [RISKS_CSV]:
-        args = _csv_parser().parse_args(args_list[1:])
-        if args.rows < 0:
-            _csv_parser().error("--rows must be 0 or more")
-        with _open_output(args.output, newline="") as out:
-            write_risk_csv(out, args.rows, profile_for(args.size), seed=args.seed, as_of=args.as_of)
-        done = f"{args.rows:,} risk rows"
-    else:
-        args = _register_parser().parse_args(args_list)
-        with _open_output(args.output, newline="\n") as out:
-            count = write_register(
-                out,
-                profile_for(args.size),
-                seed=args.seed,
-                fmt=args.format,
-                as_of=args.as_of,
-                base=args.base,
-            )
-        done = f"{count:,} triples (size {args.size}, seed {args.seed})"
-    elapsed = time.perf_counter() - started
-    print(f"wrote {done} to {args.output} in {elapsed:.2f} s", file=sys.stderr)
+    try:
+        done = _write_csv(args[1:]) if args[:1] == [RISKS_CSV] else _write_register(args)
+    except OSError as error:
+        print(f"cannot write {error.filename}: {error.strerror}", file=sys.stderr)
+        return 1
+    print(f"wrote {done} in {time.perf_counter() - started:.2f} s", file=sys.stderr)
     return 0
 
 

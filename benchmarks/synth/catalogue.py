@@ -11,14 +11,14 @@ from riskgraph.resources import ontology_file
 from riskgraph.vocab import RG, RISK, sparql_prefix_block
 
 _MATRIX_CELLS = """
-SELECT ?likelihood ?severity ?level WHERE {
-  ?cell skos:broader <{matrix}> ; rg:likelihoodIndex ?likelihood ; rg:severityIndex ?severity ;
+SELECT ?matrix ?likelihood ?severity ?level WHERE {
+  ?cell skos:broader ?matrix ; rg:likelihoodIndex ?likelihood ; rg:severityIndex ?severity ;
         dpv:hasRiskLevel ?level .
 }
 """
 
 _NOTATIONS = """
-SELECT ?notation WHERE { ?item a <{cls}> ; skos:notation ?notation . }
+SELECT ?class ?notation WHERE { ?item a ?class ; skos:notation ?notation . }
 """
 
 
@@ -42,8 +42,14 @@ def _load(path: Path) -> ox.Store:
     return store
 
 
+def _bind(
+    variable: str, iri: str
+) -> dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]:
+    return {ox.Variable(variable): ox.NamedNode(iri)}
+
+
 def _matrix_levels(store: ox.Store, matrix: str) -> dict[tuple[int, int], str]:
-    rows = store.query(sparql_prefix_block() + _MATRIX_CELLS.replace("{matrix}", matrix))
+    rows = store.query(sparql_prefix_block() + _MATRIX_CELLS, substitutions=_bind("matrix", matrix))
     assert isinstance(rows, ox.QuerySolutions)
     return {
         (int(row["likelihood"].value), int(row["severity"].value)): row["level"].value
@@ -52,7 +58,7 @@ def _matrix_levels(store: ox.Store, matrix: str) -> dict[tuple[int, int], str]:
 
 
 def _notations(store: ox.Store, cls: str) -> list[str]:
-    rows = store.query(sparql_prefix_block() + _NOTATIONS.replace("{cls}", cls))
+    rows = store.query(sparql_prefix_block() + _NOTATIONS, substitutions=_bind("class", cls))
     assert isinstance(rows, ox.QuerySolutions)
     return sorted((row["notation"].value for row in rows), key=_notation_order)
 
