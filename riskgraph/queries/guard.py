@@ -59,7 +59,7 @@ def _form_token(tokens: list[Token], origin: str) -> Token:
         if word in UPDATE_KEYWORDS:
             raise _unsafe(f"{word} is an update operation; queries here only read", token, origin)
         raise _unsafe(f"the query starts with {token.text!r}", token, origin)
-    raise InputError(
+    raise UnsafeQueryError(
         "there is no query: no SELECT, ASK, CONSTRUCT or DESCRIBE",
         location=Location(file=origin),
         expected=_EXPECTED,

@@ -31,7 +31,8 @@ Rules:
   in the top-level group: in FILTER, BIND or EXISTS there, not inside nested groups, OPTIONAL
   or subqueries (those are evaluated before the parameter joins in).
 
-Ad-hoc query text may carry the same header; there the title and description are optional.
+Ad-hoc query text may carry the same header, with the title and description optional; it has
+a header only when its first line is a header field (otherwise its comments are just comments).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from riskgraph.queries.params import check_default
 
 FIELDS = ("title", "description", "param", "tags")
 AD_HOC_NAME = "ad-hoc"
+AD_HOC_ORIGIN = "ad-hoc query"
 
 _FIELD_LINE = re.compile(r"^#[ \t]?([A-Za-z_-]+)[ \t]*:(.*)$")
 _CONTINUATION = re.compile(r"^#[ \t]{2,}(\S.*)$")
@@ -88,10 +90,15 @@ def parse_stored_query(
     return _parse(text, name=name, source=source, origin=path or name, path=path, strict=True)
 
 
-def parse_ad_hoc(text: str, origin: str = "ad-hoc query") -> StoredQuery:
-    """Query text typed or passed by the user; a header is optional."""
+def parse_ad_hoc(text: str, path: str | None = None) -> StoredQuery:
+    """Query text typed by the user, or read from ``path``; a header is optional."""
     return _parse(
-        text, name=AD_HOC_NAME, source=QuerySource.AD_HOC, origin=origin, path=None, strict=False
+        text,
+        name=AD_HOC_NAME,
+        source=QuerySource.AD_HOC,
+        origin=path or AD_HOC_ORIGIN,
+        path=path,
+        strict=False,
     )
 
 
@@ -99,6 +106,8 @@ def _parse(
     text: str, *, name: str, source: QuerySource, origin: str, path: str | None, strict: bool
 ) -> StoredQuery:
     lines = text.splitlines()
+    if not strict and not _starts_with_header(lines):
+        return StoredQuery(name=name, title="Ad-hoc query", sparql=text, source=source, path=path)
     header, body_starts = _read_header(lines, origin)
     if not any(line.strip() for line in lines[body_starts:]):
         raise _error("there is no SPARQL after the header", origin, body_starts + 1)
@@ -129,6 +138,13 @@ def _parse(
         source=source,
         path=path,
     )
+
+
+def _starts_with_header(lines: list[str]) -> bool:
+    """True when the first non-blank line is a header field such as ``# title:``."""
+    first = next((line.strip() for line in lines if line.strip()), "")
+    found = _FIELD_LINE.match(first)
+    return found is not None and found.group(1).lower() in FIELDS
 
 
 def _read_header(lines: list[str], origin: str) -> tuple[_Header, int]:

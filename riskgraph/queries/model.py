@@ -86,7 +86,9 @@ class StoredQuery(BaseModel):
     @property
     def origin(self) -> str:
         """How to name the query in messages: its file, or its name."""
-        return self.path or f"query {self.name!r}"
+        if self.path:
+            return self.path
+        return "ad-hoc query" if self.source is QuerySource.AD_HOC else f"query {self.name!r}"
 
     def parameter(self, name: str) -> QueryParameter | None:
         return next((p for p in self.parameters if p.name == name), None)

@@ -103,3 +103,13 @@ def test_malformed_headers_name_the_file_and_line(text: str, line: int, message:
     assert caught.value.location.file == "queries/q.rq"
     assert caught.value.location.line == line
     assert message in str(caught.value)
+
+
+def test_ad_hoc_text_starting_with_a_plain_comment_has_no_header() -> None:
+    query = parse_ad_hoc("# my query\n# param: x (integer)\nSELECT * WHERE { ?s ?p ?o }")
+    assert (query.title, query.parameters) == ("Ad-hoc query", ())
+
+
+def test_ad_hoc_header_is_still_strict_once_it_starts() -> None:
+    with pytest.raises(InputError, match="line 2: unknown header field 'parm'"):
+        parse_ad_hoc("# param: x (integer)\n# parm: y (integer)\nSELECT * WHERE { ?s ?p ?x }")
