@@ -167,3 +167,8 @@ def run() -> Callable[[ox.Store, str], SelectResult | GraphResult | AskResult]:
 @pytest.fixture
 def make_store() -> Callable[[str], ox.Store]:
     return load_store
+
+
+@pytest.fixture
+def quad_view() -> Callable[[ox.Store], QuadView]:
+    return QuadView

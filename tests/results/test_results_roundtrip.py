@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import openpyxl
 import pyoxigraph as ox
@@ -15,13 +16,13 @@ from rdflib.compare import isomorphic
 from rdflib.query import Result
 
 from riskgraph.results import get_format, write_result
-from riskgraph.store.base import GraphResult, SelectResult, Term
+from riskgraph.store.base import GraphResult, QueryResult, SelectResult, Term
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 Rows = list[dict[str, Term | None]]
 
 
-def export(result: SelectResult | GraphResult, name: str) -> bytes:
+def export(result: QueryResult, name: str) -> bytes:
     buffer = io.BytesIO()
     write_result(result, name, buffer)
     return buffer.getvalue()
@@ -45,19 +46,19 @@ def to_rdflib(term: Term | None) -> rdflib.term.Node | None:
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
-def assert_same_term(parsed: object, original: object, where: str) -> None:
+def assert_same_term(parsed: Any, original: Term | None, where: str) -> None:
     if isinstance(original, ox.BlankNode):
         assert isinstance(parsed, ox.BlankNode | rdflib.BNode), where
     elif isinstance(parsed, rdflib.Literal):
         # rdflib normalises some lexical forms (1500 -> 1500.0) in some parsers only: compare
         # the lexical form, or else the value, and always the language and datatype.
-        expected = to_rdflib(original)  # type: ignore[arg-type]
-        assert isinstance(expected, rdflib.Literal), where
+        expected = to_rdflib(original)
+        assert isinstance(expected, rdflib.Literal) and original is not None, where
         assert (parsed.language, parsed.datatype) == (expected.language, expected.datatype), where
         same_value = parsed.value is not None and parsed.value == expected.value
-        assert str(parsed) == original.value or same_value, f"{where}: {parsed!r}"  # type: ignore[union-attr]
+        assert str(parsed) == original.value or same_value, f"{where}: {parsed!r}"
     elif isinstance(parsed, rdflib.term.Node):
-        assert parsed == to_rdflib(original), where  # type: ignore[arg-type]
+        assert parsed == to_rdflib(original), where
     else:
         assert parsed == original, f"{where}: {parsed!r} != {original!r}"
 
@@ -148,16 +149,14 @@ def test_blank_nodes_stay_blank_nodes(
     assert any(s["o"] in subjects for s in solutions)
 
 
-def test_ask_in_json_and_xml_reads_back(store: ox.Store, run: Callable[..., object]) -> None:
+def test_ask_in_json_and_xml_reads_back(store: ox.Store, run: Callable[..., Any]) -> None:
     for query, expected in [("ASK { ?s a rg:Risk }", True), ("ASK { ?s a rg:Control }", False)]:
         for name, fmt in [("json", ox.QueryResultsFormat.JSON), ("xml", ox.QueryResultsFormat.XML)]:
-            parsed = ox.parse_query_results(export(run(store, query), name), fmt)  # type: ignore[arg-type]
+            parsed = ox.parse_query_results(export(run(store, query), name), fmt)
             assert isinstance(parsed, ox.QueryBoolean)
             assert bool(parsed) is expected
-            assert (
-                Result.parse(io.BytesIO(export(run(store, query), name)), format=name).askAnswer
-                is expected
-            )  # type: ignore[arg-type]
+            reparsed = Result.parse(io.BytesIO(export(run(store, query), name)), format=name)
+            assert reparsed.askAnswer is expected
 
 
 # --- simple-value formats: NDJSON and XLSX --------------------------------------------------
@@ -165,7 +164,7 @@ def test_ask_in_json_and_xml_reads_back(store: ox.Store, run: Callable[..., obje
 RISK = "https://riskgraph.example/register/"
 NOTE = 'Owner said "review", then | left,\ta tab\r\nand a new line; café *bold* [b]x[/b]'
 # What a consumer of simple values should see; ``...`` marks values checked per format.
-EXPECTED_SIMPLE = [
+EXPECTED_SIMPLE: list[list[Any]] = [
     [
         RISK + "R-001",
         "R-001",
@@ -202,9 +201,9 @@ EXPECTED_SIMPLE = [
 ]
 
 
-def typed(values: object) -> list[tuple[str, object]]:
+def typed(values: Iterable[object]) -> list[tuple[str, object]]:
     """Values with their types, so that True differs from 1 and 1500.0 from 1500."""
-    return [(type(value).__name__, value) for value in values]  # type: ignore[attr-defined]
+    return [(type(value).__name__, value) for value in values]
 
 
 def test_ndjson_lines_are_json_objects_with_native_numbers(
@@ -293,9 +292,8 @@ def test_rdf_formats_parse_to_an_isomorphic_graph(
     assert any(isinstance(t.object, ox.BlankNode) for t in triples)
     expected = rdflib.Graph()
     for triple in triples:
-        expected.add(
-            tuple(to_rdflib(term) for term in (triple.subject, triple.predicate, triple.object))
-        )  # type: ignore[arg-type]
+        terms: Any = (triple.subject, triple.predicate, triple.object)
+        expected.add(tuple(to_rdflib(term) for term in terms))  # type: ignore[arg-type]
 
     data = export(GraphResult(iter(triples)), name)
     parsed = rdflib.Graph().parse(data=data, format=rdflib_format)

@@ -18,6 +18,7 @@ from riskgraph.results.terms import compact_iri, ntriples, simple_value
 from riskgraph.store.base import GraphResult, SelectResult, Term
 from riskgraph.vocab import PREFIXES, XSD
 
+Row = dict[str, Term | None]
 SUBJECT = ox.NamedNode("https://riskgraph.example/register/R-001")
 
 
@@ -87,7 +88,7 @@ def test_empty_results_are_valid_documents() -> None:
 def test_xlsx_refuses_text_longer_than_a_cell_holds() -> None:
     temporary = Path(tempfile.gettempdir())
     before = set(temporary.glob("openpyxl.*"))
-    rows = [{"note": ox.Literal("fine")}, {"note": ox.Literal("x" * 40_000)}]
+    rows: list[Row] = [{"note": ox.Literal("fine")}, {"note": ox.Literal("x" * 40_000)}]
     with pytest.raises(UserError, match=r"row 2, variable \?note.*40000 characters.*32767"):
         export(SelectResult(["note"], iter(rows)), "xlsx")
     assert set(temporary.glob("openpyxl.*")) == before  # the half-written sheet is deleted
@@ -109,7 +110,7 @@ def test_xlsx_keeps_error_codes_and_formulas_as_text() -> None:
 
 
 def test_xlsx_keeps_rows_aligned_when_everything_is_unbound() -> None:
-    rows = [{"a": None, "b": None}, {"a": ox.Literal("last"), "b": None}]
+    rows: list[Row] = [{"a": None, "b": None}, {"a": ox.Literal("last"), "b": None}]
     sheet = openpyxl.load_workbook(io.BytesIO(export(SelectResult(["a", "b"], iter(rows)), "xlsx")))
     assert sheet["results"]["A3"].value == "last"
 
