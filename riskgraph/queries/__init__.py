@@ -3,7 +3,13 @@ queries (``library``), and the safe read-only runner (``runner``)."""
 
 from riskgraph.queries.guard import UnsafeQueryError, check_read_only
 from riskgraph.queries.header import parse_ad_hoc, parse_stored_query
-from riskgraph.queries.library import QueryLibrary, builtin_queries, load_library
+from riskgraph.queries.library import (
+    AUDIT_TAG,
+    GAPS_TAG,
+    QueryLibrary,
+    builtin_queries,
+    load_library,
+)
 from riskgraph.queries.model import ParamType, QueryParameter, QuerySource, StoredQuery
 from riskgraph.queries.params import ParamValue, bind_parameters, resolve_iri
 from riskgraph.queries.runner import (
@@ -17,8 +23,10 @@ from riskgraph.queries.runner import (
 )
 
 __all__ = [
+    "AUDIT_TAG",
     "DEFAULT_ROW_LIMIT",
     "DEFAULT_TIME_LIMIT",
+    "GAPS_TAG",
     "ParamType",
     "ParamValue",
     "QueryLibrary",

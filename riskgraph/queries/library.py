@@ -22,6 +22,10 @@ from riskgraph.queries.header import parse_stored_query
 from riskgraph.queries.model import QuerySource, StoredQuery
 
 QUERY_SUFFIX = ".rq"
+GAPS_TAG = "gaps"
+"""Tag of the gap rules that ``riskgraph gaps`` runs."""
+AUDIT_TAG = "audit"
+"""Tag of the auditor views."""
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 

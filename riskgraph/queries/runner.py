@@ -133,9 +133,9 @@ class _Evaluation:
         running = background_evaluations()
         if running >= MAX_BACKGROUND_EVALUATIONS:
             raise UserError(
-                f"{running} earlier queries ran past their time limit and are still being "
-                "finished in the background (the store cannot interrupt them); try again when "
-                "they are done, or restart riskgraph"
+                f"{running} earlier queries that were stopped (most likely by the time limit) "
+                "are still being finished in the background, because the store cannot interrupt "
+                "them; try again when they are done, or restart riskgraph"
             )
         self._thread.start()
         head: _Head = self.next_item().value
