@@ -85,6 +85,8 @@ class FieldInfo:
         """Short type for the fields table, e.g. 'list of IDs (AI system)'."""
         if self.choices:
             one = "one of " + ", ".join(self.choices)
+        elif self.name == "id":
+            one = "ID"
         elif self.value_kind == "ref":
             one = f"ID ({self.target})" if self.target else "ID"
         elif self.value_kind == "integer" and self.bounds:
