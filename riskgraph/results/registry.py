@@ -6,14 +6,13 @@ import difflib
 from collections.abc import Mapping
 from itertools import islice
 from pathlib import PurePath
-from typing import IO
 
 from riskgraph.errors import UserError
 from riskgraph.results.base import ExportFormat, ResultKind, WriteOptions, kind_of
 from riskgraph.results.rdf import JSONLD, NTRIPLES, RDFXML, TURTLE
 from riskgraph.results.sparql import JSON, TEXT, XML
 from riskgraph.results.spreadsheet import XLSX
-from riskgraph.results.streams import binary_view
+from riskgraph.results.streams import OutputStream, binary_view
 from riskgraph.results.tabular import CSV, MARKDOWN, NDJSON, TSV
 from riskgraph.results.terminal import TABLE
 from riskgraph.store.base import GraphResult, QueryResult, SelectResult
@@ -87,7 +86,7 @@ def format_for_path(path: str | PurePath, kind: ResultKind | None = None) -> Exp
 def write_result(
     result: QueryResult,
     fmt: ExportFormat | str,
-    stream: IO[bytes] | IO[str],
+    stream: OutputStream,
     *,
     max_rows: int | None = None,
     prefixes: Mapping[str, str] | None = None,

@@ -14,6 +14,9 @@ from typing import IO, BinaryIO, TextIO, cast
 
 from riskgraph.errors import UserError
 
+OutputStream = IO[bytes] | IO[str] | io.RawIOBase | io.BufferedIOBase
+"""Where results can be written: a binary or text file object."""
+
 
 @contextmanager
 def text_writer(out: BinaryIO) -> Iterator[TextIO]:
@@ -48,16 +51,24 @@ class _TextSink(io.RawIOBase):
         self._target.flush()
 
 
+def _is_text(stream: object) -> bool:
+    if isinstance(stream, io.TextIOBase):
+        return True
+    # Text wrappers that are not io classes (terminal and capture wrappers) carry an encoding.
+    binary = isinstance(stream, io.RawIOBase | io.BufferedIOBase)
+    return not binary and hasattr(stream, "encoding")
+
+
 @contextmanager
 def binary_view(
-    stream: IO[bytes] | IO[str], *, binary_format: bool, format_name: str
+    stream: OutputStream, *, binary_format: bool, format_name: str
 ) -> Iterator[BinaryIO]:
     """A binary stream to write into, whatever kind of stream the caller gave.
 
     Text streams with a ``buffer`` (``sys.stdout``) are written through it after a flush;
     other text streams (``io.StringIO``) receive the decoded text. Binary formats need bytes.
     """
-    if not isinstance(stream, io.TextIOBase):
+    if not _is_text(stream):
         yield cast(BinaryIO, stream)
         return
     stream.flush()

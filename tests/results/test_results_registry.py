@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -151,3 +153,14 @@ def test_writers_return_the_rows_written(
         assert write_result(construct(), fmt, io.BytesIO()) == 10, fmt.name
     for fmt in formats_for(ResultKind.ASK):
         assert write_result(AskResult(False), fmt, io.BytesIO()) == 1, fmt.name
+
+
+def test_writing_to_stdout_keeps_output_in_order(
+    select: Callable[[], SelectResult], capsys: pytest.CaptureFixture[str]
+) -> None:
+    print("before")
+    write_result(select(), "ndjson", sys.stdout, max_rows=1)
+    print("after")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "before" and lines[-1] == "after"
+    assert json.loads(lines[1])["id"] == "R-001"
