@@ -70,20 +70,21 @@ def add(
     from riskgraph.cli.entity_write import Draft, prepare_additions
     from riskgraph.errors import InputError
 
+    flags = list(ctx.args)
     if kind == STDIN:
         kind, file = None, _one_source(file)
-    elif ctx.args == [STDIN]:
-        ctx.args, file = [], _one_source(file)
+    elif flags == [STDIN]:
+        flags, file = [], _one_source(file)
     if file is not None:
-        if ctx.args or entity_id:
+        if flags or entity_id:
             raise InputError(
                 "give the fields either as flags or with --file, not both",
-                value=" ".join(ctx.args) or f"--id {entity_id}",
+                value=" ".join(flags) or f"--id {entity_id}",
             )
         drafts = _file_drafts(file, kind)
     else:
         cls = kind_class(_kind_first(kind, "add"))
-        changes = parse_flags(ctx.args, cls)
+        changes = parse_flags(flags, cls)
         if entity_id is not None:
             changes.values["id"] = entity_id
         drafts = [Draft(cls, changes, FLAGS)]
@@ -120,22 +121,29 @@ def edit(
 
     Example:  riskgraph edit R-001 --likelihood 4 --add-affects SYS-B
     """
-    from riskgraph.cli.entity_input import FLAGS, STDIN, check_field_names, parse_flags
+    from riskgraph.cli.entity_input import (
+        FLAGS,
+        STDIN,
+        check_field_names,
+        parse_flags,
+        read_items,
+    )
     from riskgraph.cli.entity_write import Draft, existing_class, prepare_edits
     from riskgraph.errors import InputError
 
+    flags = list(ctx.args)
     if entity_id == STDIN:
         entity_id, file = None, _one_source(file)
-    elif ctx.args == [STDIN]:
-        ctx.args, file = [], _one_source(file)
+    elif flags == [STDIN]:
+        flags, file = [], _one_source(file)
     items: list[InputItem] = []
     if file is not None:
-        if ctx.args or clear:
+        if flags or clear:
             raise InputError(
                 "give the changes either as flags or with --file, not both",
-                value=" ".join([*ctx.args, *(f"--clear {c}" for c in clear or [])]),
+                value=" ".join([*flags, *(f"--clear {c}" for c in clear or [])]),
             )
-        items = _read(file)
+        items = read_items(file)
     elif entity_id is None or entity_id.startswith("-"):
         raise InputError(
             "say which entity to edit: the ID comes first",
@@ -148,7 +156,7 @@ def edit(
             return prepare_edits(repo, [_edit_request(repo, item, entity_id) for item in items])
         assert entity_id is not None
         cls = existing_class(repo, entity_id, FLAGS)
-        changes = parse_flags(ctx.args, cls, editing=True)
+        changes = parse_flags(flags, cls, editing=True)
         changes.clear.extend(name.strip().replace("-", "_") for name in clear or [])
         check_field_names(cls, changes, FLAGS)
         if not changes:
@@ -332,18 +340,12 @@ def _kind_first(kind: str | None, command: str) -> str:
     return kind
 
 
-def _read(file: str) -> list[InputItem]:
-    from riskgraph.cli.entity_input import read_items
-
-    return read_items(file)
-
-
 def _file_drafts(file: str, kind: str | None) -> list[Draft]:
-    from riskgraph.cli.entity_input import check_field_names, item_class
+    from riskgraph.cli.entity_input import check_field_names, item_class, read_items
     from riskgraph.cli.entity_write import Draft
 
     drafts = []
-    for item in _read(file):
+    for item in read_items(file):
         cls = item_class(item, kind)
         check_field_names(cls, item.changes, item.origin)
         drafts.append(Draft(cls, item.changes, item.origin))

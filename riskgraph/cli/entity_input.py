@@ -103,11 +103,6 @@ def combine(errors: list[InputError]) -> InputError | InputErrors:
     return errors[0] if len(errors) == 1 else InputErrors(errors)
 
 
-def raise_all(errors: list[InputError]) -> None:
-    if errors:
-        raise combine(errors)
-
-
 # Flags ------------------------------------------------------------------------------------------
 
 
@@ -128,11 +123,13 @@ def parse_flags(args: list[str], cls: type[Entity], *, editing: bool = False) ->
             )
         name, has_value, value = token[2:].partition("=")
         op, info = _flag_target(name, fields, editing=editing, cls=cls)
-        if not has_value:
+        if op == "negate":
+            if has_value or (i < len(args) and not args[i].startswith("--")):
+                raise InputError(f"--{name} takes no value", value=value if has_value else args[i])
+            value = "false"
+        elif not has_value:
             if info.value_kind == "boolean" and (i >= len(args) or args[i].startswith("--")):
-                value = "false" if op == "negate" else "true"
-            elif op == "negate":
-                raise InputError(f"--no-{info.flag[2:]} takes no value", value=args[i])
+                value = "true"
             elif i >= len(args):
                 raise InputError(f"{token} needs a value", expected=info.expected())
             else:

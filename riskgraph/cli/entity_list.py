@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from riskgraph.cli.entity_schema import fields_of
+from riskgraph.cli.entity_schema import fields_of, with_article
 from riskgraph.config import RegisterConfig
 from riskgraph.errors import InputError
 from riskgraph.model.entities import Entity, Risk
@@ -76,7 +76,7 @@ def _column(name: str, cls: type[Entity], option: str) -> str:
     column = name.strip().replace("-", "_")
     if column not in columns_of(cls):
         raise InputError(
-            f"{option}: a {cls.kind} has no column {name!r}",
+            f"{option}: {with_article(cls.kind)} has no column {name!r}",
             expected="one of " + ", ".join(columns_of(cls)),
         )
     return column

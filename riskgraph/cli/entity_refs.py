@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from riskgraph.cli.entity_input import Origin
-from riskgraph.cli.entity_schema import FieldInfo, Ontology, fields_of, ontology
+from riskgraph.cli.entity_schema import FieldInfo, Ontology, fields_of, ontology, with_article
 from riskgraph.errors import InputError
 from riskgraph.model.entities import ENTITY_TYPES, Entity
 from riskgraph.model.fields import is_catalogue_ref
@@ -106,19 +106,16 @@ def _check(
     if info.value_kind == "catalogue" or (info.value_kind == "either" and is_catalogue_ref(value)):
         types = known.catalogue.get(value)
         if types is None:
-            return f"names {value}, which is not in the ISO/IEC 42001 catalogue", (
-                CATALOGUE_EXAMPLES
-            )
+            problem = f"names {value}, which is not in the ISO/IEC 42001 catalogue"
+            return problem, CATALOGUE_EXAMPLES
     else:
         types = known.entities.get(value)
         if types is None:
-            return f"names {value}, which is not in the register or in this input", (
-                _expected_entity(wanted, onto)
-            )
+            problem = f"names {value}, which is not in the register or in this input"
+            return problem, _expected_entity(wanted, onto)
     if wanted and not onto.is_a(types, wanted):
-        return f"names {value}, which is {_a(_describe(types, onto))}", (
-            f"{_a(onto.label(wanted))}"
-        )
+        problem = f"names {value}, which is {with_article(_describe(types, onto))}"
+        return problem, with_article(onto.label(wanted))
     return None
 
 
@@ -136,7 +133,3 @@ def _expected_entity(wanted: str | None, onto: Ontology) -> str:
     exact = [cls for cls in ENTITY_TYPES if cls.rdf_type == wanted]
     hint = f" (see 'riskgraph list {exact[0].plural}')" if exact else ""
     return f"the ID of an existing {onto.label(wanted)}{hint}"
-
-
-def _a(noun: str) -> str:
-    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun

@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from riskgraph.cli.entity_list import HEADERS, LEVEL_COLUMNS, Record, columns_of, table_columns
-from riskgraph.cli.entity_schema import fields_of
+from riskgraph.cli.entity_schema import fields_of, with_article
 from riskgraph.cli.entity_view import EntityView, Link
 from riskgraph.errors import InputError
 from riskgraph.model.entities import Entity
@@ -58,7 +58,7 @@ def cell(value: object) -> str:
 
 
 def print_fields(console: Console, cls: type[Entity]) -> None:
-    table = Table(title=f"fields of a {cls.kind} (ID prefix {cls.id_prefix})", show_lines=False)
+    table = Table(title=f"fields of {with_article(cls.kind)} (ID prefix {cls.id_prefix})")
     table.add_column("flag", style="bold", no_wrap=True)
     table.add_column("type")
     table.add_column("required")

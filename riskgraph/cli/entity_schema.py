@@ -107,7 +107,7 @@ class FieldInfo:
         elif self.value_kind == "text":
             one = "text"
         else:
-            one = "a " + VALUE_DESCRIPTIONS.get(self.value_kind, self.value_kind)
+            one = with_article(VALUE_DESCRIPTIONS.get(self.value_kind, self.value_kind))
         return f"{one} (repeat the flag or separate values with commas)" if self.many else one
 
 
@@ -241,6 +241,11 @@ def _bounds(metadata: list[object], annotation: object) -> tuple[int, int] | Non
     return (low, high) if low is not None and high is not None else None
 
 
+def with_article(noun: str) -> str:
+    """'a risk', 'an assessment'."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
 def _sentence(text: str) -> str:
     text = text.strip()
     return text[:1].upper() + text[1:] if text else ""
@@ -255,6 +260,6 @@ def unknown_field(cls: type[Entity], name: str, *, as_flag: bool) -> InputError:
     shown = f"--{name}" if as_flag else repr(name)
     valid = flag_list(cls) if as_flag else ", ".join(fields_of(cls))
     return InputError(
-        f"a {cls.kind} has no field {shown}",
+        f"{with_article(cls.kind)} has no field {shown}",
         expected=f"one of {valid} (see 'riskgraph fields {cls.kind}')",
     )

@@ -74,7 +74,7 @@ def risk_levels(risk: Risk, config: RegisterConfig) -> RiskLevels:
 
 
 def view(repo: Repository, entity: Entity, config: RegisterConfig) -> EntityView:
-    iri = ox.NamedNode(entity_iri(repo.base_iri, entity.id))
+    iri = ox.NamedNode(repo.iri_of(entity.id) or entity_iri(repo.base_iri, entity.id))
     levels = risk_levels(entity, config) if isinstance(entity, Risk) else None
     return EntityView(entity, levels, _links_to(repo, entity, iri), _linked_from(repo, iri))
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from riskgraph.cli.entity_input import Changes, Origin, build, combine, normalise, split_list
 from riskgraph.cli.entity_refs import KnownTargets, link_errors
-from riskgraph.cli.entity_schema import fields_of
-from riskgraph.errors import InputError, UserError
+from riskgraph.cli.entity_schema import fields_of, with_article
+from riskgraph.errors import InputError, InputErrors, UserError
 from riskgraph.model.entities import Entity, Risk
 from riskgraph.model.repository import Plan, Repository
 
@@ -31,10 +31,10 @@ class Draft:
 
 @dataclass
 class Prepared:
+    """A write ready to commit, and the entities it writes (for the report)."""
+
     plan: Plan
     entities: list[Entity]
-    before: dict[str, Entity]
-    """For edits: each entity as it was."""
 
 
 def next_id(prefix: str, taken: Iterable[str]) -> str:
@@ -60,7 +60,7 @@ def prepare_additions(repo: Repository, drafts: list[Draft], *, default_matrix: 
             kind = known.kind_of(entity_id) or "entity"
             errors.append(
                 draft.origin.error(
-                    f"{entity_id} already exists (a {kind}); change it with "
+                    f"{entity_id} already exists ({with_article(kind)}); change it with "
                     f"'riskgraph edit {entity_id}'",
                     field="id",
                     about_field=False,
@@ -77,7 +77,7 @@ def prepare_additions(repo: Repository, drafts: list[Draft], *, default_matrix: 
     entities: list[Entity] = []
     origins: list[Origin] = []
     for draft in drafts:
-        data = {name: value for name, value in draft.changes.values.items()}
+        data = dict(draft.changes.values)
         if "id" not in data:
             data["id"] = next_id(draft.cls.id_prefix, taken)
             taken.add(str(data["id"]))
@@ -93,7 +93,7 @@ def prepare_additions(repo: Repository, drafts: list[Draft], *, default_matrix: 
         errors.extend(link_errors(entity, origin, known))
     if errors:
         raise combine(errors)
-    return Prepared(repo.plan_upsert(entities), entities, {})
+    return Prepared(repo.plan_upsert(entities), entities)
 
 
 def prepare_edits(repo: Repository, edits: list[tuple[str, Draft]]) -> Prepared:
@@ -101,7 +101,6 @@ def prepare_edits(repo: Repository, edits: list[tuple[str, Draft]]) -> Prepared:
     known = KnownTargets.load(repo.store)
     errors: list[InputError] = []
     entities: list[Entity] = []
-    before: dict[str, Entity] = {}
     seen: set[str] = set()
     for entity_id, draft in edits:
         if entity_id in seen:
@@ -115,7 +114,7 @@ def prepare_edits(repo: Repository, edits: list[tuple[str, Draft]]) -> Prepared:
         if type(old) is not draft.cls:
             errors.append(
                 draft.origin.error(
-                    f"{entity_id} is a {old.kind}, not a {draft.cls.kind}",
+                    f"{entity_id} is {with_article(old.kind)}, not {with_article(draft.cls.kind)}",
                     field="kind",
                     about_field=False,
                 )
@@ -127,12 +126,11 @@ def prepare_edits(repo: Repository, edits: list[tuple[str, Draft]]) -> Prepared:
         except UserError as exc:
             errors.extend(_flatten(exc))
             continue
-        before[entity_id] = old
         entities.append(new)
         errors.extend(link_errors(new, draft.origin, known, before=old))
     if errors:
         raise combine(errors)
-    return Prepared(repo.plan_upsert(entities), entities, before)
+    return Prepared(repo.plan_upsert(entities), entities)
 
 
 def apply_changes(old: Entity, changes: Changes, origin: Origin) -> dict[str, object]:
@@ -173,9 +171,10 @@ def _as_list(value: object) -> list[object]:
 
 
 def _flatten(exc: UserError) -> list[InputError]:
-    errors = getattr(exc, "errors", None)
-    if errors is not None:
-        return list(errors)
+    """The single problems inside an error, to report them with the others; other errors
+    (not about one value) go on up."""
+    if isinstance(exc, InputErrors):
+        return list(exc.errors)
     if isinstance(exc, InputError):
         return [exc]
     raise exc
