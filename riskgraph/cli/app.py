@@ -7,7 +7,7 @@ import sys
 import typer
 
 from riskgraph import __version__
-from riskgraph.cli import assist_cmds, entity_cmds, register_cmds
+from riskgraph.cli import assist_cmds, entity_cmds, io_cmds, register_cmds
 
 app = typer.Typer(
     name="riskgraph",
@@ -40,6 +40,7 @@ def _root(
 # Command groups; each module attaches its commands (one line each, keep sorted).
 assist_cmds.attach(app)
 entity_cmds.attach(app)
+io_cmds.attach(app)
 register_cmds.attach(app)
 
 

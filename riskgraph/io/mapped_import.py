@@ -1,0 +1,218 @@
+"""Read a CSV file or XLSX sheet through a mapping file (see ``mapping``)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from riskgraph.errors import InputError, Location
+from riskgraph.io.formats import DataFormat
+from riskgraph.io.mapping import ROW_PLACEHOLDER, FieldRule, Mapping, placeholders
+from riskgraph.io.progress import Progress
+from riskgraph.io.records import Defaults, ReadResult, validate_record
+from riskgraph.io.tables import Sheet, open_workbook, read_csv, xlsx_sheet
+from riskgraph.io.template import LIST_SEPARATOR, list_fields
+from riskgraph.model.entities import Risk
+
+_NOT_IN_IDS = re.compile(r"[^A-Za-z0-9_.\-]+")
+
+
+def read_mapped(
+    path: Path, fmt: DataFormat, mapping: Mapping, defaults: Defaults, progress: Progress
+) -> ReadResult:
+    if fmt is DataFormat.CSV:
+        sheet = read_csv(path, progress, encoding=mapping.encoding, delimiter=mapping.delimiter)
+        return _read_sheet(sheet, mapping, defaults)
+    with open_workbook(path) as workbook:
+        return _read_sheet(xlsx_sheet(workbook, path, mapping.sheet, progress), mapping, defaults)
+
+
+def _key(text: str) -> str:
+    """Column names and mapped values match ignoring case and runs of white space."""
+    return " ".join(text.split()).casefold()
+
+
+def _header_index(sheet: Sheet, mapping: Mapping) -> int:
+    wanted = {_key(c) for c in mapping.columns}
+    if mapping.header_row != "auto":
+        index = next((i for i, (n, _) in enumerate(sheet.preview) if n == mapping.header_row), None)
+    else:
+        index = sheet.find_header(lambda cells: wanted <= {_key(c) for c in cells})
+    if index is not None:
+        missing = wanted - {_key(c) for c in sheet.preview[index][1]}
+        if not missing:
+            return index
+    else:
+        best = max(
+            sheet.preview, key=lambda row: len(wanted & {_key(c) for c in row[1]}), default=(0, [])
+        )
+        missing = wanted - {_key(c) for c in best[1]}
+        index = -1
+    shown = sorted(c for c in mapping.columns if _key(c) in missing)
+    where = (
+        f"row {sheet.preview[index][0]}" if index >= 0 else f"the first {len(sheet.preview)} rows"
+    )
+    raise InputError(
+        f"no header row with every mapped column in {where}; missing {', '.join(map(repr, shown))}",
+        location=Location(sheet.label),
+        expected="the column names the mapping file uses (check spelling, or set header_row)",
+    )
+
+
+@dataclass
+class _Rule:
+    """A field rule bound to the header's column positions."""
+
+    field: str
+    rule: FieldRule
+    many: bool
+    positions: dict[str, int]
+    mapped: dict[str, object] | None
+
+    def raw(self, cells: list[str], row: int) -> tuple[object, str, int]:
+        """(value or None, the column(s) it came from, which template was used)."""
+        if self.rule.value is not None:
+            return self.rule.value, "(constant in the mapping)", 0
+        if self.rule.column is not None:
+            names = self.rule.columns
+            for name in names:
+                text = _cell(cells, self.positions[_key(name)])
+                if text:
+                    return text, name, 0
+            return None, names[0], 0
+        for number, template in enumerate(self.rule.templates):
+            filled = self._fill(template, cells, row)
+            if filled is not None:
+                return filled, _template_columns(template), number
+        return None, _template_columns(self.rule.templates[0]), 0
+
+    def _fill(self, template: str, cells: list[str], row: int) -> str | None:
+        text = template
+        for name in placeholders(template):
+            if name == ROW_PLACEHOLDER and _key(name) not in self.positions:
+                value = str(row)
+            else:
+                value = _cell(cells, self.positions[_key(name)])
+            if not value:
+                return None
+            text = text.replace("{" + name + "}", value)
+        return text
+
+
+def _template_columns(template: str) -> str:
+    names = [n for n in placeholders(template) if n != ROW_PLACEHOLDER]
+    return ", ".join(names) or template
+
+
+def _cell(cells: list[str], position: int) -> str:
+    return cells[position] if position < len(cells) else ""
+
+
+def _slug(text: str) -> str:
+    return _NOT_IN_IDS.sub("-", text).strip("-")
+
+
+def _read_sheet(sheet: Sheet, mapping: Mapping, defaults: Defaults) -> ReadResult:
+    cls = mapping.target
+    result = ReadResult(sheet.label)
+    index = _header_index(sheet, mapping)
+    header = sheet.preview[index][1]
+    positions: dict[str, int] = {}
+    for position, name in enumerate(header):
+        positions.setdefault(_key(name), position)
+    many = list_fields(cls)
+    rules = [
+        _Rule(
+            name,
+            rule,
+            name in many,
+            positions,
+            {_key(str(k)): v for k, v in rule.map.items()} if rule.map is not None else None,
+        )
+        for name, rule in mapping.fields.items()
+    ]
+    include = {positions[_key(c)]: set(values) for c, values in mapping.include.items()}
+    fallbacks: Counter[str] = Counter()
+    for number, cells in sheet.rows_after(index):
+        if not any(cells) or any(_cell(cells, p) not in ok for p, ok in include.items()):
+            result.filtered += 1
+            continue
+        record = result.records
+        result.records += 1
+        where = sheet.where(number)
+        data: dict[str, object] = {}
+        labels: dict[str, str] = {}
+        failed: set[str] = set()
+        for rule in rules:
+            value, label, used = rule.raw(cells, number)
+            labels[rule.field] = label
+            if used:
+                fallbacks[f"{rule.field} from template {rule.rule.templates[used]!r}"] += 1
+            if value is None or value == "":
+                value = rule.rule.default
+            if value is None:
+                continue
+            converted = _convert(rule, value, where, label, result, record)
+            if converted is _FAILED:
+                failed.add(rule.field)
+            elif converted is not None:
+                data[rule.field] = converted
+        if cls is Risk and "matrix" not in data:
+            data["matrix"] = defaults.matrix
+        validate_record(
+            cls,
+            data,
+            record=record,
+            where=where,
+            column_of=labels.get,
+            result=result,
+            known_bad=failed,
+        )
+    for what, count in fallbacks.items():
+        result.notes.append(f"{count} row(s) took {what}")
+    return result
+
+
+_FAILED = object()
+
+
+def _convert(
+    rule: _Rule, value: object, where: Location, label: str, result: ReadResult, record: int
+) -> object:
+    """Split, map and slug one raw value; a value missing from the map is a row problem."""
+    items: list[object]
+    if isinstance(value, list):
+        items = list(value)
+    elif rule.many and isinstance(value, str):
+        items = [v.strip() for v in value.split(rule.rule.split or LIST_SEPARATOR) if v.strip()]
+    else:
+        items = [value]
+    out: list[object] = []
+    for item in items:
+        if rule.mapped is not None and isinstance(item, str):
+            key = _key(item)
+            if key in rule.mapped:
+                item = rule.mapped[key]
+            elif rule.rule.unmapped == "blank":
+                item = None
+            elif rule.rule.unmapped == "error":
+                result.problems.add(
+                    record,
+                    InputError(
+                        f"the value is not in the mapping's value map for {rule.field}",
+                        location=Location(where.file, row=where.row, column=label),
+                        value=item,
+                        expected="one of " + ", ".join(repr(k) for k in rule.rule.map or {}),
+                    ),
+                )
+                return _FAILED
+        if item is None:
+            continue
+        if rule.rule.slug and isinstance(item, str):
+            item = _slug(item)
+        out.append(item)
+    if rule.many or len(out) > 1:
+        return out
+    return out[0] if out else None

@@ -1,0 +1,88 @@
+"""What a reader hands on: candidate entities with their source places, plus RDF extras."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from pydantic import ValidationError
+
+from riskgraph.errors import Location
+from riskgraph.io.problems import Problems, at, validation_errors
+from riskgraph.model.entities import Entity
+
+ColumnOf = Callable[[str], str | None]
+"""Maps a model field to the column, key or predicate it came from (for error messages)."""
+
+
+@dataclass
+class Candidate:
+    """An entity read from a file: valid on its own; references not yet checked."""
+
+    entity: Entity
+    record: int
+    """Number of the source record (row, item or subject), the key of its problems."""
+    where: Location
+    column_of: ColumnOf
+
+
+@dataclass
+class ReadResult:
+    """Everything a reader found in one file."""
+
+    file: str
+    candidates: list[Candidate] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+    extras: dict[int, list[ox.Quad]] = field(default_factory=dict)
+    """RDF import: triples about a candidate that the model does not own, kept as they are."""
+    loose: list[ox.Quad] = field(default_factory=list)
+    """RDF import: triples about things that are not register entities, kept as they are."""
+    notes: list[str] = field(default_factory=list)
+    records: int = 0
+    """Records read (rows, items or subjects), bad ones included."""
+    ids_seen: dict[str, list[tuple[int, Location]]] = field(default_factory=dict)
+    """Every ID a record carries, valid record or not: for duplicate and reference checks."""
+    filtered: int = 0
+    """Rows left out on purpose (a mapping's ``include`` filter, blank rows)."""
+
+    def saw_id(self, entity_id: object, record: int, where: Location) -> None:
+        if isinstance(entity_id, str) and entity_id.strip():
+            self.ids_seen.setdefault(entity_id.strip(), []).append((record, where))
+
+
+def validate_record(
+    cls: type[Entity],
+    data: dict[str, object],
+    *,
+    record: int,
+    where: Location,
+    column_of: ColumnOf,
+    result: ReadResult,
+    known_bad: set[str] | None = None,
+) -> None:
+    """Validate one record against its model; add a Candidate or the record's problems.
+
+    ``known_bad`` fields already have a problem reported (and were left out of ``data``), so
+    the model's complaints about them are not repeated."""
+    result.saw_id(data.get("id"), record, at(where, column_of("id")))
+    try:
+        entity = cls.model_validate(data)
+    except ValidationError as exc:
+        errors = validation_errors(exc, cls, where, column_of, skip=known_bad or set())
+        result.problems.extend(record, errors)
+        if not errors:
+            result.problems.bad_records.add(record)
+        return
+    if known_bad:
+        result.problems.bad_records.add(record)
+        return
+    result.candidates.append(Candidate(entity, record, where, column_of))
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """Register settings that fill blanks in imported records."""
+
+    matrix: str = "5x5"
+    """The register's risk matrix, for risks that do not name one."""
