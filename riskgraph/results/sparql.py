@@ -21,6 +21,7 @@ from riskgraph.results.terms import XSD_STRING
 from riskgraph.store.base import AskResult, QueryResult, Term
 
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+ITS_NS = "http://www.w3.org/2005/11/its"
 
 
 _json_string = json.encoder.encode_basestring  # JSON string literal, non-ASCII kept as is
@@ -34,13 +35,10 @@ def json_term(term: Term) -> str:
     if isinstance(term, ox.BlankNode):
         return '{"type":"bnode","value":' + value + "}"
     if term.language:
-        return (
-            '{"type":"literal","value":'
-            + value
-            + ',"xml:lang":'
-            + _json_string(term.language)
-            + "}"
-        )
+        lang = ',"xml:lang":' + _json_string(term.language)
+        if term.direction is not None:  # RDF 1.2 base direction, as SPARQL 1.2 writes it
+            lang += ',"its:dir":' + _json_string(str(term.direction))
+        return '{"type":"literal","value":' + value + lang + "}"
     if term.datatype.value != XSD_STRING:
         datatype = _json_string(term.datatype.value)
         return '{"type":"literal","value":' + value + ',"datatype":' + datatype + "}"
@@ -109,7 +107,10 @@ def xml_term(term: Term, where: str) -> str:
         return f"<bnode>{_xml_text(term.value, where)}</bnode>"
     value = _xml_text(term.value, where)
     if term.language:
-        return f'<literal xml:lang="{_xml_attribute(term.language)}">{value}</literal>'
+        lang = f'xml:lang="{_xml_attribute(term.language)}"'
+        if term.direction is not None:  # RDF 1.2 base direction, as SPARQL 1.2 writes it
+            lang += f' its:dir="{term.direction}" xmlns:its="{ITS_NS}" its:version="2.0"'
+        return f"<literal {lang}>{value}</literal>"
     if term.datatype.value != XSD_STRING:
         return f'<literal datatype="{_xml_attribute(term.datatype.value)}">{value}</literal>'
     return f"<literal>{value}</literal>"

@@ -12,6 +12,9 @@ import pyoxigraph as ox
 from riskgraph.store.base import Term
 from riskgraph.vocab import XSD
 
+AnyTerm = Term | ox.Triple
+"""A term as it can appear in results, RDF 1.2 triple terms included."""
+
 XSD_STRING = XSD + "string"
 XSD_BOOLEAN = XSD + "boolean"
 XSD_DECIMAL = XSD + "decimal"
@@ -52,10 +55,6 @@ _STRING_ESCAPES.update(
         ord("\\"): "\\\\",
     }
 )
-
-
-AnyTerm = Term | ox.Triple
-"""A term as it can appear in results, RDF 1.2 triple terms included."""
 _NEEDS_ESCAPE = re.compile('[\x00-\x1f"\\\\\x7f]').search
 
 
@@ -71,9 +70,8 @@ def ntriples(term: AnyTerm) -> str:
     value = term.value
     quoted = '"' + (value.translate(_STRING_ESCAPES) if _NEEDS_ESCAPE(value) else value) + '"'
     if term.language:
-        direction = getattr(term, "direction", None)
-        suffix = f"--{direction}" if direction is not None else ""
-        return f"{quoted}@{term.language}{suffix}"
+        direction = f"--{term.direction}" if term.direction is not None else ""
+        return f"{quoted}@{term.language}{direction}"
     if term.datatype.value == XSD_STRING:
         return quoted
     return f"{quoted}^^<{term.datatype.value}>"

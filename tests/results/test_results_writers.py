@@ -172,3 +172,20 @@ def test_compact_iri_uses_the_longest_namespace_with_a_clean_local_name() -> Non
 
 def test_simple_value_of_unbound_is_none() -> None:
     assert simple_value(None) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "oxigraph_format"),
+    [
+        ("json", ox.QueryResultsFormat.JSON),
+        ("xml", ox.QueryResultsFormat.XML),
+        ("tsv", ox.QueryResultsFormat.TSV),
+    ],
+)
+def test_base_direction_of_language_strings_survives(
+    name: str, oxigraph_format: ox.QueryResultsFormat
+) -> None:
+    literal = ox.Literal("مخاطر", language="ar", direction=ox.BaseDirection.RTL)
+    parsed = list(ox.parse_query_results(export(one_row(title=literal), name), oxigraph_format))  # type: ignore[arg-type]
+    assert parsed[0]["title"] == literal
+    assert parsed[0]["title"].direction == ox.BaseDirection.RTL
