@@ -8,7 +8,6 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
-from riskgraph.assistant.chat import ChatClient, Message, Usage, request_params
 from riskgraph.assistant.context import (
     DraftContext,
     RegisterSnapshot,
@@ -24,6 +23,7 @@ from riskgraph.assistant.drafting import (
 from riskgraph.assistant.endpoint import Endpoint
 from riskgraph.assistant.grounding import ground
 from riskgraph.assistant.prompts import TREATMENT_DRAFT, PromptTemplate
+from riskgraph.assistant.protocol import Message, Usage, request_params
 from riskgraph.assistant.records import draft_quads, load_drafts, next_draft_id
 from riskgraph.config import CONFIG_FILE, LEVEL_NAMES
 from riskgraph.model.entities import DraftStatus, TreatmentStatus
@@ -170,6 +170,8 @@ def run_plan(
 ) -> RunSummary:
     """Ask for every draft, at most ``endpoint.max_concurrency`` at a time. Drafts are stored
     from this thread as they arrive, so an interrupted run keeps what it has."""
+    from riskgraph.assistant.chat import ChatClient  # the openai SDK loads only to call a model
+
     summary = RunSummary()
     client = ChatClient(endpoint, plan.template.response_schema, backoff_base=backoff_base)
     executor = ThreadPoolExecutor(max_workers=endpoint.max_concurrency)

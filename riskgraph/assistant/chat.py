@@ -7,77 +7,22 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import openai
 
 from riskgraph.assistant.endpoint import Endpoint, scrub
+from riskgraph.assistant.protocol import (
+    ChatAnswer,
+    Message,
+    ModelCallError,
+    Usage,
+    request_params,
+)
 
-Message = dict[str, str]
-
-SCHEMA_NAME = "treatment_draft"
 MAX_WAIT_SECONDS = 300.0
 """The longest a Retry-After is honoured; an endpoint that asks for more ends the attempt."""
-
-
-class ModelCallError(Exception):
-    """A call failed for good (after retries); the message is meant for a person."""
-
-
-@dataclass
-class Usage:
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    unreported_calls: int = 0
-    """Calls whose answer gave no token counts (some local servers)."""
-
-    def add(self, other: Usage) -> None:
-        self.prompt_tokens += other.prompt_tokens
-        self.completion_tokens += other.completion_tokens
-        self.unreported_calls += other.unreported_calls
-
-    @property
-    def total(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
-
-
-@dataclass(frozen=True)
-class ChatAnswer:
-    content: str
-    model: str
-    """The model as the endpoint reported it (may be more specific than the one requested)."""
-    usage: Usage
-    finish_reason: str | None
-    response_format: str
-    """json_schema or json_object."""
-
-
-def response_format(schema: dict[str, Any], structured: bool) -> dict[str, Any]:
-    if structured:
-        return {
-            "type": "json_schema",
-            "json_schema": {"name": SCHEMA_NAME, "strict": True, "schema": schema},
-        }
-    return {"type": "json_object"}
-
-
-def request_params(
-    model: str,
-    temperature: float,
-    messages: list[Message],
-    schema: dict[str, Any],
-    *,
-    structured: bool = True,
-) -> dict[str, Any]:
-    """The request body of one chat-completion call: what --dry-run prints and what is sent."""
-    return {
-        "model": model,
-        "messages": messages,
-        "temperature": temperature,
-        "response_format": response_format(schema, structured),
-    }
 
 
 class FormatSupport:

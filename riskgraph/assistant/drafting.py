@@ -6,14 +6,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from riskgraph.assistant.chat import ChatAnswer, ChatClient, Message, ModelCallError, Usage
 from riskgraph.assistant.context import DraftContext, redact
 from riskgraph.assistant.prompts import PromptTemplate, data_block_json
+from riskgraph.assistant.protocol import ChatAnswer, Message, ModelCallError, Usage
 from riskgraph.assistant.schema import TreatmentDraft
+
+if TYPE_CHECKING:
+    from riskgraph.assistant.chat import ChatClient
 
 MAX_ERRORS_SENT_BACK = 20
 

@@ -18,13 +18,13 @@ NO_KEY = "no-key"
 """Sent as the bearer token to endpoints that need none (a local Ollama, vLLM or llama.cpp)."""
 
 HOW_TO_CONFIGURE = """\
-The drafting assistant has no model endpoint. Configure one of:
-  - the environment: OPENAI_API_KEY (and OPENAI_BASE_URL for anything but OpenAI itself), or
-  - register.toml:  [assistant]
-                    base_url = "http://localhost:11434/v1"   # e.g. Ollama, vLLM, llama.cpp
-                    model = "llama3.1"
-    with the key, if the endpoint needs one, in OPENAI_API_KEY.
-Every other riskgraph feature works without it. See docs/assistant.md."""
+The drafting assistant has no model endpoint; every other riskgraph feature works without one.
+Configure it in one of two ways:
+  - environment: OPENAI_API_KEY for OpenAI itself, plus OPENAI_BASE_URL for any other
+    OpenAI-compatible endpoint (Azure OpenAI, Ollama, vLLM, llama.cpp server);
+  - register.toml, in the assistant section: base_url = "http://localhost:11434/v1" and
+    model = "llama3.1"; a key, if the endpoint needs one, still goes in OPENAI_API_KEY.
+See docs/assistant.md."""
 
 
 class AssistantNotConfiguredError(UserError):
@@ -45,6 +45,9 @@ class Endpoint:
     max_retries: int
     max_concurrency: int
     api_key: SecretStr = field(repr=False, default=SecretStr(NO_KEY))
+
+    def __repr__(self) -> str:  # never the key, nor credentials inside the URL
+        return f"Endpoint({self.display_url!r}, model={self.model!r})"
 
     @property
     def host(self) -> str:

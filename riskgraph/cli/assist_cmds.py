@@ -258,47 +258,72 @@ def accept(
         raise UserError("use --edit or --from, not both")
     reg = open_register(register)
     found, reviewed = prepare_review(reg, draft_id, by)
-    source = "the draft"
-    edited = None
-    if from_file is not None:
-        source = str(from_file)
-        edited = parse_yaml(from_file.read_text(encoding="utf-8"), source)
-    elif edit:
-        edited, source = _edit(found, reviewed)
-    if (edit or from_file) and edited is None:
-        console.print("the file is empty: cancelled, nothing changed")
-        return
-    decision = accept_draft(
-        reg, draft_id, person_id=by, reviewed=edited, source=source, treatment_id=treatment_id
-    )
+    yaml_file = _edit(found, reviewed) if edit else from_file
+    try:
+        edited = None
+        if yaml_file is not None:
+            edited = parse_yaml(yaml_file.read_text(encoding="utf-8"), str(yaml_file))
+            if edited is None:
+                if edit:
+                    yaml_file.unlink()
+                console.print("the file is empty: cancelled, nothing changed")
+                return
+        decision = accept_draft(
+            reg,
+            draft_id,
+            person_id=by,
+            reviewed=edited,
+            source=str(yaml_file or "the draft"),
+            treatment_id=treatment_id,
+        )
+    except UserError as exc:
+        if not edit:
+            raise
+        raise UserError(
+            f"{exc}\nnothing changed; your edit is kept in {yaml_file}: fix it and run "
+            f"'riskgraph assist accept {draft_id} --by {by} --from {yaml_file}'"
+        ) from None
+    if edit and yaml_file is not None:
+        yaml_file.unlink()
     success(f"accepted {draft_id}: treatment {decision.treatment_id} approved by {by}")
     if decision.new_controls:
         console.print(f"new planned controls: {', '.join(decision.new_controls)}")
 
 
-def _edit(found: StoredDraft, reviewed: ReviewedTreatment) -> tuple[ReviewedTreatment | None, str]:
-    """Open the draft in $EDITOR; returns (edited treatment or None, file name)."""
+def _edit(found: StoredDraft, reviewed: ReviewedTreatment) -> Path:
+    """Write the draft as YAML to a temporary file and open it in $VISUAL or $EDITOR."""
     import os
     import tempfile
 
-    import click
-
-    from riskgraph.assistant.review import parse_yaml, to_yaml
-    from riskgraph.errors import UserError
+    from riskgraph.assistant.review import to_yaml
 
     handle, name = tempfile.mkstemp(prefix=f"{found.id}-", suffix=".yaml", text=True)
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(to_yaml(found, reviewed))
-    click.edit(filename=name)
-    try:
-        edited = parse_yaml(Path(name).read_text(encoding="utf-8"), name)
-    except UserError as exc:
+    _run_editor(Path(name))
+    return Path(name)
+
+
+def _run_editor(path: Path) -> None:
+    import os
+    import shlex
+    import subprocess
+
+    from riskgraph.errors import UserError
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
         raise UserError(
-            f"{exc}\nnothing changed; your edit is kept in {name}: fix it and run "
-            f"'riskgraph assist accept {found.id} --by PERSON_ID --from {name}'"
-        ) from None
-    Path(name).unlink()
-    return edited, name
+            "set $EDITOR (or $VISUAL) to the editor to use, e.g. export EDITOR=nano; "
+            "or write the treatment to a file and accept it with --from FILE"
+        )
+    command = [*shlex.split(editor), str(path)]
+    try:
+        code = subprocess.run(command, check=False).returncode
+    except OSError as exc:
+        raise UserError(f"cannot start the editor {command[0]!r}: {exc.strerror}") from None
+    if code != 0:
+        raise UserError(f"the editor {command[0]!r} exited with code {code}; nothing changed")
 
 
 @assist.command()
@@ -332,7 +357,7 @@ def status(register: Path | None = RegisterOption) -> None:
     settings = reg.config.assistant
     endpoint = resolve_endpoint(settings, config_file=config_file)
     if endpoint is None:
-        console.print(HOW_TO_CONFIGURE, highlight=False)
+        console.print(HOW_TO_CONFIGURE, highlight=False, markup=False)
         raise typer.Exit(2)
     key = "set" if endpoint.api_key.get_secret_value() != NO_KEY else "none (local endpoint)"
     rows = {

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import copy
-from datetime import date
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -109,8 +109,13 @@ def register_entities() -> list[Entity]:
             likelihood=4,
             severity=5,
         ),
-        Risk(id="R-LOW", title="Typos in chatbot answers", affects=["SYS-CHAT"], likelihood=1,
-             severity=1),
+        Risk(
+            id="R-LOW",
+            title="Typos in chatbot answers",
+            affects=["SYS-CHAT"],
+            likelihood=1,
+            severity=1,
+        ),
         Control(
             id="C-001",
             title="Quarterly drift monitoring",
@@ -118,8 +123,12 @@ def register_entities() -> list[Entity]:
             addresses=["A.6.2.6", "A.7.4"],
             status=ControlStatus.IMPLEMENTED,
         ),
-        Control(id="C-002", title="Human review of declined loans", mitigates=["R-BIAS"],
-                addresses=["A.9.2"]),
+        Control(
+            id="C-002",
+            title="Human review of declined loans",
+            mitigates=["R-BIAS"],
+            addresses=["A.9.2"],
+        ),
         Treatment(
             id="T-001",
             title="Monitor drift",

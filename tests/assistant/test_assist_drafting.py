@@ -121,7 +121,10 @@ def test_invalid_json_is_repaired_once(register: Register, chat_server: ChatServ
     first, second = chat_server.requests
     repair = second.body["messages"]
     assert repair[:2] == first.body["messages"]
-    assert repair[2] == {"role": "assistant", "content": "Sure! Here is the treatment: {option: mitigate"}
+    assert repair[2] == {
+        "role": "assistant",
+        "content": "Sure! Here is the treatment: {option: mitigate",
+    }
     assert repair[3]["role"] == "user" and "not valid JSON" in repair[3]["content"]
     (draft,) = stored(register)
     assert "repaired" in (draft.how or "")
@@ -176,8 +179,11 @@ def test_made_up_controls_and_annex_a_ids_are_flagged_never_linked(
     invented = good_draft(
         statement="Extend C-777 and apply A.12.3 as well as C-002.",
         actions=[
-            {"description": "Use the ethics board control.", "existing_control": "C-999",
-             "new_control": None},
+            {
+                "description": "Use the ethics board control.",
+                "existing_control": "C-999",
+                "new_control": None,
+            },
             {
                 "description": "Add a data quality gate.",
                 "existing_control": None,
@@ -290,6 +296,6 @@ def test_a_prompt_injection_in_a_risk_changes_nothing(
     (draft,) = stored(register)
     assert draft.status is DraftStatus.PENDING and draft.reviewer is None
     assert register_quads(register) == before
-    assert not [
-        q for q in drafts_graph(register) if q.predicate.value == RG + "approvedBy"
-    ], "nothing in the drafts graph may carry an approval"
+    assert not [q for q in drafts_graph(register) if q.predicate.value == RG + "approvedBy"], (
+        "nothing in the drafts graph may carry an approval"
+    )

@@ -1,0 +1,69 @@
+"""The chat-completions request and answer as riskgraph sees them, without the SDK: what
+--dry-run prints is built here, and importing this never loads openai."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+Message = dict[str, str]
+
+SCHEMA_NAME = "treatment_draft"
+
+
+class ModelCallError(Exception):
+    """A call failed for good (after retries); the message is meant for a person."""
+
+
+@dataclass
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    unreported_calls: int = 0
+    """Calls whose answer gave no token counts (some local servers)."""
+
+    def add(self, other: Usage) -> None:
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+        self.unreported_calls += other.unreported_calls
+
+    @property
+    def total(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass(frozen=True)
+class ChatAnswer:
+    content: str
+    model: str
+    """The model as the endpoint reported it (may be more specific than the one requested)."""
+    usage: Usage
+    finish_reason: str | None
+    response_format: str
+    """json_schema or json_object."""
+
+
+def response_format(schema: dict[str, Any], structured: bool) -> dict[str, Any]:
+    if structured:
+        return {
+            "type": "json_schema",
+            "json_schema": {"name": SCHEMA_NAME, "strict": True, "schema": schema},
+        }
+    return {"type": "json_object"}
+
+
+def request_params(
+    model: str,
+    temperature: float,
+    messages: list[Message],
+    schema: dict[str, Any],
+    *,
+    structured: bool = True,
+) -> dict[str, Any]:
+    """The request body of one chat-completion call: what --dry-run prints and what is sent."""
+    return {
+        "model": model,
+        "messages": messages,
+        "temperature": temperature,
+        "response_format": response_format(schema, structured),
+    }
