@@ -50,7 +50,7 @@ class ExportManifest(BaseModel):
     """When the export was written, in UTC."""
     riskgraph_version: str
     query: str
-    """The query text as run (prefix block included)."""
+    """The query text exactly as it was run."""
     query_name: str | None = None
     """The stored query's name when it came from the library."""
     parameters: dict[str, str] = Field(default_factory=dict)

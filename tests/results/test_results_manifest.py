@@ -29,7 +29,8 @@ from riskgraph.results import (
     sidecar_path,
 )
 from riskgraph.results.manifest import QuadSource
-from riskgraph.store.base import AskResult, GraphResult, SelectResult, Term
+from riskgraph.store.base import AskResult, ChangeSet, GraphResult, SelectResult, Term
+from riskgraph.store.embedded import EmbeddedStore
 from riskgraph.vocab import (
     DRAFTS_GRAPH,
     ISO42001_GRAPH,
@@ -280,3 +281,11 @@ def test_register_hash_follows_register_drafts_and_catalogue_only(
     assert in_graph[ONTOLOGY_GRAPH] == reference
     # The same triple in another hashed graph is a different register.
     assert len({in_graph[REGISTER_GRAPH], in_graph[DRAFTS_GRAPH], in_graph[ISO42001_GRAPH]}) == 3
+
+
+def test_register_hash_of_an_embedded_store(quad_view: Callable[[ox.Store], QuadSource]) -> None:
+    quads = sample_quads()
+    store = EmbeddedStore()
+    for half in (quads[1::2], quads[::2]):  # two transactions, interleaved order
+        store.apply(ChangeSet(add=list(half)))
+    assert register_hash(store) == register_hash(quad_view(store_of(quads)))
