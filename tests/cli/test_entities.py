@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,7 +22,16 @@ import yaml
 from typer.testing import CliRunner
 
 from riskgraph.cli import main
-from riskgraph.model.entities import ENTITY_TYPES, AISystem, Control, Entity, Person, Risk
+from riskgraph.model.entities import (
+    ENTITY_TYPES,
+    AISystem,
+    ApplicabilityStatement,
+    Control,
+    ControlStatus,
+    Entity,
+    Person,
+    Risk,
+)
 from riskgraph.model.rdf import known_predicates
 from riskgraph.model.repository import Repository
 from riskgraph.register import Register, init_register
@@ -31,6 +39,11 @@ from riskgraph.store.base import ChangeSet, commit
 from riskgraph.vocab import DCTERMS, RDF, REGISTER_GRAPH, RG
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _no_register_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RISKGRAPH_REGISTER", raising=False)
 
 
 @dataclass
@@ -116,7 +129,7 @@ BASE_ENTITIES: list[Entity] = [
         title="Drift monitoring",
         mitigates=["R-001"],
         addresses=["A.6.2.6"],
-        status="implemented",
+        status=ControlStatus.IMPLEMENTED,
         owner="P-001",
     ),
 ]
@@ -333,9 +346,7 @@ def test_add_one_object_of_a_given_kind_from_stdin(seeded: Path) -> None:
 
 
 def test_next_id_follows_the_highest_of_the_prefix(seeded: Path) -> None:
-    done = run(
-        "add", "risk", "-r", str(seeded), "--title", "New", "--likelihood", "1", "--severity", "1"
-    )
+    done = run("add", "risk", "-r", str(seeded), "--title=New", "--likelihood=1", "--severity=1")
     assert done.code == 0, done.err
     assert "R-042" in done.out
     batch = [
@@ -758,21 +769,30 @@ def test_remove(seeded: Path) -> None:
         assert not list(store.quads(REGISTER_GRAPH, subject=register.base_iri + "R-001"))
 
 
-def test_entities_keep_their_dates_and_booleans(empty: Path) -> None:
+def stored(folder: Path, entity_id: str) -> Entity | None:
+    register = Register.open(folder)
+    with register.reader() as store:
+        return Repository(store, register.base_iri).get(entity_id)
+
+
+def test_booleans_and_dates_from_flags(empty: Path) -> None:
     item = next(item for item in EVERY_KIND if item["kind"] == "soa")
     seed(empty, [Person(id="P-001", title="Ana")])
     done = run("add", "soa", "-r", str(empty), *as_flags(item))
     assert done.code == 0, done.err
-    register = Register.open(empty)
-    with register.reader() as store:
-        soa = Repository(store, register.base_iri).get("SOA-001")
-    assert soa is not None and soa.applicable is False  # type: ignore[attr-defined]
-    assert soa.decided_by == "P-001"  # type: ignore[attr-defined]
-    done = run("edit", "SOA-001", "-r", str(empty), "--applicable", "--decided-on", "2026-02-01")
+    soa = stored(empty, "SOA-001")
+    assert isinstance(soa, ApplicabilityStatement)
+    assert soa.applicable is False and soa.decided_by == "P-001"
+
+    done = run("edit", "SOA-001", "-r", str(empty), "--applicable", "--decided-on=2026-02-01")
     assert done.code == 0, done.err
-    with register.reader() as store:
-        soa = Repository(store, register.base_iri).get("SOA-001")
-    assert soa.applicable is True and soa.decided_on == date(2026, 2, 1)  # type: ignore[union-attr]
+    soa = stored(empty, "SOA-001")
+    assert isinstance(soa, ApplicabilityStatement)
+    assert soa.applicable is True and soa.decided_on == date(2026, 2, 1)
+
+    done = run("edit", "SOA-001", "-r", str(empty), "--no-applicable")
+    assert done.code == 0, done.err
+    assert "applicable: True -> False" in done.out
 
 
 def test_the_example_round_trips_through_list_and_add(
@@ -797,9 +817,3 @@ def test_the_example_round_trips_through_list_and_add(
     owned = {f"<{p}>" for cls in ENTITY_TYPES for p in known_predicates(cls)}
     left_out = {line.split(" ")[1] for line in original - copied}
     assert not left_out & owned, left_out & owned
-
-
-@pytest.fixture(autouse=True)
-def _no_register_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv("RISKGRAPH_REGISTER", raising=False)
-    yield
