@@ -300,20 +300,26 @@ def list_entities(
 
 
 def fields(
-    kind: str = typer.Argument(..., help="Kind of entity, e.g. risk.", metavar="KIND"),
+    kind: str | None = typer.Argument(
+        None, help="Kind of entity, e.g. risk. Without it: every kind.", metavar="KIND"
+    ),
     register: Path | None = RegisterOption,
 ) -> None:
     """List a kind's fields: the flags of add and edit, and the keys in JSON/YAML.
 
-    The fields are the same in every register; -r is accepted and not needed.
+    Without KIND, list the kinds. The fields are the same in every register;
+    -r is accepted and not needed.
 
     Example:  riskgraph fields risk
     """
-    from riskgraph.cli.entity_render import print_fields
+    from riskgraph.cli.entity_render import print_fields, print_kinds
     from riskgraph.cli.entity_schema import kind_class
     from riskgraph.cli.output import console
 
-    print_fields(console, kind_class(kind))
+    if kind is None:
+        print_kinds(console)
+    else:
+        print_fields(console, kind_class(kind))
 
 
 # Shared steps -----------------------------------------------------------------------------------

@@ -18,10 +18,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from riskgraph.cli.entity_list import HEADERS, LEVEL_COLUMNS, Record, columns_of, table_columns
-from riskgraph.cli.entity_schema import fields_of, with_article
+from riskgraph.cli.entity_schema import fields_of, ontology, with_article
 from riskgraph.cli.entity_view import EntityView, Link
 from riskgraph.errors import InputError
-from riskgraph.model.entities import Entity
+from riskgraph.model.entities import ENTITY_TYPES, Entity
 from riskgraph.model.repository import Plan
 from riskgraph.scoring import level_by_name
 
@@ -55,6 +55,18 @@ def cell(value: object) -> str:
 
 
 # fields -----------------------------------------------------------------------------------------
+
+
+def print_kinds(console: Console) -> None:
+    onto = ontology()
+    table = Table(title="kinds of entity")
+    for column in ("kind", "plural", "ID prefix", "what it is"):
+        table.add_column(column, no_wrap=column != "what it is")
+    for cls in ENTITY_TYPES:
+        about = onto.comments.get(cls.rdf_type) or onto.label(cls.rdf_type)
+        table.add_row(cls.kind, cls.plural, cls.id_prefix, escape(about))
+    console.print(table)
+    console.print("Fields of one kind: riskgraph fields KIND", highlight=False)
 
 
 def print_fields(console: Console, cls: type[Entity]) -> None:

@@ -99,9 +99,10 @@ class FieldInfo:
         """What a valid value looks like, for error messages."""
         if self.choices:
             one = "one of " + ", ".join(self.choices)
+        elif self.name == "id":
+            one = "an ID: a letter, then letters, digits, '.', '-' or '_' (e.g. R-017)"
         elif self.value_kind == "ref":
-            target = f" of an existing {self.target}" if self.target else ""
-            one = f"the ID{target}, such as R-001"
+            one = f"the ID of an existing {self.target}" if self.target else "an existing ID"
         elif self.value_kind == "integer" and self.bounds:
             one = f"a whole number from {self.bounds[0]} to {self.bounds[1]}"
         elif self.value_kind == "text":

@@ -303,6 +303,8 @@ def test_fields_lists_flags_types_and_requirement() -> None:
     for text in ("--residual-likelihood", "--affects", "required", "optional", "date"):
         assert text in done.out
     assert run("fields", "people").code == 0
+    kinds = run("fields")
+    assert kinds.code == 0 and "assessment" in kinds.out and "SOA-" in kinds.out
     wrong = run("fields", "riks")
     assert wrong.code == 2 and "unknown kind 'riks'" in wrong.err
 
