@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 
 from riskgraph.cli import app
 from riskgraph.errors import InputError, UserError
-from riskgraph.model.entities import DraftStatus
+from riskgraph.model.entities import DraftStatus, Treatment
+from riskgraph.model.repository import Repository
 from riskgraph.register import Register
 
 runner = CliRunner()
@@ -159,9 +160,11 @@ def test_accept_with_edit_then_the_treatment_is_in_the_register(
     assert "treatment T-002 approved by P-RISK" in accepted.stdout
     assert "C-003" in accepted.stdout  # the proposed new control, created as planned
 
-    shown = runner.invoke(app, ["show", "T-002", "--register", str(register.folder)])
-    if shown.exit_code == 0:  # the entity commands may not be there yet
-        assert "Edited by the risk manager." in shown.stdout
+    with register.reader() as store:
+        treatment = Repository(store, register.base_iri).get("T-002")
+    assert isinstance(treatment, Treatment)
+    assert treatment.statement == "Edited by the risk manager."
+    assert treatment.uses_controls == ["C-001", "C-003"] and treatment.approved_by == "P-RISK"
     again = assist(register, "review", "--status", "accepted")
     assert "D-R-BIAS-1" in again.stdout
 
