@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -623,6 +624,13 @@ def test_every_rule_has_a_severity_and_a_message(shapes: rdflib.Graph) -> None:
             m for c in shapes.objects(shape, SH.sparql) for m in shapes.objects(c, SH.message)
         ]
         assert len(messages) == 1, f"{shape} needs exactly one sh:message"
+
+
+def test_every_rule_is_documented(shapes: rdflib.Graph) -> None:
+    docs = Path(__file__).parents[2] / "docs" / "ontology.md"
+    documented = set(re.findall(r"`(\w+)`", docs.read_text(encoding="utf-8")))
+    rules = {str(s).removeprefix(SHAPES_NS) for s in rule_shapes(shapes)}
+    assert rules - documented == set(), "add these rules to the table in docs/ontology.md"
 
 
 FIELD_NAME = re.compile(r"\b(rg|dcterms|prov|rdf):[a-z]\w*|\{\?field\}")
