@@ -395,6 +395,15 @@ CASES = [
         violation("LinkInRegister", "ex:T-1"),
     ),
     case(
+        "approved by software typed as a person",
+        replace("ex:T-1", "rg:approvedBy", "ex:BOT-1")
+        + add(
+            'ex:BOT-1 a rg:Person, prov:SoftwareAgent ; dcterms:identifier "BOT-1" ;'
+            ' dcterms:title "Approval bot" .'
+        ),
+        violation("ApprovedByPerson", "ex:T-1"),
+    ),
+    case(
         "a language model typed as a person",
         add("dr:LLM-1 a rg:Person ."),
         violation("OneKindOfEntity", "dr:LLM-1"),
