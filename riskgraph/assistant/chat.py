@@ -111,18 +111,21 @@ class ChatClient:
             structured=structured,
         )
         completion = self._with_retries(params, structured=structured)
-        choice = completion.choices[0] if completion.choices else None
-        if choice is None:
-            raise ModelCallError(f"{self.endpoint.host} answered with no choices")
-        if getattr(choice.message, "refusal", None):
+        try:
+            choice = completion.choices[0]
+            content = choice.message.content
+            refusal = getattr(choice.message, "refusal", None)
+        except (AttributeError, IndexError, TypeError):
             raise ModelCallError(
-                f"the model refused: {scrub(choice.message.refusal, self.endpoint)}"
-            )
+                f"{self.endpoint.host} answered with something that is not a chat completion"
+            ) from None
+        if refusal:
+            raise ModelCallError(f"the model refused: {scrub(str(refusal), self.endpoint)[:500]}")
         usage = completion.usage
         return ChatAnswer(
-            content=choice.message.content or "",
+            content=content or "",
             model=completion.model or self.endpoint.model,
-            usage=Usage(usage.prompt_tokens, usage.completion_tokens)
+            usage=Usage(usage.prompt_tokens or 0, usage.completion_tokens or 0)
             if usage
             else Usage(unreported_calls=1),
             finish_reason=choice.finish_reason,
@@ -159,6 +162,10 @@ class ChatClient:
             except openai.APIConnectionError:
                 raise ModelCallError(
                     f"cannot connect to {self.endpoint.display_url}; is the endpoint running?"
+                ) from None
+            except (openai.APIError, ValueError):
+                raise ModelCallError(
+                    f"{self.endpoint.host} answered with something that is not a chat completion"
                 ) from None
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 import pyoxigraph as ox
-from chat_server import ChatServer, completion, error, json_answer
+from chat_server import ChatServer, Step, completion, error, json_answer
 from conftest import API_KEY, INJECTION, good_draft, make_endpoint, register_quads
 
 from riskgraph.assistant.batch import RunSummary, plan_run, run_plan
@@ -299,3 +299,13 @@ def test_a_prompt_injection_in_a_risk_changes_nothing(
     assert not [q for q in drafts_graph(register) if q.predicate.value == RG + "approvedBy"], (
         "nothing in the drafts graph may carry an approval"
     )
+
+
+def test_an_answer_that_is_not_a_chat_completion_fails_only_that_risk(
+    register: Register, chat_server: ChatServer
+) -> None:
+    chat_server.script(Step(raw=b"<html>502 from a proxy</html>"), Step(body={"weird": 1}))
+    endpoint = make_endpoint(chat_server, max_concurrency=1)
+    summary = draft_for(register, endpoint, "R-BIAS", "R-INJECT")
+    assert [o.risk_id for o in summary.failed] == ["R-BIAS", "R-INJECT"]
+    assert all("not a chat completion" in (o.error or "") for o in summary.failed)
