@@ -150,14 +150,15 @@ def _read_sheet(sheet: Sheet, mapping: Mapping, defaults: Defaults) -> ReadResul
             labels[rule.field] = label
             if used:
                 fallbacks[f"{rule.field} from template {rule.rule.templates[used]!r}"] += 1
-            if value is None or value == "":
-                value = rule.rule.default
-            if value is None:
-                continue
             converted = _convert(rule, value, where, label, result, record)
             if converted is _FAILED:
                 failed.add(rule.field)
-            elif converted is not None:
+                continue
+            if _blank(converted) and rule.rule.default is not None:
+                converted = _convert(
+                    rule, rule.rule.default, where, label, result, record, use_map=False
+                )
+            if not _blank(converted):
                 data[rule.field] = converted
         if cls is Risk and "matrix" not in data:
             data["matrix"] = defaults.matrix
@@ -178,11 +179,25 @@ def _read_sheet(sheet: Sheet, mapping: Mapping, defaults: Defaults) -> ReadResul
 _FAILED = object()
 
 
+def _blank(value: object) -> bool:
+    return value is None or value == "" or value == []
+
+
 def _convert(
-    rule: _Rule, value: object, where: Location, label: str, result: ReadResult, record: int
+    rule: _Rule,
+    value: object,
+    where: Location,
+    label: str,
+    result: ReadResult,
+    record: int,
+    *,
+    use_map: bool = True,
 ) -> object:
-    """Split, map and slug one raw value; a value missing from the map is a row problem."""
+    """Split, map and slug one raw value; a value missing from the map is a row problem.
+    Defaults are target values: they skip the map (``use_map=False``)."""
     items: list[object]
+    if value is None:
+        return None
     if isinstance(value, list):
         items = list(value)
     elif rule.many and isinstance(value, str):
@@ -191,7 +206,7 @@ def _convert(
         items = [value]
     out: list[object] = []
     for item in items:
-        if rule.mapped is not None and isinstance(item, str):
+        if use_map and rule.mapped is not None and isinstance(item, str):
             key = _key(item)
             if key in rule.mapped:
                 item = rule.mapped[key]

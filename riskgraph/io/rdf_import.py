@@ -258,8 +258,9 @@ def _read_entity(
     labels["id"] = curie(DCTERMS + "identifier")
     props: dict[str, list[ox.NamedNode | ox.Literal]] = defaultdict(list)
     problems: list[InputError] = []
+    owned = known_predicates(cls)
     for p, o in pairs:
-        if p.value not in specs and p != RDF_TYPE:
+        if p.value not in owned:
             continue
         if not isinstance(o, ox.NamedNode | ox.Literal):
             problems.append(
@@ -299,7 +300,6 @@ def _read_entity(
         )
         return
     result.candidates.append(Candidate(entity, record, where, labels.get))
-    owned = known_predicates(cls)
     model_types = set(entity.rdf_types())
     result.extras[record] = [
         ox.Quad(subject, p, o, _REGISTER)
