@@ -7,7 +7,14 @@ import sys
 import typer
 
 from riskgraph import __version__
-from riskgraph.cli import assist_cmds, entity_cmds, io_cmds, register_cmds
+from riskgraph.cli import (
+    assist_cmds,
+    audit_cmds,
+    entity_cmds,
+    io_cmds,
+    query_cmds,
+    register_cmds,
+)
 
 app = typer.Typer(
     name="riskgraph",
@@ -39,8 +46,10 @@ def _root(
 
 # Command groups; each module attaches its commands (one line each, keep sorted).
 assist_cmds.attach(app)
+audit_cmds.attach(app)
 entity_cmds.attach(app)
 io_cmds.attach(app)
+query_cmds.attach(app)
 register_cmds.attach(app)
 
 

@@ -1,0 +1,536 @@
+"""``riskgraph query``: list, show and run stored SPARQL queries, or ad-hoc ones.
+
+Queries are read-only (UPDATE, LOAD and SERVICE are refused before anything runs), parameters
+are bound as values (never pasted into the text), and every run has a time limit. The screen
+shows at most the display limit; ``-o FILE`` writes every row, with an audit manifest.
+
+Only typer and the standard library load with this module; each command imports what it needs.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from riskgraph.cli.options import RegisterOption, open_register
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from riskgraph.queries import QueryLibrary, StoredQuery
+    from riskgraph.register import Register
+    from riskgraph.results import ExportFormat, ResultKind
+    from riskgraph.store.base import QueryResult, Store
+
+PROGRESS_DELAY_SECONDS = 1.0
+"""Exports that finish sooner than this never show the spinner."""
+QUERY_SUFFIX = ".rq"
+
+query_app = typer.Typer(
+    name="query",
+    help="Stored SPARQL queries (built-in and the register's queries/ folder): list, show, run.",
+    no_args_is_help=True,
+)
+
+
+@query_app.command("list")
+def list_queries(
+    tag: str | None = typer.Option(
+        None,
+        "--tag",
+        "-t",
+        help="Only queries with this tag, e.g. gaps or audit.",
+        show_default=False,
+    ),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    register: Path | None = RegisterOption,
+) -> None:
+    """List the stored queries: name, title, tags, parameters and source.
+
+    Outside a register (and without --register) only the built-in queries are listed.
+
+    Example:  riskgraph query list --tag gaps
+    """
+    from riskgraph.errors import InputError
+
+    if fmt not in ("table", "json"):
+        raise InputError("unknown format for query list", value=fmt, expected="table or json")
+    library = _library(register, required=False)
+    queries = [q for q in library if tag is None or tag in q.tags]
+    if fmt == "json":
+        import json
+
+        records = [_query_record(q) for q in queries]
+        sys.stdout.write(json.dumps(records, indent=2, ensure_ascii=False) + "\n")
+    else:
+        _print_query_table(queries)
+    _warn_broken(library)
+
+
+@query_app.command("show")
+def show(
+    name: str = typer.Argument(..., help="Query name, or a .rq file.", show_default=False),
+    register: Path | None = RegisterOption,
+) -> None:
+    """Show a stored query: its header (title, description, parameters, tags) and its SPARQL.
+
+    Example:  riskgraph query show overdue-reviews
+    """
+    from rich.markup import escape
+    from rich.syntax import Syntax
+    from rich.table import Table
+
+    from riskgraph.cli.output import console
+
+    query = _stored_query(name, None, register)
+    console.print(f"[bold]{escape(query.name)}[/]  ({escape(_source(query))})", highlight=False)
+    console.print(escape(query.title), highlight=False)
+    if query.description:
+        console.print(f"[dim]{escape(query.description)}[/]", highlight=False)
+    if query.tags:
+        console.print("tags: " + ", ".join(query.tags), highlight=False, markup=False)
+    if query.parameters:
+        table = Table(title="parameters", title_justify="left")
+        for column in ("name", "type", "default", "description"):
+            table.add_column(column, overflow="fold")
+        for param in query.parameters:
+            default = param.default or ("(optional)" if param.optional else "(required)")
+            table.add_row(
+                *(escape(v) for v in (param.name, param.type, default, param.description))
+            )
+        console.print(table)
+    console.print(Syntax(query.sparql, "sparql", line_numbers=True, word_wrap=True))
+
+
+@query_app.command("run")
+def run(
+    target: str | None = typer.Argument(
+        None, help="Stored query name, or a .rq file.", metavar="[NAME|FILE.rq]", show_default=False
+    ),
+    expression: str | None = typer.Option(
+        None, "--expression", "-e", help="Ad-hoc SPARQL text to run.", show_default=False
+    ),
+    param: list[str] | None = typer.Option(
+        None,
+        "--param",
+        "-p",
+        help="Parameter value, NAME=VALUE (repeatable). Bound as a value, never pasted.",
+        show_default=False,
+    ),
+    fmt: str | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="csv, tsv, json, xml, ndjson, markdown, xlsx, text, turtle, ntriples, jsonld, rdfxml "
+        "or table. Default: from the -o file's extension; else table (turtle for CONSTRUCT).",
+        show_default=False,
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write every row to this file.", show_default=False
+    ),
+    limit: int | None = typer.Option(
+        None,
+        "--limit",
+        "-n",
+        min=0,
+        help="Rows to show (0: all). Default: queries.display_limit in register.toml.",
+        show_default=False,
+    ),
+    timeout: float | None = typer.Option(
+        None,
+        "--timeout",
+        help="Seconds the query may run. Default: queries.timeout_seconds in register.toml.",
+        show_default=False,
+    ),
+    today: str | None = typer.Option(
+        None,
+        "--today",
+        help="The date 'today' stands for in parameters (YYYY-MM-DD). Default: today.",
+        show_default=False,
+    ),
+    manifest: bool = typer.Option(
+        True,
+        "--manifest/--no-manifest",
+        help="With -o: write the audit manifest (FILE.manifest.json, or a sheet in XLSX).",
+    ),
+    register: Path | None = RegisterOption,
+) -> None:
+    """Run a stored query, a .rq file, or ad-hoc SPARQL (-e). Read-only queries only.
+
+    Example:  riskgraph query run overdue-reviews -p today=2026-11-22 -o overdue.csv
+    """
+    from riskgraph.cli.audit_cmds import parse_day
+    from riskgraph.errors import InputError
+    from riskgraph.queries import check_read_only
+
+    params = parse_params(param or [])
+    day = parse_day(today, "--today")
+    if output is not None and limit is not None:
+        raise InputError(
+            "--limit is for display; -o writes every row (put a LIMIT in the query for a sample)",
+            value=f"--limit {limit}",
+        )
+    reg = open_register(register)
+    query = _stored_query(target, expression, register, reg)
+    kind = _kind(check_read_only(query.sparql, query.origin))
+    chosen = _format(fmt, output, kind)
+    time_limit = timeout if timeout is not None else reg.config.queries.timeout_seconds
+    if time_limit <= 0:
+        raise InputError("--timeout must be more than 0 seconds", value=timeout)
+    with reg.reader() as store:
+        if output is None:
+            shown = reg.config.queries.display_limit if limit is None else limit
+            _show(store, reg, query, params, day, chosen, shown or None, time_limit)
+        else:
+            _export(store, reg, query, params, day, chosen, output, manifest, time_limit)
+
+
+def parse_params(items: list[str]) -> dict[str, str]:
+    """``NAME=VALUE`` options as a mapping; the value is everything after the first ``=``."""
+    from riskgraph.errors import InputError
+
+    params: dict[str, str] = {}
+    for item in items:
+        name, equals, value = item.partition("=")
+        name = name.strip()
+        if not equals or not name:
+            raise InputError(
+                "a --param is not NAME=VALUE", value=item, expected="e.g. --param system=SYS-A"
+            )
+        if name in params:
+            raise InputError(f"--param {name} is given twice", value=item)
+        params[name] = value
+    return params
+
+
+def _library(register: Path | None, *, required: bool = True) -> QueryLibrary:
+    """The register's query library; without a register (and not required) the built-ins."""
+    from riskgraph.queries import load_library
+    from riskgraph.register import RegisterNotFoundError
+
+    try:
+        reg = open_register(register)
+    except RegisterNotFoundError:
+        if required or register is not None:
+            raise
+        from riskgraph.cli.output import err_console
+
+        err_console.print("no register here: built-in queries only", highlight=False)
+        return load_library(None)
+    return load_library(reg.queries_dir)
+
+
+def _stored_query(
+    target: str | None,
+    expression: str | None,
+    register: Path | None,
+    reg: Register | None = None,
+) -> StoredQuery:
+    """The query to show or run: ``-e`` text, a ``.rq`` file, or a name in the library."""
+    from riskgraph.errors import InputError
+    from riskgraph.queries import load_library, parse_ad_hoc
+
+    if expression is not None:
+        if target is not None:
+            raise InputError(
+                "give either a query (name or file) or -e TEXT, not both", value=target
+            )
+        return parse_ad_hoc(expression)
+    if target is None:
+        raise InputError(
+            "say which query to run",
+            expected="a stored query name, a .rq file, or -e 'SELECT ...' "
+            "('riskgraph query list' shows the names)",
+        )
+    if target.endswith(QUERY_SUFFIX) or Path(target).is_file():
+        return parse_ad_hoc(_read_query_file(Path(target)), path=target)
+    if reg is not None:
+        return load_library(reg.queries_dir).get(target)
+    return _library(register, required=False).get(target)
+
+
+def _read_query_file(path: Path) -> str:
+    from riskgraph.errors import InputError, Location
+
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no such query file", location=Location(file=str(path))) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})",
+            location=Location(file=str(path)),
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            f"the file cannot be read: {exc.strerror}", location=Location(file=str(path))
+        ) from None
+
+
+def _kind(form: str) -> ResultKind:
+    from riskgraph.results import ResultKind
+
+    if form == "SELECT":
+        return ResultKind.SELECT
+    if form == "ASK":
+        return ResultKind.ASK
+    return ResultKind.GRAPH
+
+
+def _format(fmt: str | None, output: Path | None, kind: ResultKind) -> ExportFormat:
+    """The chosen format, checked against the kind of result before anything runs."""
+    from riskgraph.errors import UserError
+    from riskgraph.results import ResultKind, format_for_path, formats_for, get_format
+
+    if fmt is not None:
+        chosen = get_format(fmt)
+    elif output is not None:
+        chosen = format_for_path(output, kind)
+    else:
+        chosen = get_format("turtle" if kind is ResultKind.GRAPH else "table")
+    if not chosen.accepts(kind):
+        names = ", ".join(f.name for f in formats_for(kind))
+        raise UserError(f"the {chosen.name} format cannot hold {kind.description}; use {names}")
+    if chosen.binary and output is None and sys.stdout.isatty():
+        raise UserError(f"{chosen.label} is a binary format: give -o FILE.{chosen.extension}")
+    return chosen
+
+
+def _show(
+    store: Store,
+    reg: Register,
+    query: StoredQuery,
+    params: dict[str, str],
+    today: date | None,
+    fmt: ExportFormat,
+    limit: int | None,
+    time_limit: float,
+) -> None:
+    """Write at most ``limit`` rows to stdout; say "showing N of M" when there were more."""
+    from riskgraph.queries import count_rows, run_query
+    from riskgraph.results import write_result
+    from riskgraph.store.base import SelectResult
+
+    with run_query(
+        store,
+        query,
+        params,
+        base_iri=reg.base_iri,
+        today=today,
+        limit=limit,
+        time_limit=time_limit,
+    ) as running:
+        shown = write_result(running.result, fmt, sys.stdout)
+        sys.stdout.flush()
+        truncated = running.truncated
+        is_select = isinstance(running.result, SelectResult)
+    if not truncated:
+        return
+    total: int | None = None
+    if is_select:
+        from riskgraph.errors import UserError
+
+        try:
+            total = count_rows(
+                store, query, params, base_iri=reg.base_iri, today=today, time_limit=time_limit
+            )
+        except UserError:
+            total = None  # counting is a courtesy; the rows shown stand
+    unit = "rows" if is_select else "triples"
+    of = f"{shown} of {total}" if total is not None else f"the first {shown}"
+    _note(f"showing {of} {unit} (--limit N to see more, -o FILE for all)", fmt.name == "table")
+
+
+def _export(
+    store: Store,
+    reg: Register,
+    query: StoredQuery,
+    params: dict[str, str],
+    today: date | None,
+    fmt: ExportFormat,
+    output: Path,
+    with_manifest: bool,
+    time_limit: float,
+) -> None:
+    """Stream every row to ``output``, with its manifest unless told not to."""
+    from riskgraph.cli.output import err_console, success
+    from riskgraph.queries import QuerySource, run_query
+    from riskgraph.results import export_to_file, register_hash, sidecar_path, write_result
+    from riskgraph.results.streams import atomic_output
+
+    register_sha256 = register_hash(store) if with_manifest else None
+    with (
+        run_query(
+            store,
+            query,
+            params,
+            base_iri=reg.base_iri,
+            today=today,
+            limit=None,
+            time_limit=time_limit,
+        ) as running,
+        RowProgress(err_console) as progress,
+    ):
+        result = progress.track(running.result)
+        if register_sha256 is None:
+            with atomic_output(output) as handle:
+                count = write_result(result, fmt, handle)
+            where = ""
+        else:
+            written = export_to_file(
+                result,
+                output,
+                query=query.sparql,
+                register_sha256=register_sha256,
+                fmt=fmt,
+                parameters=running.bindings,
+                query_name=None if query.source is QuerySource.AD_HOC else query.name,
+            )
+            count = written.row_count
+            where = (
+                "; manifest in its 'manifest' sheet"
+                if fmt.embeds_manifest
+                else f"; manifest {sidecar_path(output)}"
+            )
+    unit = "triples" if _kind_name(result) == "graph" else "rows"
+    success(f"wrote {count} {unit} to {output}{where}")
+
+
+def _kind_name(result: QueryResult) -> str:
+    from riskgraph.results import kind_of
+
+    return kind_of(result).value
+
+
+def _note(text: str, on_stdout: bool) -> None:
+    from riskgraph.cli.output import console, err_console
+
+    target = console if on_stdout else err_console
+    target.print(text, style="dim", markup=False, highlight=False)
+
+
+class RowProgress:
+    """A spinner with the number of rows written, on stderr, shown once an export has taken a
+    second. Nothing is drawn when the console is not a terminal (pipes, tests)."""
+
+    def __init__(self, console: Console, delay: float = PROGRESS_DELAY_SECONDS) -> None:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            SpinnerColumn(),
+            TextColumn("exporting: {task.completed} rows written"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self._task = self._progress.add_task("export", total=None)
+        self._timer = threading.Timer(delay, self._progress.start)
+        self._timer.daemon = True
+
+    def __enter__(self) -> RowProgress:
+        if self._progress.console.is_terminal:
+            self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        self._progress.stop()
+
+    def track(self, result: QueryResult) -> QueryResult:
+        """The same result, counting rows (or triples) as the writer takes them."""
+        from riskgraph.store.base import GraphResult, SelectResult
+
+        if isinstance(result, SelectResult):
+            return SelectResult(result.variables, self._count(result.rows))
+        if isinstance(result, GraphResult):
+            return GraphResult(self._count(result.triples))
+        return result
+
+    def _count(self, items: Iterator[Any]) -> Iterator[Any]:
+        for item in items:
+            self._progress.advance(self._task)
+            yield item
+
+
+def _source(query: StoredQuery) -> str:
+    from riskgraph.queries import QuerySource
+
+    if query.source is QuerySource.REGISTER:
+        replaces = ", replaces the built-in query" if query.overrides_builtin else ""
+        return f"register: {query.path}{replaces}"
+    if query.source is QuerySource.AD_HOC:
+        return f"ad hoc: {query.path}" if query.path else "ad hoc"
+    return "built-in"
+
+
+def _parameter_summary(query: StoredQuery) -> str:
+    parts = []
+    for param in query.parameters:
+        if param.optional:
+            parts.append(f"{param.name}?: {param.type}")
+        elif param.default is not None:
+            parts.append(f"{param.name}: {param.type} = {param.default}")
+        else:
+            parts.append(f"{param.name}: {param.type} (required)")
+    return ", ".join(parts)
+
+
+def _query_record(query: StoredQuery) -> dict[str, Any]:
+    from riskgraph.queries import QuerySource
+
+    return {
+        "name": query.name,
+        "title": query.title,
+        "description": query.description,
+        "tags": list(query.tags),
+        "parameters": [p.model_dump(mode="json") for p in query.parameters],
+        "source": query.source.value,
+        "path": None if query.source is QuerySource.BUILT_IN else query.path,
+        "overrides_builtin": query.overrides_builtin,
+    }
+
+
+def _print_query_table(queries: list[StoredQuery]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from riskgraph.cli.output import console
+
+    table = Table()
+    for column in ("name", "title", "tags", "parameters", "source"):
+        table.add_column(column, overflow="fold")
+    for query in queries:
+        source = query.source.value + (" (replaces built-in)" if query.overrides_builtin else "")
+        table.add_row(
+            *(
+                escape(value)
+                for value in (
+                    query.name,
+                    query.title,
+                    ", ".join(query.tags),
+                    _parameter_summary(query),
+                    source,
+                )
+            )
+        )
+    console.print(table)
+    console.print(f"{len(queries)} queries", highlight=False)
+
+
+def _warn_broken(library: QueryLibrary) -> None:
+    from riskgraph.cli.output import err_console
+
+    for name, problem in library.problems.items():
+        err_console.print(
+            f"warning: query {name} cannot be used: {problem}", markup=False, highlight=False
+        )
+
+
+def attach(app: typer.Typer) -> None:
+    app.add_typer(query_app, name="query")
