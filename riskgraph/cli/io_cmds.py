@@ -45,8 +45,16 @@ class ProgressBar:
             transient=True,
         )
         self._task: Any = None
-        self._timer = threading.Timer(PROGRESS_DELAY_SECONDS, self._bar.start)
+        self._started = self._closed = False
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(PROGRESS_DELAY_SECONDS, self._start)
         self._timer.daemon = True
+
+    def _start(self) -> None:
+        with self._lock:
+            if not self._closed:
+                self._started = True
+                self._bar.start()
 
     def __enter__(self) -> ProgressBar:
         if self._bar.console.is_terminal:
@@ -55,7 +63,10 @@ class ProgressBar:
 
     def __exit__(self, *exc: object) -> None:
         self._timer.cancel()
-        self._bar.stop()
+        with self._lock:
+            self._closed = True
+            if self._started:
+                self._bar.stop()
 
     def phase(self, description: str, total: float | None = None) -> None:
         from rich.markup import escape
