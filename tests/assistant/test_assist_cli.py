@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from assist_helpers import API_KEY, good_draft
 from chat_server import ChatServer, error, json_answer
-from conftest import API_KEY, good_draft
 from typer.testing import CliRunner
 
 from riskgraph.cli import app

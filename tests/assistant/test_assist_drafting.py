@@ -7,8 +7,8 @@ import time
 from typing import Any
 
 import pyoxigraph as ox
+from assist_helpers import API_KEY, INJECTION, good_draft, make_endpoint, register_quads
 from chat_server import ChatServer, Step, completion, error, json_answer
-from conftest import API_KEY, INJECTION, good_draft, make_endpoint, register_quads
 
 from riskgraph.assistant.batch import RunSummary, plan_run, run_plan
 from riskgraph.assistant.endpoint import Endpoint

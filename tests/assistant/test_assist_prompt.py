@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import INJECTION
+from assist_helpers import INJECTION
 
 from riskgraph.assistant.batch import plan_run, untreated_risks
 from riskgraph.assistant.chat import retry_after_seconds

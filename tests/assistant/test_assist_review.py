@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 import pytest
+from assist_helpers import good_draft, make_endpoint, register_quads
 from chat_server import ChatServer, json_answer
-from conftest import good_draft, make_endpoint, register_quads
 
 from riskgraph.assistant.batch import plan_run, run_plan
 from riskgraph.assistant.records import StoredDraft, load_draft, review_iri
