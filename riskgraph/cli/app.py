@@ -8,12 +8,14 @@ import typer
 
 from riskgraph import __version__
 from riskgraph.cli import (
+    analytics_cmds,
     assist_cmds,
     audit_cmds,
     entity_cmds,
     io_cmds,
     query_cmds,
     register_cmds,
+    report_cmds,
 )
 
 app = typer.Typer(
@@ -45,12 +47,14 @@ def _root(
 
 
 # Command groups; each module attaches its commands (one line each, keep sorted).
+analytics_cmds.attach(app)
 assist_cmds.attach(app)
 audit_cmds.attach(app)
 entity_cmds.attach(app)
 io_cmds.attach(app)
 query_cmds.attach(app)
 register_cmds.attach(app)
+report_cmds.attach(app)
 
 
 def main() -> None:

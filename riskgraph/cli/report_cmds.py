@@ -1,0 +1,155 @@
+"""Commands that write audit documents: soa (Statement of Applicability) and report (HTML)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from riskgraph.cli.options import RegisterOption, open_register
+
+_FORMATS_BY_SUFFIX = {
+    ".xlsx": "xlsx",
+    ".csv": "csv",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+}
+_FORMAT_NAMES = ("xlsx", "csv", "md", "html")
+
+TodayOption = typer.Option(
+    None,
+    "--today",
+    help="The day dates are judged on (YYYY-MM-DD): overdue reviews, expired evidence. "
+    "Default: today.",
+    show_default=False,
+)
+
+
+def parse_today(value: str | None) -> date:
+    """The --today option as a date (today when not given)."""
+    from riskgraph.errors import InputError, Location
+
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(
+            "not a date",
+            location=Location(column="--today"),
+            value=value,
+            expected="a date as YYYY-MM-DD, e.g. 2026-11-22",
+        ) from None
+
+
+def soa_format(fmt: str | None, output: Path | None) -> str:
+    """The format asked for by --format, else by the output file's extension, else Markdown."""
+    from riskgraph.errors import InputError, Location
+
+    if fmt is not None:
+        name = fmt.strip().lower()
+        if name not in _FORMAT_NAMES:
+            raise InputError(
+                "unknown format",
+                location=Location(column="--format"),
+                value=fmt,
+                expected=", ".join(_FORMAT_NAMES),
+            )
+        return name
+    if output is None:
+        return "md"
+    found = _FORMATS_BY_SUFFIX.get(output.suffix.lower())
+    if found is None:
+        raise InputError(
+            "cannot tell the format from the file extension; add --format",
+            location=Location(column="--output"),
+            value=str(output),
+            expected="a file ending in " + ", ".join(sorted(_FORMATS_BY_SUFFIX)),
+        )
+    return found
+
+
+def soa(
+    register: Path | None = RegisterOption,
+    fmt: str | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="xlsx, csv, md or html. Default: from the --output extension, else md.",
+        show_default=False,
+    ),
+    output: Path | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="File to write. Default: standard output (xlsx needs a file).",
+        show_default=False,
+    ),
+    today: str | None = TodayOption,
+) -> None:
+    """Write the Statement of Applicability: every Annex A control, whether it applies and why,
+    its implementation status, implementing controls, related risks and evidence.
+
+    Example:  riskgraph soa -o soa.xlsx
+    """
+    from riskgraph.analysis.report.soa_formats import BINARY_FORMATS, write_soa
+    from riskgraph.analysis.soa import statement_of_applicability
+    from riskgraph.errors import UserError
+    from riskgraph.results.streams import atomic_output
+
+    name = soa_format(fmt, output)
+    day = parse_today(today)
+    if output is None and name in BINARY_FORMATS:
+        raise UserError(f"{name} is a binary format; write it to a file, e.g. -o soa.{name}")
+    reg = open_register(register)
+    with reg.reader() as store:
+        statement = statement_of_applicability(reg, store, today=day)
+    if output is None:
+        write_soa(statement, name, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return
+    with atomic_output(output) as handle:
+        write_soa(statement, name, handle)
+    _report_written(output, f"Statement of Applicability ({name}), {len(statement.rows)} rows")
+
+
+def report(
+    register: Path | None = RegisterOption,
+    output: Path = typer.Option(
+        Path("report.html"), "--output", "-o", help="The HTML file to write."
+    ),
+    today: str | None = TodayOption,
+) -> None:
+    """Write the audit report: one self-contained HTML page (works offline) with summary
+    figures, risk heatmaps, Annex A coverage, the gap lists and the Statement of Applicability.
+
+    Example:  riskgraph report -o audit.html
+    """
+    from riskgraph.analysis.report.builder import build_report
+    from riskgraph.analysis.report.render import render_report
+    from riskgraph.results.streams import atomic_output
+
+    day = parse_today(today)
+    reg = open_register(register)
+    with reg.reader() as store:
+        audit = build_report(reg, store, today=day)
+    html = render_report(audit)
+    with atomic_output(output) as handle:
+        handle.write(html.encode("utf-8"))
+    _report_written(output, f"audit report, {audit.gaps.total} gaps")
+
+
+def _report_written(path: Path, what: str) -> None:
+    from riskgraph.cli.output import err_console
+
+    err_console.print(f"[green]✓[/] wrote {what} to ", end="", highlight=False)
+    err_console.print(str(path), markup=False, highlight=False)
+
+
+def attach(app: typer.Typer) -> None:
+    app.command()(soa)
+    app.command()(report)
