@@ -161,3 +161,16 @@ def test_review_and_dry_run_never_load_the_sdk(register: Register) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stderr.strip().endswith("no sdk"), done.stderr
+
+
+def test_the_example_register_yields_well_formed_requests(example_register_folder: Path) -> None:
+    reg = Register.open(example_register_folder)
+    plan = plan_run(reg, None, min_level="low")
+    assert len(plan.requests) >= 3
+    for request in plan.requests:
+        user = request.messages[1]["content"]
+        data = json.loads(user.split("<register_data>")[1].split("</register_data>")[0])
+        assert data["risk"]["id"] == request.risk_id
+        candidates = {c["id"] for c in data["candidate_annex_a"]}
+        assert candidates and candidates <= set(plan.snapshot.catalogue.annex_a)
+        assert {c["id"] for c in data["related_controls"]} <= set(plan.snapshot.controls)
