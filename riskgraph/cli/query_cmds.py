@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 PROGRESS_DELAY_SECONDS = 1.0
 """Exports that finish sooner than this never show the spinner."""
 QUERY_SUFFIX = ".rq"
+WIDE_LIST = 140
+"""Terminal width from which 'query list' draws a table rather than a block per query."""
 
 query_app = typer.Typer(
     name="query",
@@ -209,6 +211,20 @@ def parse_params(items: list[str]) -> dict[str, str]:
     return params
 
 
+def with_standard_prefixes(text: str) -> str:
+    """Ad-hoc text with riskgraph's standard prefixes (rg:, dcterms:, skos: ...) declared.
+
+    They go on the text's first line, so error line numbers still match what was typed (only
+    columns on line 1 move). Text that starts with a header (``# title: ...``) or any comment is
+    left as it is: it declares its own prefixes.
+    """
+    if text.lstrip().startswith("#"):
+        return text
+    from riskgraph.vocab import PREFIXES
+
+    return "".join(f"PREFIX {name}: <{iri}> " for name, iri in PREFIXES.items()) + text
+
+
 def _library(register: Path | None, *, required: bool = True) -> QueryLibrary:
     """The register's query library; without a register (and not required) the built-ins."""
     from riskgraph.queries import load_library
@@ -241,7 +257,7 @@ def _stored_query(
             raise InputError(
                 "give either a query (name or file) or -e TEXT, not both", value=target
             )
-        return parse_ad_hoc(expression)
+        return parse_ad_hoc(with_standard_prefixes(expression))
     if target is None:
         raise InputError(
             "say which query to run",
@@ -326,7 +342,7 @@ def _show(
         limit=limit,
         time_limit=time_limit,
     ) as running:
-        shown = write_result(running.result, fmt, sys.stdout)
+        shown = write_result(running.result, fmt, sys.stdout, prefixes=_display_prefixes(reg))
         sys.stdout.flush()
         truncated = running.truncated
         is_select = isinstance(running.result, SelectResult)
@@ -345,6 +361,13 @@ def _show(
     unit = "rows" if is_select else "triples"
     of = f"{shown} of {total}" if total is not None else f"the first {shown}"
     _note(f"showing {of} {unit} (--limit N to see more, -o FILE for all)", fmt.name == "table")
+
+
+def _display_prefixes(reg: Register) -> dict[str, str]:
+    """Standard prefixes plus ``:`` for the register's own IRIs (``:R-017``)."""
+    from riskgraph.vocab import PREFIXES
+
+    return {**PREFIXES, "": reg.base_iri}
 
 
 def _export(
@@ -497,29 +520,32 @@ def _query_record(query: StoredQuery) -> dict[str, Any]:
 
 
 def _print_query_table(queries: list[StoredQuery]) -> None:
+    """A table on wide terminals; on narrow ones each query as a short block of lines."""
     from rich.markup import escape
     from rich.table import Table
 
     from riskgraph.cli.output import console
 
-    table = Table()
-    for column in ("name", "title", "tags", "parameters", "source"):
-        table.add_column(column, overflow="fold")
-    for query in queries:
-        source = query.source.value + (" (replaces built-in)" if query.overrides_builtin else "")
-        table.add_row(
-            *(
-                escape(value)
-                for value in (
-                    query.name,
-                    query.title,
-                    ", ".join(query.tags),
-                    _parameter_summary(query),
-                    source,
-                )
-            )
-        )
-    console.print(table)
+    def source(query: StoredQuery) -> str:
+        replaces = " (replaces built-in)" if query.overrides_builtin else ""
+        return query.source.value + replaces
+
+    if console.width >= WIDE_LIST:
+        table = Table()
+        table.add_column("name", no_wrap=True)
+        for column in ("title", "tags", "parameters", "source"):
+            table.add_column(column, overflow="fold")
+        for query in queries:
+            cells = (query.name, query.title, ", ".join(query.tags), _parameter_summary(query))
+            table.add_row(*(escape(cell) for cell in (*cells, source(query))))
+        console.print(table)
+    else:
+        for query in queries:
+            console.print(f"[bold]{escape(query.name)}[/]  [dim]{escape(source(query))}[/]")
+            console.print(f"  {escape(query.title)}", highlight=False)
+            details = [f"tags: {', '.join(query.tags) or '-'}"]
+            details.append(f"parameters: {_parameter_summary(query) or '-'}")
+            console.print(f"  [dim]{escape('; '.join(details))}[/]", highlight=False)
     console.print(f"{len(queries)} queries", highlight=False)
 
 
