@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from riskgraph.assistant.context import RegisterSnapshot
 from riskgraph.assistant.grounding import UNVERIFIED_CONTROL, flag_code
-from riskgraph.assistant.records import StoredDraft, decision_quads, load_draft
+from riskgraph.assistant.records import StoredAction, StoredDraft, decision_quads, load_draft
 from riskgraph.errors import InputError, Location, UserError
 from riskgraph.model.entities import (
     Control,
@@ -65,13 +65,6 @@ class ReviewedTreatment(_Form):
 def reviewed_from_draft(draft: StoredDraft, snapshot: RegisterSnapshot) -> ReviewedTreatment:
     risk = snapshot.risk(draft.risk_id)
     option = draft.option or TreatmentOption.MITIGATE
-    unverified = {
-        a.number: ref
-        for a in draft.actions
-        for note in a.notes
-        if (code := flag_code(note)) and code[0] == UNVERIFIED_CONTROL
-        for ref in [code[1]]
-    }
     return ReviewedTreatment(
         title=f"{option.value.capitalize()}: {risk.title}"[:500],
         option=option,
@@ -84,11 +77,20 @@ def reviewed_from_draft(draft: StoredDraft, snapshot: RegisterSnapshot) -> Revie
                 new_control=ReviewedNewControl(title=a.new_control_title, annex_a=list(a.annex_a))
                 if a.new_control_title
                 else None,
-                unverified_control=unverified.get(a.number),
+                unverified_control=_unverified_control(a),
             )
             for a in draft.actions
         ],
     )
+
+
+def _unverified_control(action: StoredAction) -> str | None:
+    """The control an action named that grounding could not find, if any."""
+    for note in action.notes:
+        code = flag_code(note)
+        if code is not None and code[0] == UNVERIFIED_CONTROL:
+            return code[1]
+    return None
 
 
 # --- the YAML a reviewer edits ---------------------------------------------------------------
