@@ -52,9 +52,11 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
-# YAML 1.1 reads yes/no/on/off as booleans ("Norway problem"); keep them as text.
+# YAML 1.1 reads yes/no/on/off as booleans ("Norway problem"): keep them as text. Dates stay
+# text too, for the models to parse (with their own error messages, e.g. for 2027-02-30).
+_TEXT_TAGS = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _TEXT_TAGS]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
@@ -74,7 +76,7 @@ def load_yaml(text: str, file: str) -> Any:
             f"not valid YAML: {problem}{column}",
             location=Location(file, line=mark.line + 1 if mark else None),
         ) from None
-    except (yaml.YAMLError, RecursionError) as exc:
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
         raise InputError(f"not valid YAML: {exc}", location=Location(file)) from None
 
 
