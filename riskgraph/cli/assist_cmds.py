@@ -133,6 +133,7 @@ def _run(reg: Register, plan: Plan, endpoint: Endpoint) -> None:
         f"drafting {len(plan.requests)} treatment(s) with {endpoint.model} at {endpoint.host} "
         f"(at most {endpoint.max_concurrency} at a time)",
         highlight=False,
+        markup=False,
     )
     with Progress(
         TextColumn("drafting"),
