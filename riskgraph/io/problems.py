@@ -105,7 +105,11 @@ def validation_errors(
         if name in skip:
             continue
         kind = err["type"]
-        value = None if kind == "missing" or not loc else err.get("input")
+        value = err.get("input")
+        if kind == "missing":
+            value = None
+        elif not loc:  # a model-level check: show the value of the field it names, if any
+            value = value.get(name) if isinstance(value, dict) and name else None
         if kind == "missing":
             problem = f"the {cls.kind} has no {name}, which is required"
         elif kind == "extra_forbidden":
