@@ -98,6 +98,9 @@ class AssistantSettings(_Section):
     max_retries: int = Field(default=3, ge=0, le=10)
     """Retries after a 429, a 5xx or a timeout, with exponential backoff."""
 
+    backoff_seconds: float = Field(default=1.0, gt=0, le=60)
+    """Base of the exponential backoff between retries (doubled on each retry)."""
+
     redact_fields: list[str] = Field(default_factory=list)
     """Context fields never sent to the model, e.g. ["owner", "description"]."""
 

@@ -65,7 +65,7 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         fail("interrupted", code=130)
-    except Exception as exc:  # noqa: BLE001 - the boundary that keeps tracebacks from users
+    except Exception as exc:
         from riskgraph.errors import UserError
         from riskgraph.store.base import StoreError
 

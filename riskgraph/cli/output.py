@@ -12,7 +12,8 @@ err_console = Console(stderr=True)
 
 
 def fail(message: str, *, code: int = 2) -> NoReturn:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err_console.print("[bold red]error:[/] ", end="", highlight=False)
+    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
     sys.exit(code)
 
 
