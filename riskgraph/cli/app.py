@@ -65,7 +65,7 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         fail("interrupted", code=130)
-    except Exception as exc:
+    except Exception as exc:  # the boundary that keeps tracebacks from users
         from riskgraph.errors import UserError
         from riskgraph.store.base import StoreError
 
