@@ -382,7 +382,7 @@ def _export(
     time_limit: float,
 ) -> None:
     """Stream every row to ``output``, with its manifest unless told not to."""
-    from riskgraph.cli.output import err_console, success
+    from riskgraph.cli.output import console, err_console
     from riskgraph.queries import QuerySource, run_query
     from riskgraph.results import export_to_file, register_hash, sidecar_path, write_result
     from riskgraph.results.streams import atomic_output
@@ -422,7 +422,10 @@ def _export(
                 else f"; manifest {sidecar_path(output)}"
             )
     unit = "triples" if _kind_name(result) == "graph" else "rows"
-    success(f"wrote {count} {unit} to {output}{where}")
+    console.print("[green]✓[/] ", end="", highlight=False)
+    console.print(
+        f"wrote {count} {unit} to {output}{where}", markup=False, highlight=False, soft_wrap=True
+    )
 
 
 def _kind_name(result: QueryResult) -> str:
@@ -439,10 +442,11 @@ def _note(text: str, on_stdout: bool) -> None:
 
 
 class RowProgress:
-    """A spinner with the number of rows written, on stderr, shown once an export has taken a
-    second. Nothing is drawn when the console is not a terminal (pipes, tests)."""
+    """A spinner with the number of rows written, on stderr, shown once an export has run for
+    ``delay`` seconds (at once when ``delay`` is None). Nothing is drawn when the console is not a
+    terminal (pipes, tests)."""
 
-    def __init__(self, console: Console, delay: float = PROGRESS_DELAY_SECONDS) -> None:
+    def __init__(self, console: Console, delay: float | None = PROGRESS_DELAY_SECONDS) -> None:
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         self._progress = Progress(
@@ -453,17 +457,34 @@ class RowProgress:
             transient=True,
         )
         self._task = self._progress.add_task("export", total=None)
-        self._timer = threading.Timer(delay, self._progress.start)
+        self._delay = delay
+        self._timer = threading.Timer(delay or 0, self._show)
         self._timer.daemon = True
+        self._lock = threading.Lock()
+        self._closed = False
+        self._shown = False
 
     def __enter__(self) -> RowProgress:
-        if self._progress.console.is_terminal:
+        if not self._progress.console.is_terminal:
+            return self
+        if self._delay is None:
+            self._show()
+        else:
             self._timer.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
-        self._progress.stop()
+        with self._lock:  # a timer firing now must not start the display after it is stopped
+            self._closed = True
+            self._timer.cancel()
+            if self._shown:
+                self._progress.stop()
+
+    def _show(self) -> None:
+        with self._lock:
+            if not self._closed:
+                self._progress.start()
+                self._shown = True
 
     def track(self, result: QueryResult) -> QueryResult:
         """The same result, counting rows (or triples) as the writer takes them."""
