@@ -293,20 +293,21 @@ def build_soa(
     risks = _risks(store)
     evidence = _evidence(store, today)
     rows = []
-    for iri, (ref, heading, objective_ref, objective_heading, decisions) in annex.items():
+    for iri, item in annex.items():
         addressing = sorted(controls.get(iri, {}).items(), key=lambda kv: natural_key(kv[1].id))
         counting = [control_iri for control_iri, c in addressing if c.counts]
         related = _merge((risks.get(c, []) for c in counting), key=lambda r: r.id)
         supporting = _merge(
             [*(evidence.get(c, []) for c in counting), evidence.get(iri, [])], key=lambda e: e.id
         )
+        decisions = sorted(item.decisions, key=lambda d: natural_key(d.statement_id or ""))
         rows.append(
             SoaRow(
-                ref=ref,
-                heading=heading,
-                objective_ref=objective_ref,
-                objective_heading=objective_heading,
-                decisions=tuple(sorted(decisions, key=lambda d: natural_key(d.statement_id or ""))),
+                ref=item.ref,
+                heading=item.heading,
+                objective_ref=item.objective_ref,
+                objective_heading=item.objective_heading,
+                decisions=tuple(decisions),
                 controls=tuple(c for _, c in addressing),
                 risks=tuple(related),
                 evidence=tuple(supporting),
@@ -323,30 +324,38 @@ def build_soa(
     )
 
 
-_AnnexEntry = tuple[str, str, str, str, list["Decision"]]
+@dataclass
+class _AnnexA:
+    """An Annex A control from the catalogue and the statements made about it."""
+
+    ref: str
+    heading: str
+    objective_ref: str
+    objective_heading: str
+    decisions: list[Decision] = field(default_factory=list)
 
 
-def _annex_a_controls(store: Store) -> dict[str, _AnnexEntry]:
-    found: dict[str, _AnnexEntry] = {}
+def _annex_a_controls(store: Store) -> dict[str, _AnnexA]:
+    """Annex A control IRI -> its catalogue entry and applicability statements."""
+    found: dict[str, _AnnexA] = {}
     seen_statements: set[tuple[str, str]] = set()
     for row in _rows(store, _ANNEX_A_QUERY):
         iri = _text(row["annex"])
         assert iri is not None
-        entry = found.setdefault(
+        item = found.setdefault(
             iri,
-            (
-                _text(row["ref"]) or iri,
-                _text(row["heading"]) or "",
-                _text(row["objective_ref"]) or "",
-                _text(row["objective_heading"]) or "",
-                [],
+            _AnnexA(
+                ref=_text(row["ref"]) or iri,
+                heading=_text(row["heading"]) or "",
+                objective_ref=_text(row["objective_ref"]) or "",
+                objective_heading=_text(row["objective_heading"]) or "",
             ),
         )
         statement = _text(row["statement"])
         if statement is None or (iri, statement) in seen_statements:
             continue
         seen_statements.add((iri, statement))
-        entry[4].append(
+        item.decisions.append(
             Decision(
                 statement_id=_text(row["statement_id"]),
                 applicable=_boolean(row["applicable"]),

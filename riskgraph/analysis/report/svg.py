@@ -19,7 +19,7 @@ from riskgraph.analysis.report.palette import (
     STATUS_COLOURS,
     text_colour_on,
 )
-from riskgraph.analysis.soa import STATUS_ORDER, Objective
+from riskgraph.analysis.soa import STATUS_ORDER, ImplementationStatus, Objective
 
 _AXIS_COLOUR = "#4a4a4a"
 _GRID_COLOUR = "#ffffff"
@@ -236,7 +236,7 @@ def _coverage_row(objective: Objective, top: float, scale: float) -> str:
         parts.append("</g>")
         x += span
     applicable = sum(1 for row in objective.rows if row.applicable)
-    implemented = objective.count(STATUS_ORDER[0])
+    implemented = objective.count(ImplementationStatus.IMPLEMENTED)
     parts.append(
         _text(
             _SHARE_X,
