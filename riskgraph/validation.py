@@ -1,4 +1,9 @@
-"""SHACL validation of a register against ontology/shapes.ttl, with a report for people."""
+"""SHACL validation of a register against ontology/shapes.ttl, with a report for people.
+
+pyshacl runs over a pyoxigraph store (its SPARQL engine is far faster than rdflib's for the
+shapes' SPARQL constraints). The graphs to check are copied into an in-memory store, so any
+backend can be validated and the register itself is never touched.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,11 @@ from riskgraph.vocab import DCTERMS, DRAFTS_GRAPH, ISO42001_GRAPH, ONTOLOGY_GRAP
 
 SEVERITIES = ("Violation", "Warning", "Info")
 VALIDATED_GRAPHS = (REGISTER_GRAPH, DRAFTS_GRAPH, ONTOLOGY_GRAPH, ISO42001_GRAPH)
+_SHORT = (
+    ("rg:", "https://w3id.org/riskgraph#"),
+    ("rgsh:", "https://w3id.org/riskgraph/shapes#"),
+    ("iso42001:", "https://w3id.org/riskgraph/iso42001/"),
+)
 
 
 class ShapesError(RuntimeError):
@@ -47,68 +57,64 @@ class ValidationReport:
     def counts(self) -> dict[str, int]:
         return {s: len(self.by_severity(s)) for s in SEVERITIES}
 
+    def for_entity(self, entity_id: str) -> list[Issue]:
+        return [i for i in self.issues if i.focus == entity_id]
+
 
 @cache
 def shapes_graph() -> rdflib.Graph:
     return rdflib.Graph().parse(ontology_file("shapes.ttl"), format="turtle")
 
 
-def _to_rdflib(term: ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple) -> rdflib.term.Node:
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-    raise TypeError("RDF-star triples are not supported in a register")
-
-
-def data_graph(quads: Iterable[ox.Quad]) -> rdflib.Graph:
-    graph = rdflib.Graph()
-    for q in quads:
-        graph.add((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)))
-    return graph
-
-
 def validate_quads(quads: Iterable[ox.Quad]) -> ValidationReport:
     """Validate the union of the given quads (register data plus ontology and catalogue)."""
     import pyshacl  # slow to import; only validation needs it
+    from pyshacl.graph_abstraction import OxigraphDataGraph
 
-    graph = data_graph(quads)
-    _conforms, results, _text = pyshacl.validate(
-        graph,
+    class _DataGraph(OxigraphDataGraph):
+        # pyshacl tests the graph's truth value for every result, which otherwise counts triples.
+        def __bool__(self) -> bool:
+            return True
+
+    store = ox.Store()
+    store.extend(quads)
+    _conforms, results, text = pyshacl.validate(
+        _DataGraph(store),
         shacl_graph=shapes_graph(),
         inference="none",
         advanced=True,
         allow_warnings=True,
+        inplace=True,  # the shapes hold no rules, so nothing is written
     )
     if not isinstance(results, rdflib.Graph):  # pyshacl reports a broken shape this way
-        raise ShapesError(f"the SHACL shapes could not be evaluated: {_text}")
-    return _read_report(results, graph)
+        raise ShapesError(f"the SHACL shapes could not be evaluated: {text}")
+    return _read_report(results, _identifiers(store))
 
 
 def validate_store(store: Store) -> ValidationReport:
-    quads = [q for g in VALIDATED_GRAPHS for q in store.quads(g)]
-    return validate_quads(quads)
+    return validate_quads(q for g in VALIDATED_GRAPHS for q in store.quads(g))
 
 
-def _read_report(results: rdflib.Graph, data: rdflib.Graph) -> ValidationReport:
-    identifier = rdflib.URIRef(DCTERMS + "identifier")
+def _identifiers(store: ox.Store) -> dict[str, str]:
+    ident = ox.NamedNode(DCTERMS + "identifier")
+    return {
+        q.subject.value: q.object.value
+        for q in store.quads_for_pattern(None, ident, None, None)
+        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal)
+    }
+
+
+def _read_report(results: rdflib.Graph, ids: dict[str, str]) -> ValidationReport:
     issues = []
     for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
-        entity_id = data.value(focus, identifier) if focus is not None else None
         severity = results.value(result, SH.resultSeverity)
-        path = results.value(result, SH.resultPath)
-        value = results.value(result, SH.value)
         issues.append(
             Issue(
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                focus=str(entity_id or focus),
-                path=_short(path),
-                value=_short(value),
+                focus=ids.get(str(focus), str(focus)),
+                path=_short(results.value(result, SH.resultPath)),
+                value=_short(results.value(result, SH.value)),
                 message=str(results.value(result, SH.resultMessage) or "does not conform"),
                 shape=_short(results.value(result, SH.sourceShape)),
             )
@@ -122,10 +128,7 @@ def _short(node: rdflib.term.Node | None) -> str | None:
     if node is None or isinstance(node, rdflib.BNode):
         return None
     text = str(node)
-    for prefix, ns in (
-        ("rg:", "https://w3id.org/riskgraph#"),
-        ("iso42001:", "https://w3id.org/riskgraph/iso42001/"),
-    ):
+    for prefix, ns in _SHORT:
         if text.startswith(ns):
             return prefix + text.removeprefix(ns)
     return text
