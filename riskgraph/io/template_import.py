@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+from itertools import islice
 from pathlib import Path
 
 from riskgraph.errors import InputError, Location, UserError
 from riskgraph.io.progress import Progress
 from riskgraph.io.records import Defaults, ReadResult, validate_record
-from riskgraph.io.tables import Sheet, open_workbook, read_csv, xlsx_sheet
+from riskgraph.io.tables import HEADER_SEARCH_ROWS, Sheet, open_workbook, read_csv, xlsx_sheet
 from riskgraph.io.template import (
     TEMPLATE_VERSION,
     columns,
@@ -27,7 +29,7 @@ def read_template_csv(
 ) -> ReadResult:
     """One CSV file of one kind: from its marker row, ``kind`` or its header columns."""
     result = ReadResult(str(path))
-    sheet = read_csv(path, progress)
+    sheet = read_csv(path, progress, delimiter=_delimiter(path))
     cls = _sheet_kind(sheet, kind)
     if cls is None:
         raise InputError(
@@ -39,6 +41,21 @@ def read_template_csv(
         )
     _read_sheet(sheet, cls, defaults, result)
     return result
+
+
+def _delimiter(path: Path) -> str:
+    """',' unless the header only reads with ';' or a tab (spreadsheets saved in some locales)."""
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+            head = list(islice(handle, HEADER_SEARCH_ROWS))
+    except OSError:
+        return ","
+    for candidate in (",", ";", "\t"):
+        if any(
+            {"id", "title"} <= _header_set(row) for row in csv.reader(head, delimiter=candidate)
+        ):
+            return candidate
+    return ","
 
 
 def read_template_xlsx(

@@ -11,6 +11,7 @@ import rdflib
 from io_support import BASE, config, content, every_kind, register_graph
 from rdflib.compare import isomorphic
 
+from riskgraph.errors import UserError
 from riskgraph.io.exporter import ExportOptions, export_register
 from riskgraph.io.importer import import_file
 from riskgraph.io.template import kind_named
@@ -145,3 +146,18 @@ def test_turtle_export_uses_the_standard_prefixes(full: Register) -> None:
     assert "@prefix rg: <https://w3id.org/riskgraph#> ." in text
     assert f"@prefix reg: <{BASE}> ." in text
     assert "reg:R-1" in text
+
+
+def test_entities_that_do_not_fit_the_model_stop_a_template_export(
+    full: Register, tmp_path: Path
+) -> None:
+    broken = ox.NamedNode(BASE + "R-1")
+    severity = next(
+        q for q in register_graph(full) if q.subject == broken and "severity" in q.predicate.value
+    )
+    full.commit(ChangeSet(remove=[severity]))
+    with pytest.raises(UserError, match="R-1") as caught:
+        _export(full, tmp_path / "risks.csv", kind="risk")
+    assert "export RDF" in str(caught.value)
+    assert not (tmp_path / "risks.csv").exists()
+    assert _export(full, tmp_path / "register.ttl").stat().st_size > 0

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from riskgraph.errors import InputError, InputErrors, UserError
 from riskgraph.io.importer import ImportOptions, import_file
 from riskgraph.register import Register
-from riskgraph.vocab import RG
+from riskgraph.vocab import DCTERMS, RG
 
 MARKER = "# riskgraph template: risk v1"
 
@@ -41,6 +41,12 @@ def test_marker_and_header_below_banner_rows(empty: Register, tmp_path: Path) ->
     assert report.plan.added == ["R-1", "R-2"]
     assert report.read.filtered == 1  # the blank row
     assert _values(empty, "R-1", RG + "reviewDue") == ["2027-01-31"]
+
+
+def test_semicolon_separated_files_from_some_locales(empty: Register, tmp_path: Path) -> None:
+    path = _csv(tmp_path, f"{MARKER}\nid;title;likelihood;severity\nR-1;Bias, old;1;2\n")
+    assert import_file(empty, path).plan.added == ["R-1"]
+    assert _values(empty, "R-1", DCTERMS + "title") == ["Bias, old"]
 
 
 def test_kind_from_option_or_from_unambiguous_columns(empty: Register, tmp_path: Path) -> None:
