@@ -19,12 +19,15 @@ import typer
 from riskgraph.cli.options import RegisterOption, open_register
 
 if TYPE_CHECKING:
+    from pyoxigraph import QuerySolution
     from rich.console import Console
 
     from riskgraph.analysis.gaps import GapReport
+    from riskgraph.queries import ParamValue
     from riskgraph.register import Register
     from riskgraph.results import ExportManifest
-    from riskgraph.store.base import QueryResult
+    from riskgraph.results.terms import AnyTerm
+    from riskgraph.store.base import QueryResult, Term
 
 GAP_FORMATS = ("table", "json", "csv", "md")
 _FORMAT_ALIASES = {"markdown": "md", "txt": "table"}
@@ -236,7 +239,8 @@ _DIFFABLE_FORMATS = {"json": "JSON", "xml": "XML", "tsv": "TSV"}
 class _Verification:
     """What verify found: the manifest's record against the rerun and the file on disk."""
 
-    manifest_file: Path
+    manifest_file: str
+    """Where the manifest was read: the sidecar, or the workbook's sheet."""
     manifest: ExportManifest
     register_sha256: str
     result_sha256: str
@@ -296,14 +300,35 @@ def _verify_export(path: Path, reg: Register, timeout: float | None) -> _Verific
             rows = _rerun_rows(fed, manifest)
             result_sha256 = digest.hexdigest()
     outcome = _Verification(
-        path, manifest, current, result_sha256, digest.count, output, found, notes=notes
+        _manifest_location(path),
+        manifest,
+        current,
+        result_sha256,
+        digest.count,
+        output,
+        found,
+        notes=notes,
     )
     if rows is not None and not outcome.result_matches and outcome.output_matches:
         _compare_rows(outcome, rows, reg.base_iri)
     return outcome
 
 
-def _manifest_parameters(manifest: ExportManifest, path: Path) -> tuple[dict, dict]:
+def _manifest_location(path: Path) -> str:
+    """Where ``read_manifest`` found the manifest of ``path``."""
+    from riskgraph.results import sidecar_path
+    from riskgraph.results.manifest import MANIFEST_SUFFIX
+
+    if path.name.endswith(MANIFEST_SUFFIX):
+        return str(path)
+    if sidecar_path(path).exists():
+        return str(sidecar_path(path))
+    return f"{path} (its 'manifest' sheet)"
+
+
+def _manifest_parameters(
+    manifest: ExportManifest, path: Path
+) -> tuple[dict[str, ParamValue], dict[str, Term]]:
     """The parameters as the runner takes them, and the terms they must bind to."""
     import pyoxigraph as ox
 
@@ -314,7 +339,7 @@ def _manifest_parameters(manifest: ExportManifest, path: Path) -> tuple[dict, di
         bindings = decode_parameters(manifest.parameters)
     except InputError as exc:
         raise UserError(f"{path}: {exc}") from None
-    params: dict[str, object] = {}
+    params: dict[str, ParamValue] = {}
     for name, term in bindings.items():
         if isinstance(term, ox.BlankNode):
             raise UserError(f"{path}: parameter {name!r} is a blank node, which cannot be bound")
@@ -386,32 +411,45 @@ def _compare_rows(outcome: _Verification, now: Counter[str], base_iri: str) -> N
     outcome.compared_rows = True
 
 
-def _solution_value(solution: object, name: str) -> object:
+def _solution_value(solution: QuerySolution, name: str) -> AnyTerm | None:
     try:
-        return solution[name]  # type: ignore[index]
+        value: AnyTerm | None = solution[name]
     except (KeyError, IndexError):
         return None
+    return value
 
 
-def _row_key(terms: list) -> str:
-    from riskgraph.results.terms import ntriples
+def _row_key(terms: list[AnyTerm | None]) -> str:
+    """A row as text that is the same in the export and the rerun (blank nodes as ``_:``)."""
+    from riskgraph.results.digest import canonical_term
 
-    return "\t".join("" if term is None else ntriples(term) for term in terms)
+    return "\t".join(canonical_term(term) for term in terms)
 
 
 def _row_display(key: str, variables: list[str], base_iri: str) -> str:
     """A row key as ``var=value`` pairs, IRIs shortened as in gap reports."""
+    parts = []
+    for name, text in zip(variables, key.split("\t"), strict=True):
+        if text:
+            parts.append(f"{name}={_cell_display(text, base_iri)}")
+    return ", ".join(parts) or "(all unbound)"
+
+
+def _cell_display(text: str, base_iri: str) -> str:
     import pyoxigraph as ox
 
     from riskgraph.analysis.gaps import display_value
 
-    parts = []
-    for name, text in zip(variables, key.split("\t"), strict=True):
-        if not text:
-            continue
-        term = next(iter(ox.parse(f"<urn:x:s> <urn:x:p> {text} .", ox.RdfFormat.N_TRIPLES)))
-        parts.append(f"{name}={display_value(term.object, base_iri)}")
-    return ", ".join(parts) or "(all unbound)"
+    if text == "_:":
+        return "(blank node)"
+    try:
+        triple = next(iter(ox.parse(f"<urn:x:s> <urn:x:p> {text} .", ox.RdfFormat.N_TRIPLES)))
+    except (SyntaxError, StopIteration):
+        return text
+    term = triple.object
+    if isinstance(term, ox.Triple):
+        return text
+    return display_value(term, base_iri) or ""
 
 
 def _print_verification(outcome: _Verification, console: Console) -> None:
