@@ -24,7 +24,7 @@ from riskgraph.assistant.prompts import PromptTemplate
 from riskgraph.errors import UserError
 from riskgraph.model.entities import DraftStatus, TreatmentOption
 from riskgraph.store.base import Store
-from riskgraph.vocab import DCTERMS, DRAFTS_GRAPH, ISO42001, PROV, RDF, RDFS, RG, SKOS, XSD
+from riskgraph.vocab import DCTERMS, DRAFTS_GRAPH, ISO42001, PROV, RDF, RDFS, RG, XSD
 
 _G = ox.NamedNode(DRAFTS_GRAPH)
 A = ox.NamedNode(RDF + "type")
@@ -33,7 +33,7 @@ TITLE = ox.NamedNode(DCTERMS + "title")
 DESCRIPTION = ox.NamedNode(DCTERMS + "description")
 LABEL = ox.NamedNode(RDFS + "label")
 COMMENT = ox.NamedNode(RDFS + "comment")
-NOTE = ox.NamedNode(SKOS + "editorialNote")
+NOTE = ox.NamedNode(RG + "groundingFlag")
 """Reviewer-facing grounding flags, on drafts and on their actions."""
 
 
@@ -174,6 +174,7 @@ def decision_quads(
     verb = "acceptance" if status is DraftStatus.ACCEPTED else "rejection"
     triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
         (node, _rg("status"), ox.NamedNode(status.iri)),
+        (review, A, _rg("ReviewActivity")),
         (review, A, _prov("Activity")),
         (review, LABEL, ox.Literal(f"{verb} of draft {draft.id}")),
         (review, _prov("used"), node),
@@ -323,7 +324,7 @@ def _draft(
         expected_severity=_as_int(_one(props, RG + "expectedResidualSeverity")),
         rationale=_one(props, RG + "rationale") or "",
         assumptions=tuple(_all(props, RG + "assumption")),
-        notes=tuple(_all(props, SKOS + "editorialNote")),
+        notes=tuple(_all(props, RG + "groundingFlag")),
         created=_one(props, PROV + "generatedAtTime"),
         model=_one(model, DCTERMS + "title"),
         endpoint_host=_one(activity, RG + "endpointHost"),
@@ -351,7 +352,7 @@ def _action(iri: str, props: _Props, base_iri: str) -> StoredAction:
                 (_local(v, base_iri) or "" for v in _all(props, RG + "proposesAnnexA")),
             )
         ),
-        notes=tuple(_all(props, SKOS + "editorialNote")),
+        notes=tuple(_all(props, RG + "groundingFlag")),
     )
 
 

@@ -556,6 +556,21 @@ CASES = [
         replace("dr:D-R-1-1", "prov:wasGeneratedBy", "dr:D-R-1-1-review"),
         violation("DraftProvenance", "dr:D-R-1-1"),
     ),
+    case(
+        "accepted draft with no review by a person",
+        remove_entity("dr:D-R-1-1-review"),
+        violation("DraftReviewedByPerson", "dr:D-R-1-1"),
+    ),
+    case(
+        "draft 'reviewed' by the language model",
+        replace("dr:D-R-1-1-review", "prov:wasAssociatedWith", "dr:LLM-1"),
+        violation("DraftReviewedByPerson", "dr:D-R-1-1"),
+    ),
+    case(
+        "rejected draft without a reason",
+        replace("dr:D-R-1-1", "rg:status", "rg:Dismissed"),
+        violation("DismissedDraftReason", "dr:D-R-1-1"),
+    ),
 ]
 
 SOUND_CHANGES = [
