@@ -154,7 +154,8 @@ def _run(reg: Register, plan: Plan, endpoint: Endpoint) -> None:
                 progress.console.print(line)
             progress.advance(task)
 
-        summary = run_plan(reg, plan, endpoint, on_outcome=report)
+        backoff = reg.config.assistant.backoff_seconds
+        summary = run_plan(reg, plan, endpoint, on_outcome=report, backoff_base=backoff)
     console.print(run_summary(summary))
     if summary.drafted:
         console.print("review them with [bold]riskgraph assist review[/]")
