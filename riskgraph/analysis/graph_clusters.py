@@ -24,7 +24,14 @@ from typing import Final, Literal
 import networkx as nx
 from pydantic import BaseModel
 
-from riskgraph.analysis.graph import NodeKind, RegisterGraph, Relation, level_rank, natural_key
+from riskgraph.analysis.graph import (
+    NodeKind,
+    RegisterGraph,
+    Relation,
+    level_rank,
+    natural_key,
+    node_order,
+)
 
 RANK_RISKS_FORMAT: Final = "riskgraph.rank-risks/1"
 DEFAULT_THRESHOLD = 0.5
@@ -55,7 +62,8 @@ class RiskCluster(BaseModel):
     """Mean Jaccard index over the similar pairs inside the cluster."""
     risks: list[ClusterRisk]
     shared: list[SharedFeature]
-    """Sources and controls held by at least two members, most shared first."""
+    """Sources and controls held by at least two members, most shared first (then risk
+    sources, controls and Annex C sources, by ID)."""
     systems: list[str]
     """AI systems the members affect."""
 
@@ -143,7 +151,7 @@ def _describe(
     counts = Counter(f for m in members for f in features[m])
     shared = sorted(
         (f for f, n in counts.items() if n >= 2),
-        key=lambda f: (-counts[f], natural_key(f)),
+        key=lambda f: (-counts[f], node_order(graph.kind(f), f)),
     )
     levels = [graph.level(m) for m in members]
     return RiskCluster(
