@@ -175,7 +175,7 @@ _SHARE_X = _BAR_LEFT + _BAR_WIDTH + 70
 _ROW = 34
 _BAR = 20
 _HEADER = 24
-_WRAP_AT = 44
+_WRAP_AT = 52
 
 
 def coverage_svg(objectives: Sequence[Objective], *, chart_id: str) -> Markup:
