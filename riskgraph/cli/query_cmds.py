@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 PROGRESS_DELAY_SECONDS = 1.0
 """Exports that finish sooner than this never show the spinner."""
-QUERY_SUFFIX = ".rq"
+QUERY_FILE_SUFFIXES = (".rq", ".sparql")
+"""A query argument ending so (or holding a path separator) is a file; anything else a name."""
 WIDE_LIST = 140
 """Terminal width from which 'query list' draws a table rather than a block per query."""
 
@@ -264,7 +265,7 @@ def _stored_query(
             expected="a stored query name, a .rq file, or -e 'SELECT ...' "
             "('riskgraph query list' shows the names)",
         )
-    if target.endswith(QUERY_SUFFIX) or Path(target).is_file():
+    if target.endswith(QUERY_FILE_SUFFIXES) or "/" in target or "\\" in target:
         return parse_ad_hoc(_read_query_file(Path(target)), path=target)
     if reg is not None:
         return load_library(reg.queries_dir).get(target)
