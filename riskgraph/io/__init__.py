@@ -1,8 +1,16 @@
-"""Import and export of register data.
+"""Import and export of register data (``riskgraph import`` / ``riskgraph export``).
 
-Readers turn a file into candidate entities (``tables``/``template``/``mapping`` for CSV and
-XLSX, ``structured`` for YAML and JSON, ``rdf_import`` for RDF); ``checks`` validates them
-against the models and the register; ``importer`` plans the upsert and commits it in one
-transaction. ``exporter`` writes the register as RDF (``rdf_export``) or in the spreadsheet
-template layout (``table_export``). Nothing here prints: progress goes through ``progress``.
+Import, in the order the work happens:
+
+- ``formats``: which format a file is; ``progress``: progress sinks (the CLI draws the bar).
+- Readers turn a file into candidate entities (``records``), each with where it came from:
+  ``template_import`` (CSV/XLSX in riskgraph's template, see ``template``), ``mapped_import``
+  (CSV/XLSX through a mapping file, see ``mapping``), ``structured`` (YAML/JSON, with line
+  numbers from ``yaml_lines``) and ``rdf_import`` (RDF). ``tables`` reads the rows of CSV
+  files and XLSX sheets; ``problems`` turns model errors into InputErrors.
+- ``checks``: duplicate IDs, kinds already taken and links, against the register's state.
+- ``importer``: runs it all under the writer lock and commits once (``session``).
+
+Export: ``exporter`` writes ``rdf_export`` (RDF formats) or ``table_export`` (the template).
+Nothing here prints.
 """
