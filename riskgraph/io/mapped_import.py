@@ -35,27 +35,28 @@ def _key(text: str) -> str:
 
 
 def _header_index(sheet: Sheet, mapping: Mapping) -> int:
+    """Index in the preview of the header row: the one given, or the first with every column."""
     wanted = {_key(c) for c in mapping.columns}
-    if mapping.header_row != "auto":
-        index = next((i for i, (n, _) in enumerate(sheet.preview) if n == mapping.header_row), None)
-    else:
-        index = sheet.find_header(lambda cells: wanted <= {_key(c) for c in cells})
-    if index is not None:
-        missing = wanted - {_key(c) for c in sheet.preview[index][1]}
-        if not missing:
+
+    def missing(cells: list[str]) -> set[str]:
+        return wanted - {_key(c) for c in cells}
+
+    if mapping.header_row == "auto":
+        index = sheet.find_header(lambda cells: not missing(cells))
+        if index is not None:
             return index
+        closest = min(sheet.preview, key=lambda row: len(missing(row[1])), default=(0, []))
+        where = f"the first {len(sheet.preview)} rows"
     else:
-        best = max(
-            sheet.preview, key=lambda row: len(wanted & {_key(c) for c in row[1]}), default=(0, [])
-        )
-        missing = wanted - {_key(c) for c in best[1]}
-        index = -1
-    shown = sorted(c for c in mapping.columns if _key(c) in missing)
-    where = (
-        f"row {sheet.preview[index][0]}" if index >= 0 else f"the first {len(sheet.preview)} rows"
-    )
+        for index, row in enumerate(sheet.preview):
+            if row[0] == mapping.header_row and not missing(row[1]):
+                return index
+        closest = next((r for r in sheet.preview if r[0] == mapping.header_row), (0, []))
+        where = f"row {mapping.header_row}"
+    lacking = missing(closest[1])
+    shown = ", ".join(repr(c) for c in mapping.columns if _key(c) in lacking)
     raise InputError(
-        f"no header row with every mapped column in {where}; missing {', '.join(map(repr, shown))}",
+        f"no header row with every mapped column in {where}; missing {shown}",
         location=Location(sheet.label),
         expected="the column names the mapping file uses (check spelling, or set header_row)",
     )

@@ -71,7 +71,7 @@ def read_rdf(path: Path, fmt: DataFormat, base_iri: str, progress: Progress) -> 
     result = ReadResult(file)
     digest = hashlib.sha256()
     quads = _parse(path, fmt, base_iri, progress, digest)
-    progress.phase("checking triples", total=len(quads))
+    progress.phase(f"checking {len(quads)} triples", total=None)
     triples = _register_triples(quads, file, result)
     triples = _skolemised(triples, base_iri + GENID, digest.hexdigest())
     _read_subjects(triples, base_iri, result)

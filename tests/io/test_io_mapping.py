@@ -185,3 +185,11 @@ def test_mapping_options_that_do_not_fit(systems: Register, tmp_path: Path) -> N
     turtle.write_text("")
     with pytest.raises(UserError, match="--mapping is for CSV and XLSX"):
         import_file(systems, turtle, ImportOptions(mapping=rules))
+
+
+def test_an_explicit_header_row(systems: Register, tmp_path: Path) -> None:
+    data, rules = _files(tmp_path, "header_row: 3\n" + MAPPING)
+    assert len(import_file(systems, data, ImportOptions(mapping=rules)).plan.added) == 3
+    data, rules = _files(tmp_path, "header_row: 2\n" + MAPPING)
+    with pytest.raises(InputError, match="in row 2; missing 'Ref', 'Risk'"):
+        import_file(systems, data, ImportOptions(mapping=rules))
