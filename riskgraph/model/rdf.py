@@ -85,35 +85,40 @@ def _term(value: object, spec: FieldSpec, base_iri: str) -> ox.NamedNode | ox.Li
     if kind == "ref" or (kind == "either" and not is_catalogue_ref(str(value))):
         return ox.NamedNode(entity_iri(base_iri, str(value)))
     if kind in ("catalogue", "either"):
-        return ox.NamedNode(catalogue_iri(str(value)))
+        return _node(catalogue_iri(str(value)))
     if kind == "concept":
         assert isinstance(value, ConceptEnum)
-        return ox.NamedNode(value.iri)
+        return _node(value.iri)
     if kind == "iri":
         return ox.NamedNode(str(value))
     if kind == "boolean":
-        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(_DATATYPES[kind]))
+        return ox.Literal("true" if value else "false", datatype=_node(_DATATYPES[kind]))
     if kind in _DATATYPES:
         text = value.isoformat() if isinstance(value, date) else str(value)
-        return ox.Literal(text, datatype=ox.NamedNode(_DATATYPES[kind]))
+        return ox.Literal(text, datatype=_node(_DATATYPES[kind]))
     return ox.Literal(str(value))
+
+
+@cache
+def _node(iri: str) -> ox.NamedNode:
+    """Shared nodes for the few IRIs every entity repeats (predicates, types, graph, levels)."""
+    return ox.NamedNode(iri)
 
 
 def to_quads(entity: Entity, base_iri: str, graph: str = REGISTER_GRAPH) -> list[ox.Quad]:
     """Every quad that represents ``entity`` in the register graph."""
     subject = ox.NamedNode(entity_iri(base_iri, entity.id))
-    g = ox.NamedNode(graph)
-    quads = [ox.Quad(subject, RDF_TYPE, ox.NamedNode(t), g) for t in entity.rdf_types()]
+    g = _node(graph)
+    quads = [ox.Quad(subject, RDF_TYPE, _node(t), g) for t in entity.rdf_types()]
     for spec in field_specs(type(entity)):
         value = getattr(entity, spec.name)
         if value is None:
             continue
+        predicate = _node(spec.predicate)
         for item in value if spec.many else [value]:
-            quads.append(
-                ox.Quad(subject, ox.NamedNode(spec.predicate), _term(item, spec, base_iri), g)
-            )
-    for predicate, obj in entity.derived_links():
-        quads.append(ox.Quad(subject, ox.NamedNode(predicate), ox.NamedNode(obj), g))
+            quads.append(ox.Quad(subject, predicate, _term(item, spec, base_iri), g))
+    for predicate_iri, obj in entity.derived_links():
+        quads.append(ox.Quad(subject, _node(predicate_iri), _node(obj), g))
     return quads
 
 
