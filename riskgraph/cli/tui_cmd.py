@@ -1,0 +1,26 @@
+"""``riskgraph tui``: the terminal UI for risk managers. Textual is imported only when it runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from riskgraph.cli.options import RegisterOption
+
+
+def tui(register: Path | None = RegisterOption) -> None:
+    """Open the register in the terminal UI: dashboard, browser, explorer, queries, reviews.
+
+    Keys are shown at the bottom of each screen; press ? (or F1) for help.
+
+    Example:  riskgraph tui -r my-register
+    """
+    from riskgraph.register import find_register
+    from riskgraph.tui import run_tui
+
+    run_tui(find_register(register))
+
+
+def attach(app: typer.Typer) -> None:
+    app.command()(tui)

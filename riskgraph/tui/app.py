@@ -1,0 +1,198 @@
+"""The riskgraph TUI: five screens (modes) over one register, and the keys that work everywhere.
+
+The app holds what the screens share: the register, the day dates are judged on, the explorer's
+history, the undo stack of this session's saves, and ``data_version``, which moves on after
+every write so that each screen reloads what it shows when it is next displayed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from riskgraph.register import Register
+from riskgraph.tui.commands import ActionCommands, EntityCommands
+from riskgraph.tui.data.editing import EDITABLE, Change, undo
+from riskgraph.tui.messages import EditEntity, OpenNode, RegisterChanged
+from riskgraph.tui.navigation import History
+from riskgraph.tui.workers import describe_error, in_background
+
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+
+
+class RiskgraphApp(App[None]):
+    TITLE = "riskgraph"
+    CSS_PATH = "app.tcss"
+    COMMANDS: ClassVar = App.COMMANDS | {ActionCommands, EntityCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 - typed by App
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "switch_mode('dashboard')", "Dashboard", show=False),
+        Binding("2", "switch_mode('browse')", "Browse", show=False),
+        Binding("3", "switch_mode('explore')", "Explore", show=False),
+        Binding("4", "switch_mode('query')", "Query", show=False),
+        Binding("5", "switch_mode('review')", "Review", show=False),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("n", "new", "New"),
+        Binding("u", "undo", "Undo"),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", key_display="^t"),
+        Binding("ctrl+r", "reload", "Reload", show=False),
+    ]
+
+    def __init__(self, register: Register, *, today: date | None = None) -> None:
+        super().__init__()
+        self.register = register
+        self.today = today or date.today()
+        """The day reviews and expiry are judged on (fixed in tests)."""
+        self.history = History()
+        self.changes: list[Change] = []
+        """This session's saves, newest last: what undo reverses."""
+        self.data_version = 0
+        self._themes = {True: DARK_THEME, False: LIGHT_THEME}
+        """The last dark and the last light theme used, for the toggle."""
+        self.title = f"riskgraph · {register.display_name}"
+
+    def on_mount(self) -> None:
+        from riskgraph.tui.browser.browser import BrowserScreen
+        from riskgraph.tui.dashboard.dashboard import DashboardScreen
+        from riskgraph.tui.detail.explore import ExploreScreen
+        from riskgraph.tui.query.console import QueryScreen
+        from riskgraph.tui.review.review import ReviewScreen
+
+        for name, screen in (
+            ("dashboard", DashboardScreen),
+            ("browse", BrowserScreen),
+            ("explore", ExploreScreen),
+            ("query", QueryScreen),
+            ("review", ReviewScreen),
+        ):
+            self.add_mode(name, screen)
+        self.switch_mode("dashboard")
+
+    # --- theme ------------------------------------------------------------------------------
+
+    def watch_theme(self, theme: str) -> None:
+        found = self.get_theme(theme)
+        if found is not None:
+            self._themes[found.dark] = theme
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the last dark and the last light theme of this session."""
+        current = self.get_theme(self.theme)
+        self.theme = self._themes[not (current.dark if current else True)]
+
+    # --- navigation -------------------------------------------------------------------------
+
+    def on_open_node(self, message: OpenNode) -> None:
+        self.open_node(message.iri)
+
+    def open_node(self, iri: str) -> None:
+        """Show ``iri`` in the explorer, as a new step of its history."""
+        from riskgraph.tui.detail.explore import ExploreScreen
+
+        self.history.visit(iri)
+        if isinstance(self.screen, ExploreScreen):
+            self.screen.show_current()
+        else:
+            self.switch_mode("explore")
+
+    def show_query(self, name: str) -> None:
+        """Open a stored query (e.g. a gap rule) in the query console and run it."""
+        from riskgraph.tui.query.console import QueryScreen
+
+        async def show() -> None:
+            await self.switch_mode("query")
+            if isinstance(self.screen, QueryScreen):
+                await self.screen.open_query(name, run=True)
+
+        self.call_later(show)
+
+    def show_draft(self, draft_id: str) -> None:
+        """Open the review screen on one draft."""
+        from riskgraph.tui.review.review import ReviewScreen
+
+        async def show() -> None:
+            await self.switch_mode("review")
+            if isinstance(self.screen, ReviewScreen):
+                self.screen.select_draft(draft_id)
+
+        self.call_later(show)
+
+    def action_help(self) -> None:
+        from riskgraph.tui.help.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # --- editing ----------------------------------------------------------------------------
+
+    def on_edit_entity(self, message: EditEntity) -> None:
+        self.edit(message.entity_id)
+
+    def edit(self, entity_id: str) -> None:
+        from riskgraph.tui.editor.form import EditorScreen
+
+        self.push_screen(EditorScreen.for_entity(entity_id))
+
+    def action_new(self) -> None:
+        from riskgraph.tui.editor.kind_picker import KindPicker
+
+        def chosen(kind: str | None) -> None:
+            if kind:
+                self.new(kind)
+
+        self.push_screen(KindPicker(list(EDITABLE)), chosen)
+
+    def new(self, kind: str) -> None:
+        from riskgraph.tui.editor.form import EditorScreen
+
+        self.push_screen(EditorScreen.for_new(kind))
+
+    def saved(self, change: Change) -> None:
+        """A form saved ``change``: remember it for undo and refresh every screen."""
+        self.changes.append(change)
+        self.notify(f"Saved: {change.describe()} (revision {change.revision})", title="Saved")
+        self.data_changed()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo":
+            return bool(self.changes) or None
+        return True
+
+    def action_undo(self) -> None:
+        if not self.changes:
+            self.notify("Nothing to undo in this session.", severity="warning")
+            return
+        change = self.changes[-1]
+
+        def done(revision: int) -> None:
+            self.changes.remove(change)
+            if change.created:
+                self.history.forget(change.iri)
+            self.notify(f"Undone: {change.describe()} (revision {revision})", title="Undo")
+            self.data_changed()
+
+        def failed(exc: BaseException) -> None:
+            self.notify(
+                f"Could not undo {change.describe()}: {describe_error(exc)}",
+                title="Undo refused",
+                severity="error",
+            )
+
+        in_background(self, lambda: undo(self.register, change), done, name="undo", failed=failed)
+
+    # --- data -------------------------------------------------------------------------------
+
+    def data_changed(self) -> None:
+        """The register was written: every screen reloads when it is next shown."""
+        self.data_version += 1
+        self.refresh_bindings()
+        self.screen.post_message(RegisterChanged())
+
+    def action_reload(self) -> None:
+        """Read the register again (e.g. after a change from the command line)."""
+        self.data_changed()
+        self.notify("Reloaded from the register.")

@@ -1,0 +1,262 @@
+"""The register browser: pick a tab, narrow the rows with the search box and the filters, sort
+by a column, preview the selected row beside the table, and open it in the explorer."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Static, Tab, Tabs
+
+from riskgraph.tui.browser.filter_bar import FilterBar
+from riskgraph.tui.data.browse import (
+    TABS,
+    Filters,
+    Listing,
+    Row,
+    filter_rows,
+    load_listing,
+    sort_rows,
+)
+from riskgraph.tui.data.detail import Detail, load_detail
+from riskgraph.tui.data.editing import EDITABLE
+from riskgraph.tui.detail.detail_pane import DetailPane, LinkList
+from riskgraph.tui.messages import EditEntity, OpenNode
+from riskgraph.tui.screen import RegisterScreen
+from riskgraph.tui.workers import describe_error, in_background
+
+MAX_ROWS = 2000
+"""Rows put in the table at once; search and filters reach the others."""
+PREVIEW_DELAY = 0.15
+"""Seconds the cursor must rest on a row before its preview loads."""
+EDITABLE_TABS = {
+    "risks": "risk",
+    "controls": "control",
+    "treatments": "treatment",
+    "evidence": "evidence",
+}
+
+
+class BrowserScreen(RegisterScreen):
+    MODE = "browse"
+    CSS_PATH = "browser.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("s", "sort", "Sort"),
+        Binding("e", "edit", "Edit"),
+        Binding("t", "next_tab", "Next tab"),
+        Binding("shift+t", "previous_tab", "Previous tab", show=False),
+        Binding("x", "clear_filters", "Clear filters"),
+        Binding("escape", "focus_table", "Back to table", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tab = TABS[0][0]
+        self.listings: dict[str, Listing] = {}
+        self.filters = Filters()
+        self.sort_column = 0
+        self.sort_reverse = False
+        self.shown_rows: list[Row] = []
+        self._preview_timer: Timer | None = None
+
+    def body(self) -> ComposeResult:
+        yield Tabs(*[Tab(label, id=name) for name, label in TABS], id="tabs")
+        yield FilterBar(id="filter-bar")
+        with Horizontal(id="browser-main"):
+            yield DataTable(id="listing", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="preview"):
+                yield DetailPane(id="preview-pane")
+        yield Static("", id="browser-status")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#listing", DataTable).focus()
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.listings.clear()
+        self.load_tab(self.tab)
+
+    def load_tab(self, tab: str) -> None:
+        self.tab = tab
+        if tab in self.listings:
+            self.show_listing(self.listings[tab])
+            return
+        self.query_one("#browser-status", Static).update(Text("loading…", style="italic"))
+        register = self.rg.register
+        in_background(
+            self,
+            lambda: load_listing(register, tab),
+            self._loaded,
+            name="browser-listing",
+            failed=self._load_failed,
+        )
+
+    def _loaded(self, listing: Listing) -> None:
+        self.listings[listing.tab] = listing
+        if listing.tab == self.tab:
+            self.show_listing(listing)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.query_one("#browser-status", Static).update(Text(describe_error(exc), style="red"))
+
+    def show_listing(self, listing: Listing) -> None:
+        self.query_one(FilterBar).offer(listing)
+        self.filters = self.query_one(FilterBar).filters()
+        self.sort_column, self.sort_reverse = 0, False
+        table = self.query_one("#listing", DataTable)
+        table.clear(columns=True)
+        for column in listing.columns:
+            table.add_column(column.name, key=column.name)
+        self.refill()
+
+    def refill(self) -> None:
+        """Filter and sort the current listing into the table."""
+        listing = self.listings.get(self.tab)
+        if listing is None:
+            return
+        table = self.query_one("#listing", DataTable)
+        rows = sort_rows(
+            filter_rows(listing.rows, self.filters),
+            listing.columns,
+            self.sort_column,
+            self.sort_reverse,
+        )
+        self.shown_rows = rows
+        table.clear()
+        for row in rows[:MAX_ROWS]:
+            table.add_row(*row.cells, key=row.iri)
+        self._update_headers(listing)
+        self._update_status(listing, len(rows))
+        if rows:
+            self._schedule_preview()
+        else:
+            self.query_one("#preview-pane", DetailPane).show_message(
+                Text("no rows match", style="dim")
+            )
+
+    def _update_headers(self, listing: Listing) -> None:
+        table = self.query_one("#listing", DataTable)
+        for index, column in enumerate(listing.columns):
+            arrow = (" ▼" if self.sort_reverse else " ▲") if index == self.sort_column else ""
+            table.columns[table.ordered_columns[index].key].label = Text(column.name + arrow)
+        table.refresh()
+
+    def _update_status(self, listing: Listing, matching: int) -> None:
+        label = dict(TABS)[listing.tab].lower()
+        shown = f"{matching:,} of {len(listing.rows):,} {label}"
+        if matching > MAX_ROWS:
+            shown = f"first {MAX_ROWS:,} of {matching:,} matching ({len(listing.rows):,} {label})"
+        column = listing.columns[self.sort_column].name
+        order = "descending" if self.sort_reverse else "ascending"
+        self.query_one("#browser-status", Static).update(
+            Text(f"{shown} · sorted by {column}, {order}", style="dim")
+        )
+
+    # --- events -----------------------------------------------------------------------------
+
+    @on(Tabs.TabActivated, "#tabs")
+    def _tab_chosen(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id and event.tab.id != self.tab:
+            self.load_tab(event.tab.id)
+
+    @on(FilterBar.Changed)
+    def _filters_changed(self, event: FilterBar.Changed) -> None:
+        self.filters = event.filters
+        self.refill()
+
+    @on(DataTable.HeaderSelected, "#listing")
+    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
+        self.sort_by(event.column_index)
+
+    @on(DataTable.RowHighlighted, "#listing")
+    def _row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._schedule_preview()
+
+    @on(DataTable.RowSelected, "#listing")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.post_message(OpenNode(event.row_key.value))
+
+    @on(LinkList.Follow)
+    def _follow(self, event: LinkList.Follow) -> None:
+        self.post_message(OpenNode(event.iri))
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self, _event: Input.Submitted) -> None:
+        self.action_focus_table()
+
+    # --- preview ----------------------------------------------------------------------------
+
+    def selected(self) -> Row | None:
+        table = self.query_one("#listing", DataTable)
+        if not self.shown_rows or table.cursor_row >= min(len(self.shown_rows), MAX_ROWS):
+            return None
+        return self.shown_rows[table.cursor_row]
+
+    def _schedule_preview(self) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, self._load_preview)
+
+    def _load_preview(self) -> None:
+        row = self.selected()
+        if row is None or not self.query_one("#preview").display:
+            return
+        register, iri = self.rg.register, row.iri
+        in_background(
+            self,
+            lambda: load_detail(register, iri, frozenset(EDITABLE)),
+            self._show_preview,
+            name="browser-preview",
+        )
+
+    def _show_preview(self, detail: Detail) -> None:
+        self.query_one("#preview-pane", DetailPane).show(detail)
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def sort_by(self, column: int) -> None:
+        if column == self.sort_column:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_column, self.sort_reverse = column, False
+        self.refill()
+
+    def action_sort(self) -> None:
+        """Sort by the column under the cursor; again to reverse."""
+        self.sort_by(self.query_one("#listing", DataTable).cursor_column)
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_table(self) -> None:
+        self.query_one("#listing", DataTable).focus()
+
+    def action_clear_filters(self) -> None:
+        self.query_one(FilterBar).clear()
+
+    def action_next_tab(self) -> None:
+        self.query_one("#tabs", Tabs).action_next_tab()
+
+    def action_previous_tab(self) -> None:
+        self.query_one("#tabs", Tabs).action_previous_tab()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "edit":
+            return self.tab in EDITABLE_TABS or None
+        return True
+
+    def action_edit(self) -> None:
+        row = self.selected()
+        if row is None:
+            self.notify("Select a row to edit first.", severity="warning")
+            return
+        self.post_message(EditEntity(row.cells[0]))

@@ -1,0 +1,137 @@
+"""The command palette (ctrl+p): every action of the app, and every entity by ID or title."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from riskgraph.tui.data.editing import EDITABLE, Choice, load_choices
+
+if TYPE_CHECKING:
+    from riskgraph.tui.app import RiskgraphApp
+
+
+def _app(provider: Provider) -> RiskgraphApp:
+    return cast("RiskgraphApp", provider.app)
+
+
+def app_actions(app: RiskgraphApp) -> list[tuple[str, str, Callable[[], object]]]:
+    """(name, help, callback) of every action the palette offers."""
+    actions: list[tuple[str, str, Callable[[], object]]] = [
+        (
+            "Go to dashboard",
+            "Counts, heatmaps, gaps, reviews due, drafts (key 1)",
+            partial(app.switch_mode, "dashboard"),
+        ),
+        (
+            "Go to browser",
+            "Systems, risks, controls ... with search and filters (key 2)",
+            partial(app.switch_mode, "browse"),
+        ),
+        (
+            "Go to explorer",
+            "The current entity and its neighbours (key 3)",
+            partial(app.switch_mode, "explore"),
+        ),
+        (
+            "Go to query console",
+            "SPARQL editor, stored queries, export (key 4)",
+            partial(app.switch_mode, "query"),
+        ),
+        (
+            "Go to draft review",
+            "Accept or reject the assistant's drafts (key 5)",
+            partial(app.switch_mode, "review"),
+        ),
+        ("Help", "What each screen is for, keys, levels and appetite (key ?)", app.action_help),
+        (
+            "Toggle light/dark theme",
+            "Switch between the light and the dark theme (ctrl+t)",
+            app.action_toggle_theme,
+        ),
+        (
+            "Undo last change",
+            "Put back the entity as it was before your last save (key u)",
+            app.action_undo,
+        ),
+        (
+            "Reload",
+            "Read the register again, e.g. after changes from the command line (ctrl+r)",
+            app.action_reload,
+        ),
+    ]
+    for kind in EDITABLE:
+        actions.append(
+            (f"New {kind}", f"Open an empty {kind} form (key n)", partial(app.new, kind))
+        )
+    return actions + _screen_actions(app)
+
+
+def _screen_actions(app: RiskgraphApp) -> list[tuple[str, str, Callable[[], object]]]:
+    """The actions of the screen on display (and its widgets), as its footer shows them."""
+    found: dict[str, tuple[str, str, Callable[[], object]]] = {}
+    for key, active in app.screen.active_bindings.items():
+        binding = active.binding
+        if active.node is app or not binding.description or not active.enabled:
+            continue
+        display = binding.key_display or app.get_key_display(binding)
+        found.setdefault(
+            binding.description,
+            (
+                binding.description,
+                f"{type(active.node).__name__}: key {display or key}",
+                partial(app.run_action, binding.action, active.node),
+            ),
+        )
+    return list(found.values())
+
+
+class ActionCommands(Provider):
+    """Every action, by name."""
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in app_actions(_app(self)):
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in app_actions(_app(self)):
+            if (score := matcher.match(name)) > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class EntityCommands(Provider):
+    """Open any entity or catalogue item in the explorer by its ID or title."""
+
+    MAX_HITS = 40
+
+    async def startup(self) -> None:
+        register = _app(self).register
+        _types, self.choices = await asyncio.to_thread(load_choices, register)
+
+    async def search(self, query: str) -> Hits:
+        app = _app(self)
+        matcher = self.matcher(query)
+        hits = 0
+        for choice in getattr(self, "choices", []):
+            text = f"{choice.key}  {choice.title}"
+            if (score := matcher.match(text)) > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(text),
+                    partial(app.open_node, _iri(app, choice)),
+                    help=f"Open this {choice.kind or 'item'} in the explorer",
+                )
+                hits += 1
+                if hits >= self.MAX_HITS:
+                    return
+
+
+def _iri(app: RiskgraphApp, choice: Choice) -> str:
+    from riskgraph.model.fields import catalogue_iri
+
+    return catalogue_iri(choice.key) if choice.catalogue else app.register.base_iri + choice.key

@@ -1,0 +1,1 @@
+"""The dashboard: counts, heatmaps, coverage gaps, reviews due and drafts waiting."""

@@ -1,0 +1,1 @@
+"""Exploring the graph: the detail pane, the explorer screen and the neighbourhood view."""

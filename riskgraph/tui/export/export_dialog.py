@@ -1,0 +1,146 @@
+"""Export every row of the current query: a format from the export registry, a path, and
+whether to write the audit manifest. The query runs again, without a row limit, in a worker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from riskgraph.queries import StoredQuery
+from riskgraph.results import ExportFormat, ResultKind, formats_for, get_format
+from riskgraph.tui.data.query import Exported, export_all
+from riskgraph.tui.workers import describe_error, in_background
+
+if TYPE_CHECKING:
+    from riskgraph.tui.app import RiskgraphApp
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    query: StoredQuery
+    params: dict[str, str]
+    kind: ResultKind
+
+
+def default_path(request: ExportRequest, fmt: ExportFormat) -> str:
+    stem = request.query.name if request.query.name != "ad-hoc" else "query"
+    return f"{stem}.{fmt.extension}"
+
+
+class ExportDialog(ModalScreen[Exported | None]):
+    CSS_PATH = "export_dialog.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", key_display="esc"),
+        Binding("ctrl+s", "export", "Export", key_display="^s"),
+    ]
+
+    def __init__(self, request: ExportRequest) -> None:
+        super().__init__()
+        self.request = request
+        self.formats = formats_for(request.kind)
+
+    def compose(self) -> ComposeResult:
+        first = self.formats[0]
+        with Vertical(id="export-box"):
+            yield Label(f"Export every row of {self.request.query.name}", id="export-title")
+            yield Label("Format")
+            yield Select[str](
+                [(f"{f.label} (.{f.extension})", f.name) for f in self.formats],
+                value=first.name,
+                allow_blank=False,
+                id="export-format",
+            )
+            yield Label("File")
+            yield Input(default_path(self.request, first), id="export-path")
+            yield Checkbox(
+                "Write the audit manifest (query, parameters, hashes)", True, id="export-manifest"
+            )
+            yield Static("", id="export-error")
+            with Horizontal(id="export-buttons"):
+                yield Button("Export", variant="primary", id="export-go")
+                yield Button("Cancel", id="export-cancel")
+
+    def fmt(self) -> ExportFormat:
+        value = self.query_one("#export-format", Select).value
+        return get_format(value) if isinstance(value, str) else self.formats[0]
+
+    @on(Select.Changed, "#export-format")
+    def _format_changed(self, _event: Select.Changed) -> None:
+        """Follow the format with the file's extension."""
+        path_input = self.query_one("#export-path", Input)
+        path = Path(path_input.value or default_path(self.request, self.fmt()))
+        path_input.value = str(path.with_suffix("." + self.fmt().extension))
+        embeds = self.fmt().embeds_manifest
+        manifest = self.query_one("#export-manifest", Checkbox)
+        manifest.label = (
+            "Write the audit manifest (inside the workbook)"
+            if embeds
+            else "Write the audit manifest (query, parameters, hashes)"
+        )
+
+    @on(Button.Pressed, "#export-go")
+    def _go(self) -> None:
+        self.action_export()
+
+    @on(Button.Pressed, "#export-cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
+
+    @on(Input.Submitted, "#export-path")
+    def _submitted(self) -> None:
+        self.action_export()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_export(self) -> None:
+        app = cast("RiskgraphApp", self.app)
+        raw = self.query_one("#export-path", Input).value.strip()
+        if not raw:
+            self._error("Give the file to write.")
+            return
+        path = Path(raw).expanduser()
+        fmt = self.fmt()
+        manifest = self.query_one("#export-manifest", Checkbox).value
+        request, register, today = self.request, app.register, app.today
+        self.query_one("#export-go", Button).disabled = True
+        self.query_one("#export-error", Static).update(Text("exporting…", style="italic"))
+        in_background(
+            self,
+            lambda: export_all(
+                register,
+                request.query,
+                request.params,
+                today=today,
+                path=path,
+                fmt=fmt,
+                manifest=manifest,
+            ),
+            self._done,
+            name="export",
+            failed=self._failed,
+        )
+
+    def _done(self, exported: Exported) -> None:
+        sidecar = f" and its manifest {exported.manifest}" if exported.manifest else ""
+        self.app.notify(
+            f"Wrote {exported.rows:,} rows as {exported.format} to {exported.path}{sidecar}.",
+            title="Exported",
+        )
+        self.dismiss(exported)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.query_one("#export-go", Button).disabled = False
+        self._error(describe_error(exc))
+
+    def _error(self, message: str) -> None:
+        self.query_one("#export-error", Static).update(Text(message, style="red"))

@@ -1,0 +1,1 @@
+"""The query console: SPARQL editor, stored queries with parameters, results, export."""
