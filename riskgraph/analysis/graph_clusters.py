@@ -91,10 +91,13 @@ def similar_pairs(
     if not 0 < threshold <= 1:
         raise ValueError("the similarity threshold must be above 0 and at most 1")
     frequency = Counter(f for fs in features.values() for f in fs)
-    ordered = {r: sorted(fs, key=lambda f: (frequency[f], f)) for r, fs in features.items() if fs}
+    order = {r: natural_key(r) for r in features}
+    ordered = {
+        r: sorted(fs, key=lambda f: (frequency[f], f)) for r, fs in features.items() if fs
+    }
     index: dict[str, list[str]] = defaultdict(list)
     pairs = []
-    for risk in sorted(ordered, key=lambda r: (len(ordered[r]), natural_key(r))):
+    for risk in sorted(ordered, key=lambda r: (len(ordered[r]), order[r])):
         mine = ordered[risk]
         size = len(mine)
         prefix = size - math.ceil(threshold * size - 1e-9) + 1
@@ -108,11 +111,11 @@ def similar_pairs(
             shared = len(a & b)
             jaccard = shared / (len(a) + len(b) - shared)
             if jaccard >= threshold - 1e-9:
-                first, second = sorted((risk, other), key=natural_key)
+                first, second = (risk, other) if order[risk] < order[other] else (other, risk)
                 pairs.append((first, second, jaccard))
         for feature in mine[:prefix]:
             index[feature].append(risk)
-    pairs.sort(key=lambda p: (natural_key(p[0]), natural_key(p[1])))
+    pairs.sort(key=lambda p: (order[p[0]], order[p[1]]))
     return pairs
 
 

@@ -14,8 +14,8 @@
   when two controls tie, on the undirected risk layer of the typed graph: AI systems, risks,
   controls and ISO/IEC 42001 items (treatments, evidence, sources and components only hang off
   that chain). It is exact up to ``EXACT_CENTRALITY_NODES`` nodes; beyond that it is estimated
-  from a fixed, seeded sample of ``CENTRALITY_SAMPLE`` source nodes, so the order is the same
-  on every run.
+  from a seeded sample of source nodes (so the order is the same on every run): as many as a
+  budget of ``CENTRALITY_BUDGET`` node and edge visits allows, from 8 to 64.
 """
 
 from __future__ import annotations
@@ -36,9 +36,11 @@ from riskgraph.analysis.graph import (
 from riskgraph.config import LEVEL_NAMES
 
 RANK_CONTROLS_FORMAT: Final = "riskgraph.rank-controls/1"
-EXACT_CENTRALITY_NODES = 2_000
-CENTRALITY_SAMPLE = 64
-"""Source nodes sampled to estimate betweenness on larger graphs."""
+EXACT_CENTRALITY_NODES = 300
+CENTRALITY_BUDGET = 1_000_000
+"""Node and edge visits spent on estimating betweenness; each sampled source costs one walk."""
+CENTRALITY_SAMPLES = (8, 64)
+"""Fewest and most source nodes sampled."""
 CENTRALITY_SEED = 42
 
 
@@ -150,8 +152,13 @@ def _by_level(graph: RegisterGraph, risks: list[str]) -> dict[str, int]:
 
 def _centrality(graph: RegisterGraph) -> tuple[dict[str, float], Centrality]:
     layer = graph.nodes_of(NodeKind.SYSTEM, NodeKind.RISK, NodeKind.CONTROL, *CATALOGUE_KINDS)
-    undirected = nx.Graph(graph.nx.subgraph(layer))  # a copy: much faster to walk than a view
+    members = set(layer)
+    undirected = nx.Graph()  # a plain copy: much faster to walk than a subgraph view
+    undirected.add_nodes_from(layer)
+    undirected.add_edges_from((u, v) for u, v in graph.nx.edges if u in members and v in members)
     if undirected.number_of_nodes() <= EXACT_CENTRALITY_NODES:
         return nx.betweenness_centrality(undirected), "exact"
-    sample = nx.betweenness_centrality(undirected, k=CENTRALITY_SAMPLE, seed=CENTRALITY_SEED)
-    return sample, "sampled"
+    size = undirected.number_of_nodes() + undirected.number_of_edges()
+    fewest, most = CENTRALITY_SAMPLES
+    k = max(fewest, min(most, CENTRALITY_BUDGET // size))
+    return nx.betweenness_centrality(undirected, k=k, seed=CENTRALITY_SEED), "sampled"
