@@ -186,7 +186,8 @@ def _add_entities(draft: _Draft, rows: list[dict[str, Term | None]]) -> None:
 
 
 def _add_properties(draft: _Draft, rows: list[dict[str, Term | None]]) -> None:
-    scores: dict[str, dict[str, object]] = defaultdict(dict)
+    scores: dict[str, dict[str, int]] = defaultdict(dict)
+    matrices: dict[str, str] = {}
     soa: dict[str, dict[str, str]] = defaultdict(dict)
     levels = all_levels()
     for row in rows:
@@ -209,8 +210,8 @@ def _add_properties(draft: _Draft, rows: list[dict[str, Term | None]]) -> None:
         elif predicate in _SCORES and isinstance(o, ox.Literal) and o.value.isdigit():
             scores[node][_SCORES[predicate]] = int(o.value)
         elif predicate == _MATRIX:
-            scores[node]["matrix"] = o.value
-    _fill_missing_levels(draft, scores)
+            matrices[node] = o.value
+    _fill_missing_levels(draft, scores, matrices)
     _apply_applicability(draft, soa)
 
 
@@ -234,24 +235,22 @@ def _add_link(draft: _Draft, node: str, relation: Relation, obj: Term) -> None:
         draft.edges[key] = relation
 
 
-def _fill_missing_levels(draft: _Draft, scores: dict[str, dict[str, object]]) -> None:
+def _fill_missing_levels(
+    draft: _Draft, scores: dict[str, dict[str, int]], matrices: dict[str, str]
+) -> None:
     """Risks imported without stored levels get them from their scores, as the model does."""
     for node, found in scores.items():
         attrs = draft.attrs[node]
         try:
-            grid = matrix_by_iri(str(found["matrix"])) if "matrix" in found else matrix("5x5")
-            if "level" not in attrs and {"likelihood", "severity"} <= found.keys():
-                lv = grid.level(int(str(found["likelihood"])), int(str(found["severity"])))
-                attrs["level"] = lv.name
-            if "residual" not in attrs and {"residual_likelihood", "residual_severity"} <= (
-                found.keys()
+            grid = matrix_by_iri(matrices[node]) if node in matrices else matrix("5x5")
+            for level, likelihood, severity in (
+                ("level", "likelihood", "severity"),
+                ("residual", "residual_likelihood", "residual_severity"),
             ):
-                lv = grid.level(
-                    int(str(found["residual_likelihood"])), int(str(found["residual_severity"]))
-                )
-                attrs["residual"] = lv.name
+                if level not in attrs and likelihood in found and severity in found:
+                    attrs[level] = grid.level(found[likelihood], found[severity]).name
         except ValueError:
-            continue  # scores off the matrix: SHACL validation reports these
+            continue  # an unknown matrix or scores off it: SHACL validation reports these
 
 
 def _apply_applicability(draft: _Draft, soa: dict[str, dict[str, str]]) -> None:

@@ -31,6 +31,7 @@ from riskgraph.model.rdf import to_quads
 from riskgraph.model.repository import Repository
 from riskgraph.register import Register, init_register, read_rdf_file
 from riskgraph.resources import example_register
+from riskgraph.scoring import matrix
 from riskgraph.store.base import Bindings, ChangeSet, QueryResult, Store
 from riskgraph.store.embedded import EmbeddedStore
 from riskgraph.vocab import REGISTER_GRAPH, RG
@@ -139,16 +140,29 @@ def test_node_attributes(graph: RegisterGraph) -> None:
 
 
 def test_levels_come_from_the_scores_when_not_stored(memory_register: Register) -> None:
-    risk = Risk(id="R-1", title="Drift", likelihood=4, severity=4, affects=[])
+    risks = [
+        Risk(id="R-1", title="Drift", likelihood=4, severity=4),
+        Risk(
+            id="R-2",
+            title="Bias",
+            likelihood=3,
+            severity=4,
+            residual_likelihood=2,
+            residual_severity=2,
+        ),
+    ]
+    levels = (RG + "inherentLevel", RG + "residualLevel", RG + "riskMatrix")
     quads = [
         q
+        for risk in risks
         for q in to_quads(risk, memory_register.base_iri)
-        if q.predicate.value not in (RG + "inherentLevel", RG + "riskMatrix")
+        if q.predicate.value not in levels
     ]
     memory_register.commit(ChangeSet(add=quads))
     graph = load_graph(memory_register)
-    assert graph.level("R-1") == "very-high"
-    assert graph.residual("R-1") is None
+    assert (graph.level("R-1"), graph.residual("R-1")) == ("very-high", None)
+    assert graph.level("R-2") == matrix("5x5").level(3, 4).name == "high"
+    assert graph.residual("R-2") == matrix("5x5").level(2, 2).name
 
 
 # Bulk building -------------------------------------------------------------------------------
