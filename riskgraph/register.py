@@ -1,22 +1,39 @@
-"""Find, create and open a register: a folder with ``register.toml`` and the store."""
+"""Find, create and open a register: a folder with ``register.toml`` and the store.
+
+With the embedded backend (the default) the store sits in the folder, behind a writer lock. With
+the ``sparql`` backend the folder holds only ``register.toml`` and ``queries/``; the graphs live
+on a shared SPARQL endpoint, which serialises updates itself, so there is no local lock and
+concurrent edits are caught by revision stamps (see ``riskgraph.store.base``).
+"""
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from riskgraph.config import CONFIG_FILE, RegisterConfig, load_config, save_config
+from riskgraph.config import (
+    CONFIG_FILE,
+    EndpointSettings,
+    RegisterConfig,
+    load_config,
+    save_config,
+)
 from riskgraph.errors import UserError
 from riskgraph.resources import example_register, ontology_file
 from riskgraph.store.base import ChangeSet, Store, commit
 from riskgraph.store.embedded import EmbeddedStore
 from riskgraph.store.locking import access_lock, writer_lock
 from riskgraph.vocab import ISO42001_GRAPH, ONTOLOGY_GRAPH, REGISTER_GRAPH
+
+if TYPE_CHECKING:
+    from riskgraph.store.remote_http import SparqlEndpoint
 
 ENV_VAR = "RISKGRAPH_REGISTER"
 STORE_DIR = "store"
@@ -87,6 +104,11 @@ class Register:
     config: RegisterConfig
     folder: Path | None = None
     _memory: EmbeddedStore | None = field(default=None, repr=False)
+    _endpoint: SparqlEndpoint | None = field(default=None, repr=False, compare=False)
+    _endpoint_lock: threading.Lock = field(
+        default_factory=threading.Lock, repr=False, compare=False
+    )
+    _in_write_session: bool = field(default=False, repr=False, compare=False)
 
     @classmethod
     def open(cls, folder: Path) -> Register:
@@ -112,11 +134,40 @@ class Register:
     def display_name(self) -> str:
         return self.config.general.name
 
+    @property
+    def is_remote(self) -> bool:
+        """True when the register lives on a SPARQL endpoint (backend ``sparql``)."""
+        return self._memory is None and self.config.general.backend == "sparql"
+
+    def endpoint(self) -> SparqlEndpoint:
+        """The register's SPARQL endpoint, connected once and shared by every store opened."""
+        settings = self.config.endpoint
+        if settings is None:
+            where = f" in {self.folder / CONFIG_FILE}" if self.folder else ""
+            raise UserError(
+                f"backend = 'sparql' but there is no [endpoint] section{where}; add one with "
+                "query_url (see docs/team-deployment.md)"
+            )
+        with self._endpoint_lock:
+            if self._endpoint is None:
+                from riskgraph.store.remote_http import SparqlEndpoint
+
+                self._endpoint = SparqlEndpoint(settings)
+            return self._endpoint
+
+    def _remote_store(self, *, read_only: bool) -> Store:
+        from riskgraph.store.remote import RemoteStore
+
+        return RemoteStore(self.endpoint(), read_only=read_only)
+
     @contextmanager
     def reader(self) -> Iterator[Store]:
         """A read-only view of the register; many readers can work while a writer works."""
         if self._memory is not None:
             yield self._memory
+            return
+        if self.is_remote:
+            yield self._remote_store(read_only=True)
             return
         assert self.folder is not None
         with access_lock(self.folder, exclusive=False):
@@ -128,12 +179,17 @@ class Register:
 
     @contextmanager
     def writer(self) -> Iterator[Store]:
-        """The register open for writing. Only one writer at a time; the second is refused."""
+        """The register open for writing. Embedded: one writer at a time, the second is refused
+        (inside this register's own ``write_session`` the lock is already held). Remote: no lock;
+        conflicting edits are refused by their revision stamps instead."""
         if self._memory is not None:
             yield self._memory
             return
+        if self.is_remote:
+            yield self._remote_store(read_only=False)
+            return
         assert self.folder is not None
-        with writer_lock(self.folder), access_lock(self.folder, exclusive=True):
+        with self._writer_lock(), access_lock(self.folder, exclusive=True):
             store = EmbeddedStore(self.folder / STORE_DIR)
             try:
                 yield store
@@ -141,14 +197,27 @@ class Register:
                 store.close()
 
     @contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        if self._in_write_session:
+            yield
+            return
+        assert self.folder is not None
+        with writer_lock(self.folder):
+            yield
+
+    @contextmanager
     def write_session(self) -> Iterator[None]:
         """Hold the writer lock across a long job (e.g. an import being parsed), so that a second
-        writer is refused early; the store itself is opened only to commit."""
-        if self._memory is not None or self.folder is None:
+        writer is refused early; the store itself is opened only to commit, with ``writer()``."""
+        if self._memory is not None or self.folder is None or self.is_remote:
             yield
             return
         with writer_lock(self.folder):
-            yield
+            self._in_write_session = True
+            try:
+                yield
+            finally:
+                self._in_write_session = False
 
     def commit(self, changes: ChangeSet) -> int:
         """Apply a change set atomically and return the new revision."""
@@ -162,8 +231,14 @@ def init_register(
     name: str | None = None,
     base_iri: str | None = None,
     with_example: bool = False,
+    endpoint: EndpointSettings | None = None,
 ) -> Register:
-    """Create a register folder, load the ontology and catalogue, and optionally the example."""
+    """Create a register folder, load the ontology and catalogue, and optionally the example.
+
+    With ``endpoint`` the register lives on that SPARQL endpoint: the folder gets only
+    ``register.toml`` and ``queries/``, and the ontology and catalogue are installed on the
+    endpoint unless they are there already (a teammate's register on the same endpoint).
+    """
     if (folder / CONFIG_FILE).exists():
         raise UserError(f"{folder} already holds a register ({CONFIG_FILE} exists)")
     if folder.exists() and any(folder.iterdir()):
@@ -176,12 +251,35 @@ def init_register(
         config.general.name = name
     if base_iri:
         config.general.base_iri = base_iri
+    if endpoint is not None:
+        config.general.backend = "sparql"
+        config.endpoint = endpoint
+    register = Register(config, folder.resolve())
+    if endpoint is not None:
+        _set_up_endpoint(register, with_example=with_example)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / QUERIES_DIR).mkdir()
     save_config(config, folder / CONFIG_FILE)
-    register = Register(config, folder.resolve())
-    with register.writer() as store:
-        install_system_graphs(store)
-        if with_example:
-            commit(store, ChangeSet(add=read_rdf_file(example_register(), REGISTER_GRAPH)))
+    if endpoint is None:
+        with register.writer() as store:
+            install_system_graphs(store)
+            if with_example:
+                commit(store, ChangeSet(add=read_rdf_file(example_register(), REGISTER_GRAPH)))
     return register
+
+
+def _set_up_endpoint(register: Register, *, with_example: bool) -> None:
+    """Install what the endpoint lacks: the ontology and catalogue, and the example if asked."""
+    with register.writer() as store:
+        present = set(store.graph_names())
+        for graph, quads in system_graph_quads().items():
+            if graph not in present:
+                store.replace_graph(graph, quads)
+        if with_example:
+            held = store.count(REGISTER_GRAPH)
+            if held:
+                raise UserError(
+                    f"the endpoint {register.endpoint().query_url} already holds a register "
+                    f"({held} triples); --example loads the example only into an empty one"
+                )
+            commit(store, ChangeSet(add=read_rdf_file(example_register(), REGISTER_GRAPH)))

@@ -1,8 +1,17 @@
-"""Read and plan changes to entities in a store, in bulk (a few queries, not one per entity)."""
+"""Read and plan changes to entities in a store, in bulk (a few queries, not one per entity).
+
+Revisions: every plan carries, for each entity it writes, the revision stamp its change is based
+on (``ChangeSet.preconditions``), so that ``commit`` refuses it with ``ConflictError`` when
+someone else changed the entity in the meantime. That stamp is, in order of preference: the one
+the caller passes in ``expected_revisions`` (e.g. the TUI, read when it showed the entity), the
+one this repository saw when ``get`` first read the entity, or the current one. Stamps are always
+read before the content they guard, so a change slipping in between is seen as a conflict, never
+lost.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -20,7 +29,7 @@ from riskgraph.model.rdf import (
     rdf_types_for,
     to_quads,
 )
-from riskgraph.store.base import ChangeSet, SelectResult, Store
+from riskgraph.store.base import ChangeSet, SelectResult, Store, read_stamp_revisions
 from riskgraph.vocab import DCTERMS, REGISTER_GRAPH
 
 _IDENTIFIER = ox.NamedNode(DCTERMS + "identifier")
@@ -68,6 +77,8 @@ class Repository:
         self.store = store
         self.base_iri = base_iri
         self._ids: dict[str, str] | None = None
+        self._first_read: dict[str, int] = {}
+        """Entity IRI -> the revision stamp seen when ``get`` first read it."""
 
     def ids(self) -> dict[str, str]:
         """IRI -> ID of every entity in the register graph."""
@@ -104,8 +115,36 @@ class Repository:
         )
         return self._build(props)
 
+    def revisions(self, entity_ids: Iterable[str] | None = None) -> dict[str, int]:
+        """ID -> current revision stamp (0: never stamped) of these entities (default: all)."""
+        by_iri = self.ids()
+        if entity_ids is None:
+            iris: Collection[str] = list(by_iri)
+        else:
+            iri_of = {entity_id: iri for iri, entity_id in by_iri.items()}
+            iris = [iri_of[i] for i in entity_ids if i in iri_of]
+        stamps = read_stamp_revisions(self.store, iris)
+        return {by_iri[iri]: stamps.get(iri, 0) for iri in iris}
+
+    def get_with_revision(self, entity_id: str) -> tuple[Entity, int] | None:
+        """The entity and the revision stamp it was read at; pass the stamp back as
+        ``expected_revisions`` when saving a change to it."""
+        entity = self.get(entity_id)
+        iri = self.iri_of(entity_id)
+        if entity is None or iri is None:
+            return None
+        return entity, self._first_read[iri]
+
+    def _note_revisions(self, iris: Collection[str]) -> None:
+        """Remember the stamps of entities about to be read (first read wins)."""
+        unseen = [iri for iri in iris if iri not in self._first_read]
+        if unseen:
+            self._first_read.update(read_stamp_revisions(self.store, unseen))
+
     def get(self, entity_id: str) -> Entity | None:
         """The entity with this ID, or None. Raises UserError when it cannot be read."""
+        if (iri := self.iri_of(entity_id)) is not None:
+            self._note_revisions([iri])
         props = self._properties(
             "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?idp ?id . ?s ?p ?o } }",
             {"g": _REGISTER, "idp": _IDENTIFIER, "id": ox.Literal(entity_id)},
@@ -134,11 +173,40 @@ class Repository:
         entities.sort(key=lambda e: e.id)
         return entities, problems
 
-    def plan_upsert(self, entities: Iterable[Entity]) -> Plan:
-        """Add new entities and replace the model-owned properties of existing ones."""
+    def _expected(
+        self, iris: Collection[str], expected_revisions: Mapping[str, int] | None
+    ) -> dict[str, int]:
+        """IRI -> the stamp a write to it is based on (see the module docstring)."""
+        given = {
+            self._iri_for(entity_id): revision
+            for entity_id, revision in (expected_revisions or {}).items()
+        }
+        unknown = [iri for iri in iris if iri not in given and iri not in self._first_read]
+        current = read_stamp_revisions(self.store, unknown) if unknown else {}
+        return {
+            iri: given[iri] if iri in given else self._first_read.get(iri, current.get(iri, 0))
+            for iri in iris
+        }
+
+    def _iri_for(self, entity_id: str) -> str:
+        return self.iri_of(entity_id) or entity_iri(self.base_iri, entity_id)
+
+    def plan_upsert(
+        self, entities: Iterable[Entity], expected_revisions: Mapping[str, int] | None = None
+    ) -> Plan:
+        """Add new entities and replace the model-owned properties of existing ones.
+
+        ``expected_revisions`` (ID -> revision stamp) are the stamps the changes are based on,
+        as ``get_with_revision`` or ``revisions`` gave them; ``commit`` refuses the plan with
+        ConflictError if any of those entities has changed since.
+        """
         plan = Plan()
         incoming = list(entities)
         iri_by_id = {entity_id: iri for iri, entity_id in self.ids().items()}
+        expected = self._expected(
+            [iri_by_id.get(e.id) or entity_iri(self.base_iri, e.id) for e in incoming],
+            expected_revisions,
+        )
         existing: dict[str, Entity] = {}
         if any(e.id in iri_by_id for e in incoming):
             existing = {e.id: e for e in self.all()[0]}
@@ -148,6 +216,8 @@ class Repository:
             if existing_iri is None:
                 plan.added.append(entity.id)
                 plan.changes.add.extend(new_quads)
+                new_iri = entity_iri(self.base_iri, entity.id)
+                plan.changes.preconditions[new_iri] = expected[new_iri]
                 continue
             old = existing.get(entity.id)
             if old == entity and existing_iri == entity_iri(self.base_iri, entity.id):
@@ -164,6 +234,7 @@ class Repository:
                 if q.predicate.value in owned
             )
             plan.changes.add.extend(new_quads)
+            plan.changes.preconditions[existing_iri] = expected[existing_iri]
             plan.changed[entity.id] = describe_changes(old, entity)
         return plan
 
@@ -175,10 +246,17 @@ class Repository:
         )
         return sorted(r["id"].value for r in rows if r["id"])
 
-    def plan_remove(self, entity_ids: Iterable[str]) -> Plan:
-        """Remove entities; refuses while other entities still link to them."""
+    def plan_remove(
+        self, entity_ids: Iterable[str], expected_revisions: Mapping[str, int] | None = None
+    ) -> Plan:
+        """Remove entities; refuses while other entities still link to them.
+
+        ``expected_revisions`` works as in ``plan_upsert``.
+        """
         plan = Plan()
         ids = list(entity_ids)
+        known = [iri for entity_id in ids if (iri := self.iri_of(entity_id)) is not None]
+        expected = self._expected(known, expected_revisions)
         for entity_id in ids:
             iri = self.iri_of(entity_id)
             if iri is None:
@@ -191,6 +269,7 @@ class Repository:
                     + "; remove or edit those links first"
                 )
             plan.changes.remove.extend(self.store.quads(REGISTER_GRAPH, subject=iri))
+            plan.changes.preconditions[iri] = expected[iri]
             plan.removed.append(entity_id)
         return plan
 

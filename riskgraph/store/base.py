@@ -2,15 +2,35 @@
 
 Terms are pyoxigraph terms (NamedNode, Literal, BlankNode, Quad) in every backend:
 the remote backend parses endpoint answers with pyoxigraph's own parsers.
+
+Revisions
+---------
+The register has a revision (``rg:revision`` on the meta graph, in the meta graph) that every
+``commit`` moves on by one. Every entity written by a commit gets a stamp in the meta graph: its
+``rg:revision`` is the register revision of that commit, with ``dcterms:modified`` (when) and
+``dc:contributor`` (who, and which command). A removed entity keeps its stamp as a tombstone. A
+writer that read an entity at stamp N puts ``{entity IRI: N}`` in ``ChangeSet.preconditions``;
+``commit`` then writes only if no one changed the entity since, and raises ``ConflictError``
+otherwise (optimistic concurrency: nothing is lost silently, nobody holds a lock while editing).
+The check and the write are atomic: the embedded store is written under the register's writer
+lock, a shared endpoint under a short write lease (``Store.exclusive``).
 """
 
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator, Mapping
+import getpass
+import socket
+import sys
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pyoxigraph as ox
+
+from riskgraph.vocab import DCTERMS, META_GRAPH, REGISTER_GRAPH, RG, XSD
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Bindings = Mapping[str, Term]
@@ -28,8 +48,60 @@ class ReadOnlyStoreError(StoreError):
     """A write was attempted on a store opened read-only."""
 
 
+@dataclass(frozen=True)
+class Stamp:
+    """The revision stamp of an entity (or of the register, subject = the meta graph)."""
+
+    revision: int = 0
+    """The register revision that last wrote it; 0 when it has never been stamped."""
+    modified: str | None = None
+    """When (ISO 8601, UTC)."""
+    contributor: str | None = None
+    """Who and with what, e.g. ``alice@laptop (riskgraph edit)``."""
+    quads: tuple[ox.Quad, ...] = ()
+    """The stamp's quads as stored (what a new stamp replaces)."""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An entity whose stamp is not the one a writer expected."""
+
+    subject: str
+    """The entity's IRI."""
+    expected: int
+    """The revision the writer read (0: it had no stamp)."""
+    found: Stamp
+    """The stamp the store holds now."""
+
+    @property
+    def name(self) -> str:
+        """The entity's ID (the IRI's last segment), or 'the register'."""
+        if self.subject == META_GRAPH:
+            return "the register"
+        return self.subject.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+    def describe(self) -> str:
+        who = f" by {self.found.contributor}" if self.found.contributor else ""
+        when = f" on {self.found.modified}" if self.found.modified else ""
+        read = f"revision {self.expected}" if self.expected else "before it was first stamped"
+        return (
+            f"{self.name} was changed{who}{when} (register revision {self.found.revision}) "
+            f"after it was read ({read})"
+        )
+
+
 class ConflictError(StoreError):
-    """An entity changed since it was read (its revision stamp moved on)."""
+    """An entity changed since it was read (its revision stamp moved on); nothing was written."""
+
+    def __init__(self, conflicts: list[Conflict], message: str | None = None) -> None:
+        self.conflicts = conflicts
+        if message is None:
+            lines = "; ".join(c.describe() for c in conflicts) or "the register changed"
+            message = (
+                f"{lines}. Nothing was written: load the current version, redo the change "
+                "and save again"
+            )
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -57,10 +129,15 @@ QueryResult = SelectResult | AskResult | GraphResult
 
 @dataclass
 class ChangeSet:
-    """Quads to remove and to add, applied together as one transaction."""
+    """Quads to remove and to add, applied together as one transaction.
+
+    ``preconditions`` maps subject IRIs to the revision stamp the writer read (0: no stamp);
+    ``Store.apply_if_current`` (which ``commit`` uses) writes only while all of them still hold.
+    """
 
     remove: list[ox.Quad] = field(default_factory=list)
     add: list[ox.Quad] = field(default_factory=list)
+    preconditions: dict[str, int] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.remove or self.add)
@@ -70,6 +147,10 @@ class Store(abc.ABC):
     """A quad store holding a register's named graphs (see ``riskgraph.vocab``)."""
 
     read_only: bool = False
+
+    fast_extend: bool = True
+    """True when adding quads alone is much cheaper than a mixed change (the embedded store's
+    extend), so that ``commit`` adds first and removes old stamps in a second step."""
 
     @abc.abstractmethod
     def query(
@@ -92,6 +173,18 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def apply(self, changes: ChangeSet) -> None:
         """Remove then add quads, all or nothing."""
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        """While this is held, no other riskgraph writer writes to the store, so a check and a
+        write made inside it are atomic. The default holds nothing: the embedded store is only
+        written under the register's writer lock. A shared store takes a lease of its own."""
+        return nullcontext()
+
+    def apply_if_current(self, changes: ChangeSet) -> None:
+        """``apply`` if every precondition holds, else raise ConflictError and write nothing."""
+        with self.exclusive():
+            check_preconditions(self, changes.preconditions)
+            self.apply(ChangeSet(changes.remove, changes.add))
 
     @abc.abstractmethod
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
@@ -118,8 +211,17 @@ class Store(abc.ABC):
         self.close()
 
 
-REVISION = ox.NamedNode("https://w3id.org/riskgraph#revision")
-_META = ox.NamedNode("https://w3id.org/riskgraph/graph/meta")
+REVISION = ox.NamedNode(RG + "revision")
+MODIFIED = ox.NamedNode(DCTERMS + "modified")
+CONTRIBUTOR = ox.NamedNode("http://purl.org/dc/elements/1.1/contributor")
+STAMP_PREDICATES = (REVISION, MODIFIED, CONTRIBUTOR)
+_META = ox.NamedNode(META_GRAPH)
+_IDENTIFIER = ox.NamedNode(DCTERMS + "identifier")
+_INTEGER = ox.NamedNode(XSD + "integer")
+_DATE_TIME = ox.NamedNode(XSD + "dateTime")
+
+STAMPS_BY_QUERY = 256
+"""Up to this many subjects, stamps are read with one query naming them; above, all at once."""
 
 
 def read_revision(store: Store) -> int:
@@ -136,26 +238,169 @@ def read_revision(store: Store) -> int:
     return 0
 
 
+def read_stamps(store: Store, subjects: Collection[str]) -> dict[str, Stamp]:
+    """The stamps of ``subjects`` (IRIs); a subject that has none maps to ``Stamp()``."""
+    wanted = set(subjects)
+    found: dict[str, list[ox.Quad]] = {s: [] for s in wanted}
+    if not wanted:
+        return {}
+    if len(wanted) <= STAMPS_BY_QUERY:
+        values = " ".join(str(ox.NamedNode(s)) for s in sorted(wanted))
+        predicates = " ".join(str(p) for p in STAMP_PREDICATES)
+        result = store.query(
+            f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {predicates} }} "
+            f"GRAPH {_META} {{ ?s ?p ?o }} }}",
+            union_default_graph=False,
+        )
+        assert isinstance(result, SelectResult)
+        for row in result.rows:
+            s, p, o = row["s"], row["p"], row["o"]
+            if isinstance(s, ox.NamedNode) and isinstance(p, ox.NamedNode) and o is not None:
+                found[s.value].append(ox.Quad(s, p, o, _META))
+    else:
+        for quad in store.quads(META_GRAPH):
+            subject = quad.subject
+            if (
+                isinstance(subject, ox.NamedNode)
+                and subject.value in found
+                and quad.predicate in STAMP_PREDICATES
+            ):
+                found[subject.value].append(quad)
+    return {s: _stamp(quads) for s, quads in found.items()}
+
+
+def read_stamp_revisions(store: Store, subjects: Collection[str] | None = None) -> dict[str, int]:
+    """Subject IRI -> stamped revision (0 when unstamped), for ``subjects`` or every stamp.
+
+    Lighter than ``read_stamps``: one query for the revisions alone.
+    """
+    wanted = None if subjects is None else set(subjects)
+    if wanted is not None and len(wanted) <= STAMPS_BY_QUERY:
+        values = " ".join(str(ox.NamedNode(s)) for s in sorted(wanted))
+        restrict = f"VALUES ?s {{ {values} }} "
+    else:
+        restrict = ""
+    result = store.query(
+        f"SELECT ?s ?r WHERE {{ {restrict}GRAPH {_META} {{ ?s {REVISION} ?r }} }}",
+        union_default_graph=False,
+    )
+    assert isinstance(result, SelectResult)
+    found: dict[str, int] = dict.fromkeys(wanted, 0) if wanted is not None else {}
+    for row in result.rows:
+        s, r = row["s"], row["r"]
+        if not (isinstance(s, ox.NamedNode) and isinstance(r, ox.Literal)):
+            continue
+        if wanted is not None and s.value not in wanted:
+            continue
+        if r.value.isdigit():
+            found[s.value] = max(found.get(s.value, 0), int(r.value))
+    return found
+
+
+def _stamp(quads: list[ox.Quad]) -> Stamp:
+    if not quads:
+        return Stamp()
+
+    def values(predicate: ox.NamedNode) -> list[str]:
+        return sorted(
+            q.object.value
+            for q in quads
+            if q.predicate == predicate and isinstance(q.object, ox.Literal)
+        )
+
+    revisions = [int(v) for v in values(REVISION) if v.lstrip("-").isdigit()]
+    modified, contributors = values(MODIFIED), values(CONTRIBUTOR)
+    return Stamp(
+        max(revisions, default=0),
+        modified[-1] if modified else None,
+        contributors[-1] if contributors else None,
+        tuple(quads),
+    )
+
+
+def check_preconditions(store: Store, preconditions: Mapping[str, int]) -> None:
+    """Raise ConflictError naming every subject whose stamp is not the expected one."""
+    if preconditions:
+        check_against(read_stamps(store, preconditions), preconditions)
+
+
+def check_against(stamps: Mapping[str, Stamp], preconditions: Mapping[str, int]) -> None:
+    """Raise ConflictError naming every subject whose stamp in ``stamps`` is not the expected
+    one (``stamps`` must hold every subject of ``preconditions``)."""
+    conflicts = [
+        Conflict(subject, expected, stamps[subject])
+        for subject, expected in preconditions.items()
+        if stamps[subject].revision != expected
+    ]
+    if conflicts:
+        raise ConflictError(conflicts)
+
+
+def entity_subjects(changes: ChangeSet) -> set[str]:
+    """Register entities a change set writes: subjects of its ``dcterms:identifier`` quads in
+    the register graph (an edit rewrites the identifier, a removal removes it), and the subjects
+    of its preconditions."""
+    subjects = set(changes.preconditions)
+    for quad in (*changes.remove, *changes.add):
+        if (
+            quad.predicate == _IDENTIFIER
+            and isinstance(quad.subject, ox.NamedNode)
+            and isinstance(quad.graph_name, ox.NamedNode)
+            and quad.graph_name.value == REGISTER_GRAPH
+        ):
+            subjects.add(quad.subject.value)
+    return subjects
+
+
 def commit(store: Store, changes: ChangeSet) -> int:
     """Apply ``changes`` and move the revision on, in one transaction. Returns the new revision.
 
-    A pure addition takes the fast path (one atomic extend, then the old stamp is removed);
-    ``read_revision`` takes the maximum, so a crash between the two steps is harmless.
+    Every entity written gets a new stamp. ``changes.preconditions`` are checked first: when an
+    entity changed since it was read, ConflictError and nothing is written. Checking and writing
+    happen inside ``store.exclusive()`` (the embedded store: under the caller's writer lock).
+
+    Where ``fast_extend``, a pure addition takes the fast path (one atomic extend, then the old
+    stamps are removed); stamps are read as their maximum, so a crash between the two steps is
+    harmless.
     """
-    old = [
-        q
-        for q in store.quads(_META.value)
-        if q.predicate == REVISION and isinstance(q.object, ox.Literal)
-    ]
-    current = max((int(q.object.value) for q in old if isinstance(q.object, ox.Literal)), default=0)
-    new_rev = ox.Quad(_META, REVISION, ox.Literal(str(current + 1), datatype=_INTEGER), _META)
-    if changes.remove:
-        store.apply(ChangeSet(remove=[*changes.remove, *old], add=[*changes.add, new_rev]))
-    else:
-        store.apply(ChangeSet(add=[*changes.add, new_rev]))
-        if old:
-            store.apply(ChangeSet(remove=old))
-    return current + 1
+    with store.exclusive():
+        stamped, old_stamps, new_revision = _stamped(store, changes)
+        if store.fast_extend and not changes.remove:
+            store.apply(ChangeSet(add=stamped.add))
+            if old_stamps:
+                store.apply(ChangeSet(remove=old_stamps))
+        else:
+            store.apply(stamped)
+    return new_revision
 
 
-_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+def _stamped(store: Store, changes: ChangeSet) -> tuple[ChangeSet, list[ox.Quad], int]:
+    """``changes`` with new stamps for the register and its entities (and the old stamps they
+    replace); raises ConflictError when the caller's preconditions fail."""
+    entities = entity_subjects(changes)
+    stamps = read_stamps(store, {META_GRAPH, *entities})
+    check_against(stamps, changes.preconditions)
+    new_revision = stamps[META_GRAPH].revision + 1
+    revision = ox.Literal(str(new_revision), datatype=_INTEGER)
+    old = [q for stamp in stamps.values() for q in stamp.quads]
+    new = [ox.Quad(_META, REVISION, revision, _META)]
+    if entities:
+        when = ox.Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=_DATE_TIME)
+        who = ox.Literal(contributor())
+        for subject in sorted(entities):
+            node = ox.NamedNode(subject)
+            new.append(ox.Quad(node, REVISION, revision, _META))
+            new.append(ox.Quad(node, MODIFIED, when, _META))
+            new.append(ox.Quad(node, CONTRIBUTOR, who, _META))
+    return ChangeSet([*changes.remove, *old], [*changes.add, *new]), old, new_revision
+
+
+def contributor() -> str:
+    """Who is writing: user@host and the command, e.g. ``alice@laptop (riskgraph edit)``."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    program = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
+    command = " ".join([program, *sys.argv[1:2]])
+    return f"{user}@{socket.gethostname()} ({command})"

@@ -1,0 +1,327 @@
+"""The remote backend: a register on any SPARQL 1.1 endpoint (Query, Update, Graph Store).
+
+Queries and updates are POSTed as HTML forms (``query=`` / ``update=``), the form every SPARQL
+1.1 server accepts. Answers are parsed by pyoxigraph as they stream in, so terms are pyoxigraph
+terms and large answers are never held whole; the calling thread reads them.
+
+The union default graph
+-----------------------
+riskgraph queries expect the default graph to be the union of the named graphs. Servers differ
+(Oxigraph has ``--union-default-graph``, Fuseki ``tdb2:unionDefaultGraph``, GraphDB and Neptune
+do it by default, others not at all), so the backend does not rely on any of them: a query run
+with ``union_default_graph`` names its dataset in the protocol, with a ``default-graph-uri`` and
+a ``named-graph-uri`` parameter for each named graph of the store. That is the SPARQL 1.1
+Protocol's own way to choose a dataset, so it means the same on every conforming server, and the
+query text is not rewritten. A query with its own FROM clauses keeps its dataset.
+
+Writes
+------
+``apply`` is one SPARQL Update request (``DELETE DATA ; INSERT DATA``), atomic on every
+conforming server. A commit (``riskgraph.store.base.commit``) checks revision stamps and writes
+inside ``exclusive()``, a short write lease (``remote_lease``) that makes the check and the
+write atomic even on servers that do not isolate concurrent updates. ``replace_graph`` uses a
+Graph Store Protocol PUT when a store URL is configured, otherwise one update.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+
+import httpx
+import pyoxigraph as ox
+
+from riskgraph.errors import UserError
+from riskgraph.store.base import (
+    AskResult,
+    Bindings,
+    ChangeSet,
+    GraphResult,
+    QueryResult,
+    ReadOnlyStoreError,
+    SelectResult,
+    Store,
+    StoreError,
+    Term,
+)
+from riskgraph.store.binding import bind
+from riskgraph.store.remote_http import PARSE_ERRORS, Body, SparqlEndpoint, Streamed
+from riskgraph.store.sparql_text import change_update
+
+QUERY_ACCEPT = (
+    "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
+    "application/sparql-results+xml;q=0.7, application/rdf+xml;q=0.5"
+)
+"""Results for SELECT and ASK, RDF for CONSTRUCT and DESCRIBE; the server picks by query form."""
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"
+PUT_BATCH = 20_000
+"""Quads serialised at a time into a streamed Graph Store PUT body."""
+LOAD_CHUNK = 20_000
+"""Quads per ``INSERT DATA`` request when a graph is loaded without the Graph Store Protocol."""
+
+_ALL_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+class RemoteStore(Store):
+    """A register's graphs on a SPARQL endpoint. Cheap to create: the endpoint (and its HTTP
+    connections) is shared, and closing the store leaves it open."""
+
+    fast_extend = False
+
+    def __init__(self, endpoint: SparqlEndpoint, *, read_only: bool = False) -> None:
+        self.endpoint = endpoint
+        self.read_only = read_only
+        self._graphs: list[str] | None = None
+        self._lease = threading.local()
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Bindings | None = None,
+        *,
+        union_default_graph: bool = True,
+    ) -> QueryResult:
+        text = bind(sparql, bindings) if bindings else sparql
+        form = [("query", text)]
+        if union_default_graph and not _names_its_dataset(text):
+            graphs = self.graph_names()
+            form += [("default-graph-uri", g) for g in graphs]
+            form += [("named-graph-uri", g) for g in graphs]
+        url = self.endpoint.query_url
+        response = self.endpoint.open("POST", url, accept=QUERY_ACCEPT, form=form)
+        assert response is not None
+        return _parse_answer(Body(response, url))
+
+    def quads(self, graph: str | None = None, subject: str | None = None) -> Iterator[ox.Quad]:
+        if graph is not None and subject is None:
+            return self._graph_quads(graph)
+        bindings: dict[str, Term] = {}
+        if graph is not None:
+            bindings["g"] = ox.NamedNode(graph)
+        if subject is not None:
+            bindings["s"] = ox.NamedNode(subject)
+        result = self.query(_QUADS, bindings, union_default_graph=False)
+        assert isinstance(result, SelectResult)
+        return (
+            ox.Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[arg-type]
+            for row in result.rows
+        )
+
+    def _graph_quads(self, graph: str) -> Iterator[ox.Quad]:
+        """One named graph: Graph Store GET when there is a store URL, else CONSTRUCT."""
+        name = ox.NamedNode(graph)
+        if self.endpoint.store_url is None:
+            result = self.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
+                {"g": name},
+                union_default_graph=False,
+            )
+            assert isinstance(result, GraphResult)
+            return (ox.Quad(t.subject, t.predicate, t.object, name) for t in result.triples)
+        url = self.endpoint.store_url
+        response = self.endpoint.open(
+            "GET", url, params={"graph": graph}, accept=GRAPH_ACCEPT, missing_ok=True
+        )
+        if response is None:
+            return iter(())
+        body = Body(response, url)
+        parsed = _parse_rdf(body)
+        return Streamed(body, (ox.Quad(q.subject, q.predicate, q.object, name) for q in parsed))
+
+    def graph_names(self) -> list[str]:
+        if self._graphs is None:
+            result = self.query(_ALL_GRAPHS, union_default_graph=False)
+            assert isinstance(result, SelectResult)
+            self._graphs = sorted(
+                row["g"].value for row in result.rows if isinstance(row["g"], ox.NamedNode)
+            )
+        return list(self._graphs)
+
+    def count(self, graph: str | None = None) -> int:
+        bindings = {"g": ox.NamedNode(graph)} if graph else None
+        result = self.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+            bindings,
+            union_default_graph=False,
+        )
+        assert isinstance(result, SelectResult)
+        for row in result.rows:
+            value = row["n"]
+            return int(value.value) if isinstance(value, ox.Literal) else 0
+        return 0
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlyStoreError("this register was opened read-only")
+
+    def update(self, sparql: str) -> None:
+        self._check_writable()
+        self._graphs = None
+        self.endpoint.send("POST", self.endpoint.update_url, form=[("update", sparql)])
+
+    def apply(self, changes: ChangeSet) -> None:
+        if changes.preconditions:
+            self.apply_if_current(changes)
+        elif changes:
+            self.update(change_update(changes.remove, changes.add))
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the endpoint's write lease (see ``remote_lease``); reentrant in one thread."""
+        self._check_writable()
+        from riskgraph.store import remote_lease
+
+        depth = getattr(self._lease, "depth", 0)
+        if depth:
+            self._lease.depth = depth + 1
+            try:
+                yield
+            finally:
+                self._lease.depth = depth
+            return
+        claim = remote_lease.acquire(self)
+        self._lease.depth = 1
+        try:
+            yield
+        finally:
+            self._lease.depth = 0
+            remote_lease.release(self, claim)
+
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        """Replace one named graph in one request: a Graph Store PUT when there is a store URL,
+        else ``DROP`` and ``INSERT DATA`` in one update."""
+        self._check_writable()
+        if self.endpoint.store_url is not None:
+            self._put(graph, quads, None)
+            return
+        name = ox.NamedNode(graph)
+        operations = [f"DROP SILENT GRAPH {name}"]
+        content = list(quads)
+        if content:
+            operations.append(insert_data(name, content))
+        self.update(" ;\n".join(operations))
+
+    def load_graph(
+        self,
+        graph: str,
+        quads: Iterable[ox.Quad],
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Replace one named graph with a large amount of data, telling ``progress`` how many
+        quads have been sent. With a store URL this is one streamed Graph Store PUT (atomic);
+        without, ``DROP`` then ``INSERT DATA`` in chunks of ``LOAD_CHUNK`` quads (not atomic:
+        after a failure the graph is partly loaded). Quads with blank nodes go in the last chunk,
+        all together, so that each blank node stays one node."""
+        self._check_writable()
+        if self.endpoint.store_url is not None:
+            self._put(graph, quads, progress)
+            return
+        name = ox.NamedNode(graph)
+        self.update(f"DROP SILENT GRAPH {name}")
+        chunk: list[ox.Quad] = []
+        with_blanks: list[ox.Quad] = []
+        for quad in quads:
+            blank = isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
+            (with_blanks if blank else chunk).append(quad)
+            if len(chunk) >= LOAD_CHUNK:
+                self._insert(name, chunk, progress)
+                chunk = []
+        for rest in (chunk, with_blanks):
+            if rest:
+                self._insert(name, rest, progress)
+
+    def _insert(
+        self, graph: ox.NamedNode, quads: list[ox.Quad], progress: Callable[[int], None] | None
+    ) -> None:
+        self.update(insert_data(graph, quads))
+        if progress is not None:
+            progress(len(quads))
+
+    def _put(
+        self, graph: str, quads: Iterable[ox.Quad], progress: Callable[[int], None] | None
+    ) -> None:
+        assert self.endpoint.store_url is not None
+        self._graphs = None
+        self.endpoint.send(
+            "PUT",
+            self.endpoint.store_url,
+            params={"graph": graph},
+            content=_ntriples(quads, progress),
+            content_type="application/n-triples",
+        )
+
+
+def insert_data(graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
+    """``INSERT DATA`` of the quads' triples into ``graph``. Blank nodes are allowed (unlike in
+    ``sparql_text``): within one request a label is one node, new in the store."""
+    lines = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+    return f"INSERT DATA {{ GRAPH {graph} {{\n{lines}\n}} }}"
+
+
+def _ntriples(quads: Iterable[ox.Quad], progress: Callable[[int], None] | None) -> Iterator[bytes]:
+    """A streamed N-Triples body, serialised a batch at a time by pyoxigraph."""
+    batch: list[ox.Triple] = []
+    for quad in quads:
+        batch.append(quad.triple)
+        if len(batch) >= PUT_BATCH:
+            yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b""
+            if progress is not None:
+                progress(len(batch))
+            batch = []
+    if batch:
+        yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b""
+        if progress is not None:
+            progress(len(batch))
+
+
+def _media_type(response: httpx.Response) -> str:
+    return response.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def _parse_answer(body: Body) -> QueryResult:
+    media = _media_type(body.response)
+    results_format = ox.QueryResultsFormat.from_media_type(media) if media else None
+    if results_format is None:
+        return GraphResult(Streamed(body, (q.triple for q in _parse_rdf(body))))
+    try:
+        parsed = ox.parse_query_results(body.file, results_format)
+    except PARSE_ERRORS as exc:
+        raise body.error(exc) from None
+    if isinstance(parsed, ox.QueryBoolean):
+        body.response.close()
+        return AskResult(bool(parsed))
+    variables = [v.value for v in parsed.variables]
+    rows = ({name: solution[name] for name in variables} for solution in parsed)
+    return SelectResult(variables, Streamed(body, rows))
+
+
+def _parse_rdf(body: Body) -> Iterator[ox.Quad]:
+    """The parser over an RDF answer (wrap it in ``Streamed``)."""
+    media = _media_type(body.response)
+    rdf_format = ox.RdfFormat.from_media_type(media) if media else None
+    if rdf_format is None:
+        body.response.close()
+        raise StoreError(
+            f"the SPARQL endpoint {body.url} answered in a format riskgraph cannot read "
+            f"({media or 'no content type'})"
+        )
+    try:
+        return ox.parse(body.file, rdf_format)
+    except PARSE_ERRORS as exc:
+        raise body.error(exc) from None
+
+
+def _names_its_dataset(sparql: str) -> bool:
+    """True when the query has FROM / FROM NAMED (then its own dataset is kept)."""
+    from riskgraph.queries.guard import has_dataset_clause
+
+    try:
+        return has_dataset_clause(sparql, "query")
+    except UserError:  # not a query we can read: the endpoint will say why
+        return False

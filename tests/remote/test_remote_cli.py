@@ -1,0 +1,242 @@
+"""The CLI on a register kept on the Oxigraph server: every command answers exactly as on the
+same register kept in its folder; init --endpoint; push and pull are lossless."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from remote_support import OxigraphServer, same_quads
+from typer.testing import CliRunner
+
+from riskgraph.cli import main
+from riskgraph.config import EndpointSettings, load_config
+from riskgraph.register import Register, init_register
+from riskgraph.results import register_hash
+from riskgraph.store.remote_transfer import riskgraph_graphs
+from riskgraph.vocab import META_GRAPH, REGISTER_GRAPH
+
+TODAY = "2026-11-01"
+runner = CliRunner()
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def run(*args: str) -> Run:
+    """``riskgraph ARGS`` in-process, through the console script's error boundary."""
+    with (
+        runner.isolation() as (out, err, _),
+        mock.patch.object(sys, "argv", ["riskgraph", *args]),
+    ):
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return Run(code, out.getvalue().decode(), err.getvalue().decode())
+
+
+def _endpoint_flags(settings: EndpointSettings) -> list[str]:
+    flags = [settings.query_url, "--update-url", settings.update_url or settings.query_url]
+    if settings.store_url:
+        flags += ["--store-url", settings.store_url]
+    return flags
+
+
+@pytest.fixture
+def both(tmp_path: Path, endpoint: EndpointSettings) -> tuple[Path, Path]:
+    """The Harbourline example twice: in a folder, and on the endpoint (made with the CLI)."""
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    assert run("init", str(local), "--example").code == 0
+    done = run("init", str(remote), "--example", "--endpoint", *_endpoint_flags(endpoint))
+    assert done.code == 0, done.err
+    return local, remote
+
+
+def _same_answer(local: Path, remote: Path, *args: str) -> str:
+    """Run a command on both registers; its output must be the same. Returns it."""
+    answers = [run(*args, "-r", str(folder)) for folder in (local, remote)]
+    for answer in answers:
+        assert answer.code in (0, 1), answer.err
+    assert answers[0].code == answers[1].code
+    assert answers[0].out == answers[1].out, args
+    return answers[0].out
+
+
+def test_init_with_an_endpoint_writes_only_the_config(both: tuple[Path, Path]) -> None:
+    _, remote = both
+    assert sorted(p.name for p in remote.iterdir()) == ["queries", "register.toml"]
+    config = load_config(remote / "register.toml")
+    assert config.general.backend == "sparql" and config.endpoint is not None
+
+
+def test_reading_commands_answer_as_on_the_folder_register(both: tuple[Path, Path]) -> None:
+    local, remote = both
+    _same_answer(local, remote, "stats")
+    risks = json.loads(_same_answer(local, remote, "list", "risks", "--format", "json"))
+    assert len(risks) > 40
+    _same_answer(local, remote, "list", "controls", "--where", "status=implemented")
+    _same_answer(local, remote, "show", "R-001", "--format", "json")
+    _same_answer(local, remote, "validate")
+    _same_answer(local, remote, "query", "run", "risks-by-system", "--format", "csv")
+    _same_answer(local, remote, "gaps", "--today", TODAY, "--format", "csv")
+    reports = [
+        json.loads(run("gaps", "-r", str(f), "--today", TODAY, "--format", "json").out)
+        for f in both
+    ]
+    for report in reports:
+        report.pop("generated_at")
+    assert reports[0] == reports[1] and reports[0]["summary"]["gaps"] > 10
+
+
+def test_writing_commands_act_as_on_the_folder_register(both: tuple[Path, Path]) -> None:
+    local, remote = both
+    for folder in both:
+        added = run(
+            "add",
+            "risk",
+            "--title",
+            "Model drift",
+            "--likelihood",
+            "3",
+            "--severity",
+            "4",
+            "--affects",
+            "SYS-CREDIT",
+            "-r",
+            str(folder),
+        )
+        assert added.code == 0, added.err
+        edited = run(
+            "edit", "R-001", "--likelihood", "4", "--add-affects", "SYS-CHATBOT", "-r", str(folder)
+        )
+        assert edited.code == 0, edited.err
+        assert "likelihood: 3 -> 4" in edited.out
+        removed = run("remove", "R-047", "--yes", "-r", str(folder))
+        assert removed.code == 0, removed.err
+        refused = run("remove", "SYS-CREDIT", "--yes", "-r", str(folder))
+        assert refused.code == 2 and "still referred to" in refused.err
+    _same_answer(local, remote, "show", "R-001", "--format", "json")
+    _same_answer(local, remote, "list", "risks", "--format", "csv")
+    _same_answer(local, remote, "stats")
+    hashes = []
+    for folder in both:
+        with Register.open(folder).reader() as store:
+            hashes.append(register_hash(store))
+    assert hashes[0] == hashes[1]
+
+
+def test_endpoint_options_need_an_endpoint(tmp_path: Path) -> None:
+    done = run("init", str(tmp_path / "reg"), "--store-url", "http://localhost:7878/store")
+    assert done.code == 2 and "--store-url only go with --endpoint" in done.err
+    assert not (tmp_path / "reg").exists()
+
+
+def test_an_unreachable_endpoint_leaves_no_folder(tmp_path: Path) -> None:
+    done = run("init", str(tmp_path / "reg"), "--endpoint", "http://127.0.0.1:9/query")
+    assert done.code == 3 and "cannot reach the SPARQL endpoint" in done.err
+    assert "Traceback" not in done.err and not (tmp_path / "reg").exists()
+
+
+def test_the_password_stays_in_the_environment(
+    tmp_path: Path, endpoint: EndpointSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "reg"
+    flags = ["--endpoint", *_endpoint_flags(endpoint), "--auth", "basic", "--username", "ana"]
+    missing = run("init", str(folder), *flags)
+    assert missing.code == 2 and "RISKGRAPH_ENDPOINT_PASSWORD" in missing.err
+    monkeypatch.setenv("RISKGRAPH_ENDPOINT_PASSWORD", "s3cret-pw")
+    done = run("init", str(folder), *flags)
+    assert done.code == 0, done.err
+    assert "s3cret-pw" not in (folder / "register.toml").read_text()
+    assert run("stats", "-r", str(folder)).code == 0
+
+
+# --- push and pull ------------------------------------------------------------------------------
+
+
+def _graphs(folder: Path) -> dict[str, list]:
+    with Register.open(folder).reader() as store:
+        return {g: list(store.quads(g)) for g in riskgraph_graphs(store)}
+
+
+@pytest.mark.parametrize("with_store", [True, False], ids=["graph-store", "sparql-update"])
+def test_push_then_pull_is_lossless(
+    tmp_path: Path, oxigraph_server: OxigraphServer, endpoint: EndpointSettings, with_store: bool
+) -> None:
+    settings = oxigraph_server.settings(with_store=with_store)
+    original = tmp_path / "original"
+    init_register(original, with_example=True)
+    run("edit", "R-001", "--likelihood", "4", "-r", str(original))  # stamps and a revision
+    pushed = run("push", *_endpoint_flags(settings), "--verify", "-r", str(original))
+    assert pushed.code == 0, pushed.err
+    assert "register hash" in pushed.out and "--base-iri https://harbourline" in pushed.out
+
+    again = run("push", *_endpoint_flags(settings), "-r", str(original))
+    assert again.code == 2 and "already holds a register" in again.err
+
+    copy = tmp_path / "copy"
+    assert (
+        run("init", str(copy), "--base-iri", "https://harbourline.example/ai-register/").code == 0
+    )
+    pulled = run("pull", *_endpoint_flags(settings), "--verify", "-r", str(copy))
+    assert pulled.code == 0, pulled.err
+
+    before, after = _graphs(original), _graphs(copy)
+    assert before.keys() == after.keys() and META_GRAPH in before
+    for graph in before:
+        assert same_quads(before[graph], after[graph]), graph
+    hashes = []
+    for folder in (original, copy):
+        with Register.open(folder).reader() as store:
+            hashes.append(register_hash(store))
+    assert hashes[0] == hashes[1]
+    assert _same_answer(original, copy, "list", "risks", "--format", "csv")
+
+
+def test_pull_refuses_a_register_with_data_unless_replace(
+    tmp_path: Path, remote_example: Register, endpoint: EndpointSettings
+) -> None:
+    mine = tmp_path / "mine"
+    init_register(mine)
+    assert (
+        run(
+            "add",
+            "risk",
+            "--title",
+            "Mine",
+            "--likelihood",
+            "1",
+            "--severity",
+            "1",
+            "-r",
+            str(mine),
+        ).code
+        == 0
+    )
+    refused = run("pull", *_endpoint_flags(endpoint), "-r", str(mine))
+    assert refused.code == 2 and "--replace" in refused.err
+    with Register.open(mine).reader() as store:
+        assert store.count(REGISTER_GRAPH) < 20  # untouched
+    replaced = run("pull", *_endpoint_flags(endpoint), "--replace", "-r", str(mine))
+    assert replaced.code == 0, replaced.err
+    assert "base IRI" in replaced.err  # the example's IRIs are not this register's
+    with Register.open(mine).reader() as store, remote_example.reader() as remote:
+        assert register_hash(store) == register_hash(remote)
+
+
+def test_push_refuses_the_endpoint_the_register_lives_on(remote_example: Register) -> None:
+    assert remote_example.config.endpoint is not None
+    done = run("push", remote_example.config.endpoint.query_url, "-r", str(remote_example.folder))
+    assert done.code == 2 and "already lives on" in done.err
