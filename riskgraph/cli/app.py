@@ -16,6 +16,7 @@ from riskgraph.cli import (
     query_cmds,
     register_cmds,
     report_cmds,
+    sync_cmds,
     tui_cmd,
 )
 
@@ -56,6 +57,7 @@ io_cmds.attach(app)
 query_cmds.attach(app)
 register_cmds.attach(app)
 report_cmds.attach(app)
+sync_cmds.attach(app)
 tui_cmd.attach(app)
 
 

@@ -8,6 +8,8 @@ import typer
 
 from riskgraph.cli.options import RegisterOption, open_register
 
+ENDPOINT_PANEL = "Shared SPARQL endpoint"
+
 
 def init(
     path: Path = typer.Argument(..., help="Folder to create the register in (new or empty)."),
@@ -16,18 +18,118 @@ def init(
     base_iri: str | None = typer.Option(
         None, "--base-iri", help="Base of entity IRIs, e.g. https://acme.example/ai-register/."
     ),
+    endpoint: str | None = typer.Option(
+        None,
+        "--endpoint",
+        help="Keep the register on this SPARQL 1.1 query endpoint instead of in the folder, "
+        "e.g. http://localhost:7878/query.",
+        rich_help_panel=ENDPOINT_PANEL,
+    ),
+    update_url: str | None = typer.Option(
+        None,
+        "--update-url",
+        help="SPARQL Update endpoint, e.g. http://localhost:7878/update. Default: --endpoint.",
+        rich_help_panel=ENDPOINT_PANEL,
+    ),
+    store_url: str | None = typer.Option(
+        None,
+        "--store-url",
+        help="Graph Store Protocol endpoint for bulk transfers, e.g. http://localhost:7878/store.",
+        rich_help_panel=ENDPOINT_PANEL,
+    ),
+    auth: str = typer.Option(
+        "none",
+        "--auth",
+        help="none, basic (password in $RISKGRAPH_ENDPOINT_PASSWORD) or bearer (token in "
+        "$RISKGRAPH_ENDPOINT_TOKEN).",
+        rich_help_panel=ENDPOINT_PANEL,
+    ),
+    username: str | None = typer.Option(
+        None,
+        "--username",
+        help="User name for basic auth.",
+        rich_help_panel=ENDPOINT_PANEL,
+    ),
 ) -> None:
     """Create a register folder with its store and register.toml.
+
+    With --endpoint the register lives on a shared SPARQL endpoint instead;
+    the folder then holds only register.toml and queries/.
+    The ontology and catalogue are installed there unless they are there already,
+    so teammates run the same init (with the same --base-iri) on the same endpoint.
+    Passwords and tokens come from the environment and are never written.
 
     Example:  riskgraph init my-register --example
     """
     from riskgraph.cli.output import console, success
     from riskgraph.register import init_register
 
-    register = init_register(path, name=name, base_iri=base_iri, with_example=example)
-    success(f"created register {register.display_name!r} in {path}")
+    settings = endpoint_settings(endpoint, update_url, store_url, auth, username)
+    register = init_register(
+        path, name=name, base_iri=base_iri, with_example=example, endpoint=settings
+    )
+    where = f"on {settings.query_url}" if settings else f"in {path}"
+    success(f"created register {register.display_name!r} {where}")
     console.print(
         f"next: [bold]cd {path}[/] and run [bold]riskgraph stats[/] or [bold]riskgraph gaps[/]"
+    )
+
+
+def endpoint_settings(
+    endpoint: str | None,
+    update_url: str | None,
+    store_url: str | None,
+    auth: str,
+    username: str | None,
+):  # -> EndpointSettings | None (import kept lazy)
+    """Endpoint settings from the command line; None without --endpoint (push and pull pass
+    their ENDPOINT_URL argument as ``endpoint``)."""
+    from riskgraph.config import EndpointSettings
+    from riskgraph.errors import InputError, Location
+
+    if endpoint is None:
+        given = [
+            flag
+            for flag, value in (
+                ("--update-url", update_url),
+                ("--store-url", store_url),
+                ("--username", username),
+            )
+            if value is not None
+        ] + (["--auth"] if auth != "none" else [])
+        if given:
+            raise InputError(
+                f"{', '.join(given)} only go with --endpoint",
+                expected="--endpoint URL, or none of the endpoint options",
+            )
+        return None
+    for flag, url in (
+        ("--endpoint", endpoint),
+        ("--update-url", update_url),
+        ("--store-url", store_url),
+    ):
+        if url is not None and not url.startswith(("http://", "https://")):
+            raise InputError(
+                "is not an HTTP URL",
+                location=Location(column=flag),
+                value=url,
+                expected="a URL such as http://localhost:7878/query",
+            )
+    if auth not in ("none", "basic", "bearer"):
+        raise InputError(
+            "is not a kind of authentication",
+            location=Location(column="--auth"),
+            value=auth,
+            expected="none, basic or bearer",
+        )
+    if auth == "basic" and not username:
+        raise InputError("basic auth needs a user name", location=Location(column="--username"))
+    return EndpointSettings(
+        query_url=endpoint,
+        update_url=update_url,
+        store_url=store_url,
+        auth=auth,  # type: ignore[arg-type]  # checked above
+        username=username,
     )
 
 
