@@ -34,6 +34,11 @@ MAX_ROWS = 2000
 """Rows put in the table at once; search and filters reach the others."""
 PREVIEW_DELAY = 0.15
 """Seconds the cursor must rest on a row before its preview loads."""
+LONG_COLUMNS = {"Title", "Heading"}
+"""Columns cut to a width, so that the columns after them stay in view."""
+TITLE = 36
+WIDE_TITLE = 60
+WIDE_TABLE = 150
 EDITABLE_TABS = {
     "risks": "risk",
     "controls": "control",
@@ -113,8 +118,10 @@ class BrowserScreen(RegisterScreen):
         self.sort_column, self.sort_reverse = 0, False
         table = self.query_one("#listing", DataTable)
         table.clear(columns=True)
+        wide = self.app.size.width >= WIDE_TABLE
         for column in listing.columns:
-            table.add_column(column.name, key=column.name)
+            width = (WIDE_TITLE if wide else TITLE) if column.name in LONG_COLUMNS else None
+            table.add_column(column.name, key=column.name, width=width)
         self.refill()
 
     def refill(self) -> None:

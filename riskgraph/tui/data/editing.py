@@ -236,14 +236,30 @@ def _titles(store: Store) -> dict[str, str]:
 
 def build(cls: type[Entity], values: Mapping[str, object], original: Entity | None) -> Entity:
     """The entity from the form's values (the original's hidden fields kept). Raises FormErrors
-    with every field the model refuses."""
+    with every field the model refuses.
+
+    pydantic checks the fields first and runs the whole-entity rules (scores on the matrix,
+    an approval's approver ...) only when every field passed; so when some fields fail, their
+    old values (or none) stand in and the rules run again, to report all problems at once.
+    """
     data: dict[str, object] = original.model_dump() if original is not None else {}
-    data.update({name: value for name, value in values.items()})
+    data.update(values)
     data = {name: value for name, value in data.items() if value is not None and value != ""}
     try:
         return cls.model_validate(data)
     except ValidationError as exc:
-        raise FormErrors(_model_errors(cls, exc)) from None
+        errors = _model_errors(cls, exc)
+    stand_in = {name: value for name, value in data.items() if name not in errors}
+    if original is not None:
+        old = original.model_dump()
+        stand_in.update({name: old[name] for name in errors if old.get(name) is not None})
+    try:
+        cls.model_validate(stand_in)
+    except ValidationError as again:
+        for name, messages in _model_errors(cls, again).items():
+            if name not in errors:
+                errors[name] = messages
+    raise FormErrors(errors)
 
 
 def _model_errors(cls: type[Entity], exc: ValidationError) -> dict[str, list[str]]:

@@ -41,6 +41,8 @@ from riskgraph.results import (
 from riskgraph.results.streams import atomic_output
 from riskgraph.store.base import AskResult, GraphResult, SelectResult, Store
 
+SLOW_SECONDS = 1.0
+"""Queries that take at least this long say how long they took."""
 COUNT_TIME_LIMIT = 10.0
 """Seconds the 'of M' count may take; without it the console says 'more than N'."""
 
@@ -64,17 +66,18 @@ class ResultTable:
         return len(self.rows)
 
     def summary(self) -> str:
-        """'showing 1,000 of 4,512 rows in 0.31 s'."""
+        """'showing 1,000 of 4,512 rows', with ' in 2.3 s' when it was slow."""
         unit = "triples" if self.kind is ResultKind.GRAPH else "rows"
+        took = f" in {self.seconds:.1f} s" if self.seconds >= SLOW_SECONDS else ""
         if self.kind is ResultKind.ASK:
-            return f"answer: {self.rows[0][0]} in {self.seconds:.2f} s"
+            return f"answer: {self.rows[0][0]}{took}"
         if not self.truncated:
             of = f"{self.shown:,}"
         elif self.total is not None:
             of = f"{self.shown:,} of {self.total:,}"
         else:
             of = f"{self.shown:,} of more than {self.shown:,}"
-        return f"showing {of} {unit} in {self.seconds:.2f} s"
+        return f"showing {of} {unit}{took}"
 
 
 @dataclass(frozen=True)

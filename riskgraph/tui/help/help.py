@@ -68,5 +68,8 @@ class HelpScreen(ModalScreen[None]):
         scroll.border_title = "Help · esc to close"
         yield scroll
 
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
     def action_close(self) -> None:
         self.dismiss(None)
