@@ -1,8 +1,9 @@
-"""Build the typed graph of a register from a store in three bulk queries (plus the revision).
+"""Build the typed graph of a register from a store in four bulk queries (plus the revision).
 
-1. every register entity: IRI, ID, types and title;
-2. every link and attribute the graph uses, as (subject, predicate, object) rows;
-3. the ISO/IEC 42001 catalogue: notation, type, heading and broader item.
+1. the ISO/IEC 42001 catalogue: notation, type, heading and broader item;
+2. every register entity: IRI, ID, types and title;
+3. every link and attribute the graph uses, as (subject, predicate, object) rows;
+4. the scores of the risks whose levels are not stored (imported data), to compute them.
 
 The number of queries does not depend on the size of the register.
 """
@@ -73,7 +74,7 @@ _LEVELS = {RG + "inherentLevel": "level", RG + "residualLevel": "residual"}
 _MATRIX = RG + "riskMatrix"
 _SOA_ANNEX = RG + "annexAControl"
 _SOA_APPLICABLE = RG + "applicable"
-_PREDICATES = [*LINKS, *_TEXT_ATTRIBUTES, *_SCORES, *_LEVELS, _MATRIX, _SOA_ANNEX, _SOA_APPLICABLE]
+_PREDICATES = [*LINKS, *_TEXT_ATTRIBUTES, *_LEVELS, _SOA_ANNEX, _SOA_APPLICABLE]
 
 _ENTITIES_QUERY = f"""
 SELECT ?s ?id ?type ?title WHERE {{
@@ -86,6 +87,17 @@ _PROPERTIES_QUERY = f"""
 SELECT ?s ?p ?o WHERE {{
   GRAPH <{REGISTER_GRAPH}> {{ ?s ?p ?o }}
   VALUES ?p {{ {" ".join(f"<{p}>" for p in _PREDICATES)} }}
+}}"""
+_UNLEVELLED_SCORES_QUERY = f"""
+SELECT ?s ?p ?o WHERE {{
+  GRAPH <{REGISTER_GRAPH}> {{
+    ?s a <{RG}Risk> .
+    FILTER (NOT EXISTS {{ ?s <{RG}inherentLevel> ?level }}
+      || (EXISTS {{ ?s <{RG}residualLikelihood> ?rl }}
+          && NOT EXISTS {{ ?s <{RG}residualLevel> ?rv }}))
+    ?s ?p ?o .
+  }}
+  VALUES ?p {{ {" ".join(f"<{p}>" for p in [*_SCORES, _MATRIX])} }}
 }}"""
 _CATALOGUE_QUERY = f"""
 SELECT ?c ?notation ?type ?label ?broader WHERE {{
@@ -125,6 +137,7 @@ def build_graph(store: Store) -> RegisterGraph:
     _add_catalogue(draft, _rows(store, _CATALOGUE_QUERY))
     _add_entities(draft, _rows(store, _ENTITIES_QUERY))
     _add_properties(draft, _rows(store, _PROPERTIES_QUERY))
+    _add_missing_levels(draft, _rows(store, _UNLEVELLED_SCORES_QUERY))
     graph: nx.DiGraph = nx.DiGraph()
     for node in sorted(draft.kinds):
         attrs = draft.attrs.get(node, {})
@@ -186,8 +199,6 @@ def _add_entities(draft: _Draft, rows: list[dict[str, Term | None]]) -> None:
 
 
 def _add_properties(draft: _Draft, rows: list[dict[str, Term | None]]) -> None:
-    scores: dict[str, dict[str, int]] = defaultdict(dict)
-    matrices: dict[str, str] = {}
     soa: dict[str, dict[str, str]] = defaultdict(dict)
     levels = all_levels()
     for row in rows:
@@ -207,11 +218,6 @@ def _add_properties(draft: _Draft, rows: list[dict[str, Term | None]]) -> None:
             draft.attrs[node][_TEXT_ATTRIBUTES[predicate]] = _text(o)
         elif predicate in _LEVELS and o.value in levels:
             draft.attrs[node][_LEVELS[predicate]] = levels[o.value].name
-        elif predicate in _SCORES and isinstance(o, ox.Literal) and o.value.isdigit():
-            scores[node][_SCORES[predicate]] = int(o.value)
-        elif predicate == _MATRIX:
-            matrices[node] = o.value
-    _fill_missing_levels(draft, scores, matrices)
     _apply_applicability(draft, soa)
 
 
@@ -235,10 +241,19 @@ def _add_link(draft: _Draft, node: str, relation: Relation, obj: Term) -> None:
         draft.edges[key] = relation
 
 
-def _fill_missing_levels(
-    draft: _Draft, scores: dict[str, dict[str, int]], matrices: dict[str, str]
-) -> None:
+def _add_missing_levels(draft: _Draft, rows: list[dict[str, Term | None]]) -> None:
     """Risks imported without stored levels get them from their scores, as the model does."""
+    scores: dict[str, dict[str, int]] = defaultdict(dict)
+    matrices: dict[str, str] = {}
+    for row in rows:
+        s, p, o = row["s"], row["p"], row["o"]
+        node = draft.node_of_iri.get(s.value) if s is not None else None
+        if node is None or p is None or o is None:
+            continue
+        if p.value in _SCORES and isinstance(o, ox.Literal) and o.value.isdigit():
+            scores[node][_SCORES[p.value]] = int(o.value)
+        elif p.value == _MATRIX:
+            matrices[node] = o.value
     for node, found in scores.items():
         attrs = draft.attrs[node]
         try:
