@@ -92,9 +92,7 @@ def similar_pairs(
         raise ValueError("the similarity threshold must be above 0 and at most 1")
     frequency = Counter(f for fs in features.values() for f in fs)
     order = {r: natural_key(r) for r in features}
-    ordered = {
-        r: sorted(fs, key=lambda f: (frequency[f], f)) for r, fs in features.items() if fs
-    }
+    ordered = {r: sorted(fs, key=lambda f: (frequency[f], f)) for r, fs in features.items() if fs}
     index: dict[str, list[str]] = defaultdict(list)
     pairs = []
     for risk in sorted(ordered, key=lambda r: (len(ordered[r]), order[r])):

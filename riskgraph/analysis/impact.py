@@ -163,9 +163,7 @@ def impact(graph: RegisterGraph, refs: Iterable[str]) -> ImpactReport:
             reverts=sum(e.outcome == "reverts" for e in effects),
             weakened=sum(e.outcome == "weakened" for e in effects),
             unchanged=sum(e.outcome == "unchanged" for e in effects),
-            level_rises=sum(
-                level_rank(e.level_after) > level_rank(e.level_before) for e in effects
-            ),
+            level_rises=sum(_rises(e) for e in effects),
             coverage_lost=len(coverage),
         ),
     )
