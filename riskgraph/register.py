@@ -30,6 +30,7 @@ from riskgraph.resources import example_register, ontology_file
 from riskgraph.store.base import ChangeSet, Store, commit
 from riskgraph.store.embedded import EmbeddedStore
 from riskgraph.store.locking import access_lock, writer_lock
+from riskgraph.store.versions import create_versioned, discard_stale_versions
 from riskgraph.vocab import ISO42001_GRAPH, ONTOLOGY_GRAPH, REGISTER_GRAPH
 
 if TYPE_CHECKING:
@@ -190,6 +191,7 @@ class Register:
             return
         assert self.folder is not None
         with self._writer_lock(), access_lock(self.folder, exclusive=True):
+            discard_stale_versions(self.folder / STORE_DIR)
             store = EmbeddedStore(self.folder / STORE_DIR)
             try:
                 yield store
@@ -261,6 +263,7 @@ def init_register(
     (folder / QUERIES_DIR).mkdir()
     save_config(config, folder / CONFIG_FILE)
     if endpoint is None:
+        create_versioned(folder / STORE_DIR)
         with register.writer() as store:
             install_system_graphs(store)
             if with_example:

@@ -1,0 +1,88 @@
+"""Versioned store folders: the all-or-nothing path for large writes to an embedded register.
+
+A register folder keeps its store as ``store -> store-versions/<n>`` (a relative symlink). A small
+write is one pyoxigraph transaction. A large one (an import of many thousands of rows) would be
+slow as a transaction, so it is staged instead:
+
+1. the current version is checkpointed into ``store-versions/<n+1>`` (RocksDB hard links, instant);
+2. the change is applied to that private copy with pyoxigraph's fast bulk loader;
+3. the ``store`` link is replaced atomically (``rename`` of a new link over the old one).
+
+A crash or SIGKILL before step 3 leaves the link on the old version, untouched; the unfinished
+copy is removed the next time a writer opens the register (``discard_stale_versions``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+
+VERSIONS_DIR = "store-versions"
+
+
+def create_versioned(link: Path) -> None:
+    """Make ``link`` a symlink to a new, empty first version."""
+    first = link.parent / VERSIONS_DIR / "1"
+    first.mkdir(parents=True)
+    os.symlink(first.relative_to(link.parent), link)
+
+
+def is_versioned(link: Path) -> bool:
+    return link.is_symlink() and link.resolve().parent.name == VERSIONS_DIR
+
+
+def discard_stale_versions(link: Path) -> None:
+    """Remove versions the link does not point to: leftovers of an interrupted staged write."""
+    if not is_versioned(link):
+        return
+    current = link.resolve()
+    for version in current.parent.iterdir():
+        if version != current and version.is_dir():
+            shutil.rmtree(version, ignore_errors=True)
+    stray = link.with_name(link.name + ".swap")
+    if stray.is_symlink():
+        stray.unlink()
+
+
+def staged_write(
+    current_store: ox.Store, link: Path, remove: list[ox.Quad], add: list[ox.Quad]
+) -> Path:
+    """Apply the change to a copy of the current version and switch the link to it atomically.
+
+    Returns the folder of the new version. The caller holds the writer lock and exclusive access,
+    and must reopen its store on ``link`` afterwards.
+    """
+    current = link.resolve()
+    new = current.parent / str(int(current.name) + 1)
+    if new.exists():
+        shutil.rmtree(new)
+    current_store.flush()
+    current_store.backup(str(new))
+    copy = ox.Store(str(new))
+    for quad in remove:
+        copy.remove(quad)
+    copy.bulk_extend(add)
+    copy.flush()
+    del copy
+    swap = link.with_name(link.name + ".swap")
+    if swap.is_symlink():
+        swap.unlink()
+    os.symlink(new.relative_to(link.parent), swap)
+    os.replace(swap, link)  # the commit point
+    _fsync_dir(link.parent)
+    return new
+
+
+def drop_version(version: Path) -> None:
+    shutil.rmtree(version, ignore_errors=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
