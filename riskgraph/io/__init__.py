@@ -9,7 +9,7 @@ Import, in the order the work happens:
   numbers from ``yaml_lines``) and ``rdf_import`` (RDF). ``tables`` reads the rows of CSV
   files and XLSX sheets; ``problems`` turns model errors into InputErrors.
 - ``checks``: duplicate IDs, kinds already taken and links, against the register's state.
-- ``importer``: runs it all under the writer lock and commits once (``session``).
+- ``importer``: runs it all under the writer lock (``Register.write_session``) and commits once.
 
 Export: ``exporter`` writes ``rdf_export`` (RDF formats) or ``table_export`` (the template).
 Nothing here prints.

@@ -21,7 +21,6 @@ from riskgraph.io.mapping import Mapping, load_mapping
 from riskgraph.io.progress import NO_PROGRESS, Progress
 from riskgraph.io.rdf_import import read_rdf
 from riskgraph.io.records import Defaults, ReadResult
-from riskgraph.io.session import session_writer
 from riskgraph.io.structured import looks_like_json_ld, read_structured
 from riskgraph.io.template_import import read_template_csv, read_template_xlsx
 from riskgraph.model.repository import Plan, Repository
@@ -78,7 +77,7 @@ def import_file(
             return _planned(store, register, path, fmt, result, skip, progress, dry_run=True)
     with register.write_session():
         result = read.run(progress)
-        with session_writer(register) as store:
+        with register.writer() as store:
             report = _planned(store, register, path, fmt, result, skip, progress, dry_run=False)
             if report.plan.changes:
                 progress.phase(f"writing {len(report.plan.changes.add)} triples", total=None)
