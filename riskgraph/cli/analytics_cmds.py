@@ -94,7 +94,7 @@ def impact(
         ...,
         help="Components (models, datasets, services) or suppliers that fail, and controls "
         "that are withdrawn; several are taken together.",
-        metavar="ENTITY...",
+        metavar="ENTITY",
         show_default=False,
     ),
     fmt: str = FormatOption,
