@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,3 +31,15 @@ def example_register_folder(tmp_path: Path) -> Iterator[Path]:
         pytest.skip("the example register has not been written yet")
     init_register(tmp_path / "example", with_example=True)
     yield tmp_path / "example"
+
+
+_BESIDE_CLONE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+REFERENCE = Path(os.environ.get("RISKGRAPH_REFERENCE", _BESIDE_CLONE))
+"""The shared reference material (upstream ontologies, ISO outline, real data sets)."""
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # Tests that read the reference material skip without it on a developer's machine; CI has
+    # it beside the clone, so there a missing folder is an error, not a reason to skip.
+    if os.environ.get("CI") and not REFERENCE.is_dir():
+        pytest.exit(f"CI needs the reference material at {REFERENCE}", returncode=1)

@@ -15,7 +15,8 @@ from rdflib.namespace import RDF, SKOS
 from riskgraph.resources import ontology_file
 from riskgraph.vocab import ISO42001, ISO42001_SCHEME, RG
 
-REFERENCE = Path(os.environ.get("RISKGRAPH_REFERENCE", "/work/shared/reference"))
+_BESIDE_CLONE = Path(__file__).resolve().parents[3] / "shared" / "reference"
+REFERENCE = Path(os.environ.get("RISKGRAPH_REFERENCE", _BESIDE_CLONE))
 OUTLINE = REFERENCE / "iso42001_outline.csv"
 SCHEME = rdflib.URIRef(ISO42001_SCHEME)
 CLASS_OF_KIND = {

@@ -16,7 +16,8 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, VANN, XSD,
 
 from riskgraph.resources import data_dir, ontology_file
 
-REFERENCE = Path(os.environ.get("RISKGRAPH_REFERENCE", "/work/shared/reference"))
+_BESIDE_CLONE = Path(__file__).resolve().parents[3] / "shared" / "reference"
+REFERENCE = Path(os.environ.get("RISKGRAPH_REFERENCE", _BESIDE_CLONE))
 UPSTREAM_FILES = ("airo/airo.ttl", "vair/vair.ttl", "dpv/dpv.ttl", "dpv/risk.ttl", "dpv/ai.ttl")
 UPSTREAM_NAMESPACES = (
     "https://w3id.org/airo#",
