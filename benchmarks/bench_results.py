@@ -1,0 +1,386 @@
+"""Render the runner's results as Markdown, between two markers of benchmarks/RESULTS.md.
+
+Only the part between ``BEGIN`` and ``END`` is rewritten, so the analysis written around it by
+hand (why a target is missed, what would fix it) survives the next run.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from benchmarks.bench_common import median
+
+BEGIN = "<!-- measured: written by python -m benchmarks.run; edits here are overwritten -->"
+END = "<!-- end of measured -->"
+
+TARGETS = {
+    "overhead": 1.5,
+    "rdflib": 50.0,
+    "import": 3.0,
+    "startup": 1.5,
+    "report_mb": 500.0,
+}
+
+
+def seconds(value: float | None) -> str:
+    if value is None or math.isnan(value):
+        return "–"
+    if value >= 100:
+        return f"{value:,.0f} s"
+    if value >= 1:
+        return f"{value:.2f} s"
+    return f"{value * 1000:.1f} ms"
+
+
+def ratio(value: float | None) -> str:
+    return "–" if value is None or math.isnan(value) else f"{value:.2f}×"
+
+
+def megabytes(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f} MB"
+
+
+def _verdict(ok: bool | None) -> str:
+    return "–" if ok is None else ("met" if ok else "**missed**")
+
+
+def rule_medians(engine: dict[str, Any] | None) -> dict[str, float | None]:
+    """Rule -> median seconds; None when it was stopped or not measured."""
+    if not engine:
+        return {}
+    return {
+        name: median(rule["times"]) if rule.get("times") else None
+        for name, rule in engine["rules"].items()
+    }
+
+
+def stop_limit(engine: dict[str, Any] | None) -> float | None:
+    """The time limit a rule of this engine was stopped at, if any was."""
+    for rule in (engine or {}).get("rules", {}).values():
+        if "timeout" in rule:
+            return float(rule["timeout"])
+    return None
+
+
+def side_by_side(engines: dict[str, Any]) -> tuple[float, float, list[str]]:
+    """riskgraph and raw totals over the rules both finished, and the rules not finished."""
+    ours, raw = rule_medians(engines.get("riskgraph")), rule_medians(engines.get("raw"))
+    both = [n for n in ours if ours.get(n) is not None and raw.get(n) is not None]
+    stopped = [n for n in ours if n not in both]
+    return (
+        sum(ours[n] or 0.0 for n in both),
+        sum(raw[n] or 0.0 for n in both),
+        stopped,
+    )
+
+
+def rdflib_lower_bound(engine: dict[str, Any]) -> tuple[float, int]:
+    """rdflib's total over all rules, counting a stopped rule as its limit; and how many were
+    stopped (then the total is a lower bound)."""
+    medians = rule_medians(engine)
+    limit = stop_limit(engine) or 0.0
+    stopped = sum(1 for v in medians.values() if v is None)
+    return sum(v for v in medians.values() if v is not None) + limit * stopped, stopped
+
+
+def render(results: dict[str, Any]) -> str:
+    lines: list[str] = [BEGIN, ""]
+    add = lines.append
+    m = results["machine"]
+    add(
+        f"Run of {results['started']} ({seconds(results['duration_s'])} in all), command: "
+        f"`{results['command']}`."
+    )
+    add("")
+    add(f"- Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, {m['os']}.")
+    add(
+        f"- Load average (1, 5, 15 min) before: {results['load_before']}, after: "
+        f"{results['load_after']} (the machine is shared: other engineers' test runs)."
+    )
+    versions = ", ".join(f"{k} {v}" for k, v in m["versions"].items())
+    add(f"- Versions: {versions}.")
+    add(
+        f"- Medians of {results['settings']['repeat']} runs after one warm-up run (S and M; "
+        f"L and XL: {results['settings']['repeat_large']}); rdflib: one run per rule, stopped at "
+        f"{results['settings']['rdflib_timeout']:g} s."
+    )
+    add("")
+    lines.extend(_targets(results))
+    lines.extend(_data(results))
+    lines.extend(_gaps(results))
+    lines.extend(_rules(results))
+    lines.extend(_report(results))
+    lines.extend(_import(results))
+    lines.extend(_startup(results))
+    if results.get("errors"):
+        add("### Measurements that failed")
+        add("")
+        for error in results["errors"]:
+            add(f"- {error}")
+        add("")
+    add(END)
+    return "\n".join(lines)
+
+
+def _targets(results: dict[str, Any]) -> list[str]:
+    rows = []
+    overheads = []
+    for size, engines in results.get("gaps", {}).items():
+        ours, raw, _ = side_by_side(engines)
+        if ours and raw:
+            overheads.append((size, ours / raw))
+    if overheads:
+        text = ", ".join(f"{s} {ratio(r)}" for s, r in overheads)
+        worst = max(r for _, r in overheads)
+        rows.append(
+            (
+                "gap queries: riskgraph / raw pyoxigraph",
+                "≤ 1.5×",
+                text,
+                _verdict(worst <= TARGETS["overhead"]),
+            )
+        )
+    at_m = results.get("gaps", {}).get("M", {})
+    if at_m.get("rdflib") and at_m.get("riskgraph"):
+        slow, stopped = rdflib_lower_bound(at_m["rdflib"])
+        ours = sum(v or 0.0 for v in rule_medians(at_m["riskgraph"]).values())
+        if ours:
+            shown = ("> " if stopped else "") + ratio(slow / ours)
+            rows.append(
+                (
+                    "gap queries at M: rdflib / riskgraph",
+                    "≥ 50×",
+                    shown,
+                    _verdict(slow / ours >= TARGETS["rdflib"]),
+                )
+            )
+    imported = results.get("import")
+    if imported and imported.get("riskgraph") and imported.get("raw"):
+        ours = median(imported["riskgraph"]["times"])
+        bulk = median(imported["raw"]["bulk_load"])
+        rows.append(
+            (
+                f"import {imported['rows']:,} risk rows / raw bulk load",
+                "≤ 3×",
+                ratio(ours / bulk),
+                _verdict(ours / bulk <= TARGETS["import"]),
+            )
+        )
+    startup = results.get("startup")
+    if startup:
+        ours = median(startup["commands"]["riskgraph --help"]["times"])
+        typer = median(startup["commands"]["import typer"]["times"])
+        rows.append(
+            (
+                "`riskgraph --help` / `import typer`",
+                "≤ 1.5×",
+                ratio(ours / typer),
+                _verdict(ours / typer <= TARGETS["startup"]),
+            )
+        )
+    report = results.get("report", {}).get("L", {}).get("embedded")
+    if report:
+        peak = report["peak_rss_mb"]
+        note = " (when stopped)" if "timeout" in report else ""
+        rows.append(
+            (
+                "gap report on L, peak memory",
+                "< 500 MB",
+                megabytes(peak) + note,
+                _verdict(peak < TARGETS["report_mb"]),
+            )
+        )
+    lines = ["### Targets", "", "| measure | target | measured | verdict |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    return [*lines, ""]
+
+
+def _data(results: dict[str, Any]) -> list[str]:
+    lines = [
+        "### Data",
+        "",
+        "| size | triples (register graph) | generate | load into a register |",
+        "|---|---:|---:|---:|",
+    ]
+    for size, data in results.get("data", {}).items():
+        lines.append(
+            f"| {size} | {data['triples']:,} | {seconds(data.get('generate_s'))} | "
+            f"{seconds(data.get('load_s'))} |"
+        )
+    return [*lines, "", "Generation and loading are cached between runs (– when cached).", ""]
+
+
+def _gaps(results: dict[str, Any]) -> list[str]:
+    limit = results["settings"].get("rule_timeout")
+    lines = [
+        "### Gap queries: time against size",
+        "",
+        "All built-in gap rules, every row read: the sum of the per-rule medians over the rules "
+        f"both engines finished (a run longer than {limit:g} s is stopped). riskgraph and raw "
+        "pyoxigraph take turns in one process per rule (so they share its peak memory); rdflib "
+        "runs every rule in one process, one run each.",
+        "",
+        "| size | riskgraph | raw pyoxigraph | overhead | stopped | rdflib | rdflib / riskgraph "
+        "| peak memory riskgraph + raw / rdflib |",
+        "|---|---:|---:|---:|---|---:|---:|---:|",
+    ]
+    for size, engines in results.get("gaps", {}).items():
+        ours, raw, stopped = side_by_side(engines)
+        rdflib = engines.get("rdflib")
+        if rdflib:
+            slow, halted = rdflib_lower_bound(rdflib)
+            everything = sum(v or 0.0 for v in rule_medians(engines.get("riskgraph")).values())
+            rdflib_text = ("> " if halted else "") + seconds(slow)
+            if halted:
+                rdflib_text += f" ({halted} stopped at {stop_limit(rdflib):g} s)"
+            versus = ("> " if halted else "") + ratio(slow / everything) if not stopped else "–"
+        else:
+            rdflib_text, versus = "not run", "–"
+        memory = " / ".join(
+            megabytes(engines[e]["peak_rss_mb"]) if engines.get(e) else "–"
+            for e in ("riskgraph", "rdflib")
+        )
+        lines.append(
+            f"| {size} | {seconds(ours)} | {seconds(raw)} | "
+            f"{ratio(ours / raw) if ours and raw else '–'} | {', '.join(stopped) or 'none'} | "
+            f"{rdflib_text} | {versus} | {memory} |"
+        )
+    return [*lines, ""]
+
+
+def _rules(results: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    for size, engines in results.get("gaps", {}).items():
+        ours, raw, rdflib = (rule_medians(engines.get(e)) for e in ("riskgraph", "raw", "rdflib"))
+        rows = {
+            name: rule.get("rows")
+            for name, rule in engines.get("raw", {"rules": {}})["rules"].items()
+        }
+        lines += [
+            f"#### Gap rules one by one, size {size}",
+            "",
+            "| rule | rows | riskgraph | raw pyoxigraph | overhead | rdflib |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for name in ours:
+            mine, theirs = ours.get(name), raw.get(name)
+            slow = _rule_text(engines.get("rdflib"), name, rdflib)
+            lines.append(
+                f"| {name} | {rows.get(name) if rows.get(name) is not None else '–'} | "
+                f"{_rule_text(engines.get('riskgraph'), name, ours)} | "
+                f"{_rule_text(engines.get('raw'), name, raw)} | "
+                f"{ratio(mine / theirs) if mine and theirs else '–'} | {slow} |"
+            )
+        lines.append("")
+    return lines
+
+
+def _rule_text(engine: dict[str, Any] | None, name: str, medians: dict[str, float | None]) -> str:
+    if not engine or name not in engine["rules"]:
+        return "–"
+    rule = engine["rules"][name]
+    if "timeout" in rule:
+        return f"> {rule['timeout']:g} s"
+    value = medians.get(name)
+    return seconds(value) if value is not None else "not measured"
+
+
+def _report(results: dict[str, Any]) -> list[str]:
+    lines = [
+        "### Gap report: embedded store against an Oxigraph server",
+        "",
+        "`run_gaps`: every rule, every row, and the register hash (which reads the register, "
+        "drafts and catalogue graphs once). Remote: `oxigraph serve` on 127.0.0.1, the same "
+        "data, riskgraph's SPARQL protocol client. On L and XL one run each, without a warm-up, "
+        f"stopped after {results['settings'].get('report_timeout', 0):g} s.",
+        "",
+        "| size | embedded | remote | remote / embedded | peak memory embedded | "
+        "peak memory remote (client / server) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for size, backends in results.get("report", {}).items():
+        if "skipped" in backends:
+            why = ", ".join(backends["skipped"])
+            lines.append(f"| {size} | not run: {why} did not finish in the rule runs | | | | |")
+            continue
+        embedded, remote = backends.get("embedded"), backends.get("remote")
+        here, there = _report_time(embedded), _report_time(remote)
+        both = embedded and remote and embedded.get("times") and remote.get("times")
+        lines.append(
+            f"| {size} | {_report_text(embedded)} | {_report_text(remote)} | "
+            f"{ratio(there / here) if both and here and there else '–'} | "
+            f"{megabytes(embedded['peak_rss_mb']) if embedded else '–'} | "
+            f"{megabytes(remote['peak_rss_mb']) if remote else '–'} / "
+            f"{megabytes(remote.get('server_rss_mb')) if remote else '–'} |"
+        )
+    return [*lines, ""]
+
+
+def _report_time(result: dict[str, Any] | None) -> float | None:
+    return median(result["times"]) if result and result.get("times") else None
+
+
+def _report_text(result: dict[str, Any] | None) -> str:
+    if result is None:
+        return "–"
+    if "timeout" in result and not result.get("times"):
+        return f"> {result['timeout']:g} s"
+    return seconds(_report_time(result))
+
+
+def _import(results: dict[str, Any]) -> list[str]:
+    imported = results.get("import")
+    if not imported:
+        return []
+    ours, raw = imported.get("riskgraph"), imported.get("raw")
+    lines = [
+        f"### Import of {imported['rows']:,} risk rows on top of size {imported['size']}",
+        "",
+        "| how | time | rate | peak memory |",
+        "|---|---:|---:|---:|",
+    ]
+    rows = imported["rows"]
+    if ours:
+        t = median(ours["times"])
+        lines.append(
+            f"| `riskgraph import` (mapping, validation, links, one transaction) | "
+            f"{seconds(t)} | {rows / t:,.0f} rows/s | {megabytes(ours['peak_rss_mb'])} |"
+        )
+    if raw:
+        for method, label in (
+            ("bulk_load", "pyoxigraph `bulk_load` of the same triples"),
+            ("extend", "pyoxigraph `extend` (one transaction)"),
+        ):
+            t = median(raw[method])
+            lines.append(
+                f"| {label} | {seconds(t)} | {rows / t:,.0f} rows/s | "
+                f"{megabytes(raw['peak_rss_mb'])} |"
+            )
+        lines.append("")
+        lines.append(f"{raw['quads']:,} triples written for the risks (revision stamps aside).")
+    return [*lines, ""]
+
+
+def _startup(results: dict[str, Any]) -> list[str]:
+    startup = results.get("startup")
+    if not startup:
+        return []
+    lines = ["### Start-up", "", "| command | time | peak memory |", "|---|---:|---:|"]
+    for name, run in startup["commands"].items():
+        lines.append(f"| `{name}` | {seconds(median(run['times']))} | {megabytes(run['rss_mb'])} |")
+    return [*lines, ""]
+
+
+def write(results: dict[str, Any], path: Path) -> None:
+    """Replace the measured part of ``path`` (or create the file around it)."""
+    measured = render(results)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        text = head + measured + tail
+    else:
+        text = (text or "# Benchmark results\n\n") + measured + "\n"
+    path.write_text(text, encoding="utf-8")
