@@ -7,6 +7,7 @@ every write so that each screen reloads what it shows when it is next displayed.
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from typing import ClassVar
 
@@ -15,7 +16,7 @@ from textual.binding import Binding, BindingType
 
 from riskgraph.register import Register
 from riskgraph.tui.commands import ActionCommands, EntityCommands
-from riskgraph.tui.data.editing import EDITABLE, Change, undo
+from riskgraph.tui.data.editing import EDITABLE, Change, Choices, load_choices, undo
 from riskgraph.tui.messages import EditEntity, OpenNode, RegisterChanged
 from riskgraph.tui.navigation import History
 from riskgraph.tui.workers import describe_error, in_background
@@ -51,6 +52,8 @@ class RiskgraphApp(App[None]):
         self.changes: list[Change] = []
         """This session's saves, newest last: what undo reverses."""
         self.data_version = 0
+        self._choices: tuple[int, Choices] | None = None
+        self._choices_lock = threading.Lock()
         self._themes = {True: DARK_THEME, False: LIGHT_THEME}
         """The last dark and the last light theme used, for the toggle."""
         self.title = f"riskgraph · {register.display_name}"
@@ -191,6 +194,15 @@ class RiskgraphApp(App[None]):
         self.data_version += 1
         self.refresh_bindings()
         self.screen.post_message(RegisterChanged())
+
+    def link_choices(self) -> Choices:
+        """Everything a link may point to, read once per data version. Called from worker
+        threads (forms, the palette), hence the lock."""
+        with self._choices_lock:
+            version = self.data_version
+            if self._choices is None or self._choices[0] != version:
+                self._choices = (version, load_choices(self.register))
+            return self._choices[1]
 
     def action_reload(self) -> None:
         """Read the register again (e.g. after a change from the command line)."""

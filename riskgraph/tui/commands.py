@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from riskgraph.tui.data.editing import EDITABLE, Choice, load_choices
+from riskgraph.tui.data.editing import EDITABLE, Choice
 
 if TYPE_CHECKING:
     from riskgraph.tui.app import RiskgraphApp
@@ -110,8 +110,7 @@ class EntityCommands(Provider):
     MAX_HITS = 40
 
     async def startup(self) -> None:
-        register = _app(self).register
-        _types, self.choices = await asyncio.to_thread(load_choices, register)
+        _types, self.choices = await asyncio.to_thread(_app(self).link_choices)
 
     async def search(self, query: str) -> Hits:
         app = _app(self)

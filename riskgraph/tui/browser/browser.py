@@ -14,20 +14,14 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static, Tab, Tabs
 
 from riskgraph.tui.browser.filter_bar import FilterBar
-from riskgraph.tui.data.browse import (
-    TABS,
-    Filters,
-    Listing,
-    Row,
-    filter_rows,
-    load_listing,
-    sort_rows,
-)
+from riskgraph.tui.data.browse import load_listing
 from riskgraph.tui.data.detail import Detail, load_detail
 from riskgraph.tui.data.editing import EDITABLE
+from riskgraph.tui.data.listing import TABS, Filters, Listing, Row, filter_rows, sort_rows
 from riskgraph.tui.detail.detail_pane import DetailPane, LinkList
 from riskgraph.tui.messages import EditEntity, OpenNode
 from riskgraph.tui.screen import RegisterScreen
+from riskgraph.tui.widgets.columns import column_widths
 from riskgraph.tui.workers import describe_error, in_background
 
 MAX_ROWS = 2000
@@ -49,6 +43,7 @@ EDITABLE_TABS = {
 
 class BrowserScreen(RegisterScreen):
     MODE = "browse"
+    AUTO_FOCUS = "#listing"
     CSS_PATH = "browser.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", key_display="/"),
@@ -78,10 +73,6 @@ class BrowserScreen(RegisterScreen):
             with Vertical(id="preview"):
                 yield DetailPane(id="preview-pane")
         yield Static("", id="browser-status")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#listing", DataTable).focus()
 
     # --- loading ----------------------------------------------------------------------------
 
@@ -118,9 +109,11 @@ class BrowserScreen(RegisterScreen):
         self.sort_column, self.sort_reverse = 0, False
         table = self.query_one("#listing", DataTable)
         table.clear(columns=True)
-        wide = self.app.size.width >= WIDE_TABLE
-        for column in listing.columns:
-            width = (WIDE_TITLE if wide else TITLE) if column.name in LONG_COLUMNS else None
+        title = WIDE_TITLE if self.app.size.width >= WIDE_TABLE else TITLE
+        headers = [column.name for column in listing.columns]
+        widths = column_widths(headers, [row.cells for row in listing.rows[:MAX_ROWS]])
+        for column, width in zip(listing.columns, widths, strict=True):
+            width = min(width, title) if column.name in LONG_COLUMNS else width
             table.add_column(column.name, key=column.name, width=width)
         self.refill()
 
@@ -140,7 +133,6 @@ class BrowserScreen(RegisterScreen):
         table.clear()
         for row in rows[:MAX_ROWS]:
             table.add_row(*row.cells, key=row.iri)
-        self._update_headers(listing)
         self._update_status(listing, len(rows))
         if rows:
             self._schedule_preview()
@@ -149,22 +141,15 @@ class BrowserScreen(RegisterScreen):
                 Text("no rows match", style="dim")
             )
 
-    def _update_headers(self, listing: Listing) -> None:
-        table = self.query_one("#listing", DataTable)
-        for index, column in enumerate(listing.columns):
-            arrow = (" ▼" if self.sort_reverse else " ▲") if index == self.sort_column else ""
-            table.columns[table.ordered_columns[index].key].label = Text(column.name + arrow)
-        table.refresh()
-
     def _update_status(self, listing: Listing, matching: int) -> None:
         label = dict(TABS)[listing.tab].lower()
         shown = f"{matching:,} of {len(listing.rows):,} {label}"
         if matching > MAX_ROWS:
             shown = f"first {MAX_ROWS:,} of {matching:,} matching ({len(listing.rows):,} {label})"
         column = listing.columns[self.sort_column].name
-        order = "descending" if self.sort_reverse else "ascending"
+        order = "▼ descending" if self.sort_reverse else "▲ ascending"
         self.query_one("#browser-status", Static).update(
-            Text(f"{shown} · sorted by {column}, {order}", style="dim")
+            Text(f"{shown} · sorted by {column} {order}", style="dim")
         )
 
     # --- events -----------------------------------------------------------------------------

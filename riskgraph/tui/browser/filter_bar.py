@@ -7,7 +7,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Select
 
-from riskgraph.tui.data.browse import Facet, Filters, Listing
+from riskgraph.tui.data.listing import Facet, Filters, Listing
 from riskgraph.tui.styles import stylesheet
 
 FACETS: tuple[tuple[Facet, str], ...] = (

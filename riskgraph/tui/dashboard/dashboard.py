@@ -101,6 +101,7 @@ def render_counts(overview: Overview, *, columns: int) -> Text:
 
 class DashboardScreen(RegisterScreen):
     MODE = "dashboard"
+    AUTO_FOCUS = "#gaps"
     CSS_PATH = "dashboard.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "focus_panel('gaps')", "Gaps"),
@@ -123,15 +124,19 @@ class DashboardScreen(RegisterScreen):
             yield Panel("Drafts waiting", id="drafts")
 
     def reload(self) -> None:
-        app = self.rg
-        register, today = app.register, app.today
+        """The counts and heatmaps first, on their own, so that they show as soon as they can;
+        then the lists, the gap rules (the slowest) last."""
+        register = self.rg.register
         in_background(
             self,
             lambda: load_overview(register),
-            self._show_overview,
+            self._show_overview_then_panels,
             name="dashboard-overview",
             failed=self._counts_failed,
         )
+
+    def _load_panels(self) -> None:
+        register, today = self.rg.register, self.rg.today
         in_background(
             self,
             lambda: load_due_reviews(register, today),
@@ -141,18 +146,22 @@ class DashboardScreen(RegisterScreen):
         )
         in_background(
             self,
-            lambda: load_gap_summary(register, today),
-            self._show_gaps,
-            name="dashboard-gaps",
-            failed=self._failed("gaps"),
-        )
-        in_background(
-            self,
             lambda: load_pending(register),
             self._show_drafts,
             name="dashboard-drafts",
             failed=self._failed("drafts"),
         )
+        in_background(
+            self,
+            lambda: load_gap_summary(register, today),
+            self._show_gaps,
+            name="dashboard-gaps",
+            failed=self._failed("gaps"),
+        )
+
+    def _show_overview_then_panels(self, overview: Overview) -> None:
+        self._show_overview(overview)
+        self._load_panels()
 
     def _failed(self, panel: str):
         def show(exc: BaseException) -> None:
@@ -162,6 +171,7 @@ class DashboardScreen(RegisterScreen):
 
     def _counts_failed(self, exc: BaseException) -> None:
         self.query_one("#counts", Static).update(Text(describe_error(exc), style="red"))
+        self._load_panels()
 
     def _show_overview(self, overview: Overview) -> None:
         self.overview = overview

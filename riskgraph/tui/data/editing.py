@@ -187,7 +187,11 @@ def new_values(register: Register, cls: type[Entity]) -> dict[str, object]:
     return values
 
 
-def load_choices(register: Register) -> tuple[dict[str, set[str]], list[Choice]]:
+Choices = tuple[dict[str, set[str]], list[Choice]]
+"""Key -> rdf:types, and every choice sorted by key (what ``load_choices`` returns)."""
+
+
+def load_choices(register: Register) -> Choices:
     """Everything a link may point to: (key -> rdf:types, choices sorted by key)."""
     with register.reader() as store:
         known = KnownTargets.load(store)

@@ -29,6 +29,7 @@ EMPTY_HINT = (
 
 class ExploreScreen(RegisterScreen):
     MODE = "explore"
+    AUTO_FOCUS = "#detail-links"
     CSS_PATH = "explore.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left_square_bracket,alt+left", "back", "Back", key_display="["),

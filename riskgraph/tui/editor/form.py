@@ -28,7 +28,6 @@ from riskgraph.tui.data.editing import (
     check,
     choices_for,
     form_fields,
-    load_choices,
     new_values,
     open_for_edit,
     save,
@@ -96,11 +95,12 @@ class EditorScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._status(Text("loading…", style="italic"))
-        register = self.rg.register
+        app = self.rg
+        register = app.register
         entity_id, kind = self.entity_id, self.kind
 
         def job() -> Opened:
-            types, choices = load_choices(register)
+            types, choices = app.link_choices()
             if entity_id is not None:
                 editing = open_for_edit(register, entity_id)
                 entity = editing.entity

@@ -31,6 +31,7 @@ from riskgraph.tui.data.query import (
 from riskgraph.tui.query.params_form import ParamsForm
 from riskgraph.tui.query.sparql_area import SparqlArea
 from riskgraph.tui.screen import RegisterScreen
+from riskgraph.tui.widgets.columns import column_widths
 from riskgraph.tui.workers import describe_error, in_background
 
 STARTER = """\
@@ -49,6 +50,7 @@ PARAMS_DELAY = 0.4
 
 class QueryScreen(RegisterScreen):
     MODE = "query"
+    AUTO_FOCUS = "#editor"
     CSS_PATH = "console.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+enter,ctrl+j,f5", "run", "Run", key_display="^enter", priority=True),
@@ -75,10 +77,6 @@ class QueryScreen(RegisterScreen):
             Text("ctrl+enter runs the query", style="dim"), id="query-status", markup=False
         )
         yield DataTable(id="results", zebra_stripes=True)
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#editor", SparqlArea).focus()
 
     def reload(self) -> None:
         register = self.rg.register
@@ -179,8 +177,9 @@ class QueryScreen(RegisterScreen):
         self.result = result
         table = self.query_one("#results", DataTable)
         table.clear(columns=True)
-        for column in result.columns:
-            table.add_column(column, key=column)
+        widths = column_widths(result.columns, result.rows)
+        for column, width in zip(result.columns, widths, strict=True):
+            table.add_column(column, key=column, width=width)
         table.add_rows(result.rows)
         self._status(Text(result.summary(), style="green"))
         self.refresh_bindings()

@@ -28,6 +28,7 @@ NO_DRAFTS = (
 
 class ReviewScreen(RegisterScreen):
     MODE = "review"
+    AUTO_FOCUS = "#review-drafts"
     CSS_PATH = "review.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "decide('accept')", "Accept"),

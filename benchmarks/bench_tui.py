@@ -1,0 +1,160 @@
+"""Benchmark of the TUI on synthetic registers (``benchmarks.synth``): how long until a first
+dashboard shows, until every dashboard panel has filled in, and until the browser's risk tab
+lists every risk. The app runs headless (Textual's ``run_test``) at 120x40; each run is a fresh
+app on the same register folder; the figures are medians over the runs.
+
+    python -m benchmarks.bench_tui                       # S and M, 5 runs each
+    python -m benchmarks.bench_tui --sizes S M L --runs 3
+
+Registers are generated once into the work folder (default: a temporary folder) and reused
+when ``--work`` names one that already holds them. Prints a Markdown table (the "Measured"
+section of docs/tui.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from benchmarks.synth.profile import SIZES, profile_for
+from benchmarks.synth.register import write_register
+from riskgraph.register import Register, init_register
+from riskgraph.store.base import ChangeSet, commit
+from riskgraph.store.embedded import EmbeddedStore
+from riskgraph.tui.app import RiskgraphApp
+from riskgraph.tui.browser.browser import BrowserScreen
+from riskgraph.tui.dashboard.dashboard import DashboardScreen, Panel
+
+SIZE = (120, 40)
+TODAY = date(2026, 11, 1)
+"""The generator's default as-of day, so that reviews due are the same every run."""
+POLL = 0.01
+DEADLINE = 600.0
+"""Seconds a run may take before it is given up."""
+
+
+@dataclass
+class Run:
+    first_dashboard: float
+    """Counts and heatmaps on screen."""
+    full_dashboard: float
+    """Gaps, reviews due and drafts on screen too (or their error)."""
+    risks_tab: float
+    """From switching to the browser's risk tab until its rows are in the table."""
+    notes: str = ""
+
+
+def make_register(size: str, work: Path) -> Path:
+    """A register folder holding the synthetic register of ``size`` (built once)."""
+    folder = work / f"register-{size}"
+    done = work / f"register-{size}.complete"
+    if done.exists():
+        return folder
+    data = work / f"{size}.nq"
+    with data.open("w", encoding="utf-8") as out:
+        write_register(out, profile_for(size), fmt="nq")
+    register = init_register(folder, name=f"synthetic register {size}")
+    with register.writer() as store:
+        assert isinstance(store, EmbeddedStore)
+        store.raw.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
+        commit(store, ChangeSet())
+    data.unlink()
+    done.touch()
+    return folder
+
+
+async def _until(condition: Callable[[], bool], what: str) -> float:
+    start = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - start > DEADLINE:
+            raise TimeoutError(f"gave up waiting for {what} after {DEADLINE:g} s")
+        await asyncio.sleep(POLL)
+    return time.perf_counter()
+
+
+def _filled(screen: DashboardScreen, panel: str) -> bool:
+    options = screen.query_one(f"#{panel}", Panel)
+    return options.option_count > 0 and "loading" not in str(options.get_option_at_index(0).prompt)
+
+
+def _gap_problem(screen: DashboardScreen) -> str:
+    """What the gaps panel says when it could not show the gaps (e.g. a rule timed out)."""
+    gaps = screen.query_one("#gaps", Panel)
+    if "rules" in str(gaps.border_subtitle):
+        return ""
+    return f"gaps panel: {gaps.get_option_at_index(0).prompt}"
+
+
+async def one_run(folder: Path) -> Run:
+    app = RiskgraphApp(Register.open(folder), today=TODAY)
+    app.animation_level = "none"
+    start = time.perf_counter()
+    async with app.run_test(size=SIZE) as pilot:
+
+        def dashboard() -> DashboardScreen | None:
+            return app.screen if isinstance(app.screen, DashboardScreen) else None
+
+        first = await _until(
+            lambda: (screen := dashboard()) is not None and screen.overview is not None,
+            "the dashboard",
+        )
+        full = await _until(
+            lambda: (
+                (screen := dashboard()) is not None
+                and all(_filled(screen, panel) for panel in ("gaps", "due", "drafts"))
+            ),
+            "every dashboard panel",
+        )
+        screen = dashboard()
+        assert screen is not None
+        notes = _gap_problem(screen)
+        await pilot.press("2")
+        tab_start = time.perf_counter()
+        await _until(lambda: isinstance(app.screen, BrowserScreen), "the browser")
+        browser = app.screen
+        assert isinstance(browser, BrowserScreen)
+        browser.load_tab("risks")
+        listed = await _until(lambda: "risks" in browser.listings, "the risk tab")
+    return Run(first - start, full - start, listed - tab_start, notes)
+
+
+def bench_size(size: str, runs: int, work: Path) -> list[Run]:
+    folder = make_register(size, work)
+    return [asyncio.run(one_run(folder)) for _ in range(runs)]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_tui", description=__doc__)
+    parser.add_argument("--sizes", nargs="+", default=["S", "M"], choices=list(SIZES))
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--work", type=Path, default=None, help="folder to keep registers in")
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="riskgraph-bench-tui-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print("| size | first dashboard | every panel | risks tab | notes |")
+    print("|---|---:|---:|---:|---|")
+    for size in args.sizes:
+        results = bench_size(size, args.runs, work)
+        notes = "; ".join(sorted({r.notes for r in results if r.notes}))
+        print(
+            f"| {size} | {_median(results, 'first_dashboard')} | "
+            f"{_median(results, 'full_dashboard')} | {_median(results, 'risks_tab')} | {notes} |",
+            flush=True,
+        )
+
+
+def _median(runs: list[Run], name: str) -> str:
+    return f"{statistics.median(getattr(r, name) for r in runs):.2f} s"
+
+
+if __name__ == "__main__":
+    main()
