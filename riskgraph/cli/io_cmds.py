@@ -205,7 +205,10 @@ def export(
         None,
         "--format",
         "-f",
-        help="ttl, trig, jsonld, nt, nq, csv or xlsx. Default: from the -o file's extension.",
+        help=(
+            "ttl, trig, jsonld, nt, nq, csv or xlsx; graphml, gexf or dot for graph tools "
+            "(yEd, Gephi, Graphviz). Default: from the -o file's extension."
+        ),
         show_default=False,
     ),
     output: Path | None = typer.Option(
@@ -223,14 +226,25 @@ def export(
     ),
     register: Path | None = RegisterOption,
 ) -> None:
-    """Export the register as RDF, or as the spreadsheet template (CSV per kind, XLSX).
+    """Export the register as RDF, as the spreadsheet template (CSV per kind, XLSX), or as a
+    graph for yEd, Gephi or Graphviz (GraphML, GEXF, DOT).
 
     Example:  riskgraph export -o register.ttl -r my-register
     """
+    from riskgraph.analysis.graph_export import export_register_graph, graph_format
     from riskgraph.errors import UserError
     from riskgraph.io.exporter import ExportOptions, export_format, export_register
     from riskgraph.store.base import StoreError
 
+    if (graph_fmt := graph_format(output, fmt)) is not None:
+        if kind is not None or everything:
+            raise UserError("--kind and --all are for register exports, not graph formats")
+        stats = export_register_graph(open_register(register), graph_fmt, output, sys.stdout.buffer)
+        if output is not None:
+            from riskgraph.cli.output import success
+
+            success(f"wrote {stats.nodes} nodes and {stats.edges} edges to {output}")
+        return
     options = ExportOptions(format=fmt, output=output, kind=kind, everything=everything)
     try:
         if output is None and export_format(options).binary and sys.stdout.isatty():

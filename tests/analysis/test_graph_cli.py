@@ -125,3 +125,24 @@ def test_every_command_has_an_example(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "Example:  riskgraph " + command[0] in result.stdout
+
+
+@pytest.mark.parametrize("suffix", ["graphml", "gexf"])
+def test_export_command_writes_graph_formats(
+    example_folder: Path, tmp_path: Path, suffix: str
+) -> None:
+    import networkx as nx
+
+    target = tmp_path / f"register.{suffix}"
+    out = run(example_folder, "export", "-o", str(target))
+    graph = nx.read_graphml(target) if suffix == "graphml" else nx.read_gexf(target)
+    assert f"wrote {graph.number_of_nodes()} nodes" in out
+    assert graph.nodes["MOD-FOUNDATION"]["kind"] == "model"
+    assert graph.has_edge("SYS-CODE", "MOD-FOUNDATION")
+
+
+def test_export_dot_to_stdout_and_refuses_register_options(example_folder: Path) -> None:
+    out = run(example_folder, "export", "--format", "dot")
+    assert out.startswith("// riskgraph register graph") and '"SYS-CODE" -> "MOD-FOUNDATION"' in out
+    done = run_process(example_folder, "export", "--format", "dot", "--kind", "risk")
+    assert done.returncode == 2 and "not graph formats" in done.stderr
