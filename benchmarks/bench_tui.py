@@ -1,7 +1,8 @@
 """Benchmark of the TUI on synthetic registers (``benchmarks.synth``): how long until a first
 dashboard shows, until every dashboard panel has filled in, and until the browser's risk tab
 lists every risk. The app runs headless (Textual's ``run_test``) at 120x40; each run is a fresh
-app on the same register folder; the figures are medians over the runs.
+app, in a process of its own (so that no evaluation left running by one run slows the next), on
+the same register folder; the figures are medians over the runs.
 
     python -m benchmarks.bench_tui                       # S and M, 5 runs each
     python -m benchmarks.bench_tui --sizes S M L --runs 3
@@ -15,11 +16,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
@@ -129,7 +133,18 @@ async def one_run(folder: Path) -> Run:
 
 def bench_size(size: str, runs: int, work: Path) -> list[Run]:
     folder = make_register(size, work)
-    return [asyncio.run(one_run(folder)) for _ in range(runs)]
+    return [_in_child(folder) for _ in range(runs)]
+
+
+def _in_child(folder: Path) -> Run:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_tui", "--one", str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=DEADLINE * 3,
+    )
+    return Run(**json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -137,7 +152,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", nargs="+", default=["S", "M"], choices=list(SIZES))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--work", type=Path, default=None, help="folder to keep registers in")
+    parser.add_argument("--one", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.one is not None:  # one run, in a child process: print its figures as JSON
+        print(json.dumps(asdict(asyncio.run(one_run(args.one)))), flush=True)
+        return
     work = args.work or Path(tempfile.mkdtemp(prefix="riskgraph-bench-tui-"))
     work.mkdir(parents=True, exist_ok=True)
     print("| size | first dashboard | every panel | risks tab | notes |")

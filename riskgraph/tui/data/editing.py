@@ -44,6 +44,17 @@ HIDDEN_FIELDS = {"derived_from"}
 GENERAL = "_form"
 """Key of errors that belong to no single field."""
 
+CLAUSES_AND_ANNEX_A = (RG + "Clause", RG + "AnnexAControl")
+LINK_TARGETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
+    "supports": (RG + "Control", CLAUSES_AND_ANNEX_A),
+    "addresses": (None, CLAUSES_AND_ANNEX_A),
+    "sources": (RG + "RiskSource", (RG + "AnnexCRiskSource",)),
+}
+"""Link fields whose targets the shapes restrict beyond the ontology's range: field -> (class of
+register entities, catalogue classes). Evidence supports controls, clauses and Annex A controls;
+controls address clauses and Annex A controls (not objectives or Annex C); risk sources of the
+catalogue are the Annex C ones."""
+
 Widget = Literal["text", "long", "choice", "score", "date", "link", "links"]
 
 
@@ -56,7 +67,9 @@ class FormField:
     choices: tuple[str, ...]
     description: str
     target: str | None = None
-    """For links: the class IRI the target must be (None: any entity or catalogue item)."""
+    """For links to register entities: the class IRI they must be (None: any entity)."""
+    catalogue_kinds: tuple[str, ...] = ()
+    """For links to ISO/IEC 42001: the catalogue classes accepted (empty: any item)."""
     catalogue: bool = False
     """For links: whether ISO/IEC 42001 references are accepted."""
     entities: bool = True
@@ -83,6 +96,7 @@ def _form_field(info: FieldInfo) -> FormField:
     else:
         widget = "text"
     target = ontology().ranges.get(info.predicate or "") if info.is_link else None
+    target, catalogue_kinds = LINK_TARGETS.get(info.name, (target, ()))
     return FormField(
         name=info.name,
         label=info.name.replace("_", " "),
@@ -91,6 +105,7 @@ def _form_field(info: FieldInfo) -> FormField:
         choices=info.choices,
         description=info.description,
         target=target,
+        catalogue_kinds=catalogue_kinds,
         catalogue=info.value_kind in ("catalogue", "either"),
         entities=info.value_kind in ("ref", "either"),
     )
@@ -212,9 +227,14 @@ def choices_for(
     onto = ontology()
     result = []
     for choice in choices:
-        allowed = form_field.catalogue if choice.catalogue else form_field.entities
         kinds = types.get(choice.key, set())
-        if allowed and (form_field.target is None or onto.is_a(kinds, form_field.target)):
+        if choice.catalogue:
+            wanted = form_field.catalogue_kinds
+            fits = form_field.catalogue and (not wanted or any(onto.is_a(kinds, k) for k in wanted))
+        else:
+            target = form_field.target
+            fits = form_field.entities and (target is None or onto.is_a(kinds, target))
+        if fits:
             result.append(choice)
     return result
 
