@@ -19,6 +19,7 @@ from riskgraph.tui.commands import ActionCommands, EntityCommands
 from riskgraph.tui.data.editing import EDITABLE, Change, Choices, load_choices, undo
 from riskgraph.tui.messages import EditEntity, OpenNode, RegisterChanged
 from riskgraph.tui.navigation import History
+from riskgraph.tui.screen import RegisterScreen
 from riskgraph.tui.workers import describe_error, in_background
 
 DARK_THEME = "textual-dark"
@@ -161,6 +162,8 @@ class RiskgraphApp(App[None]):
         self.data_changed()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("new", "undo") and not isinstance(self.screen, RegisterScreen):
+            return False  # not over a form or a dialog
         if action == "undo":
             return bool(self.changes) or None
         return True

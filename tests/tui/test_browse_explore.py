@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conftest import make_app
 from textual.widgets import DataTable, Input, Select, Tabs
-from tui_helpers import SIZE, WIDE, settle
+from tui_helpers import SIZE, settle
 
 from riskgraph.register import Register
 from riskgraph.tui.browser.browser import BrowserScreen
@@ -116,18 +116,18 @@ async def test_follow_links_back_and_forward(example: Register) -> None:
 
 async def test_neighbourhood_of_a_control_shows_what_loses_mitigation(example: Register) -> None:
     app = make_app(example)
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         app.open_node(example.base_iri + "C-001")
         await settle(pilot)
         await pilot.press("g")
         await settle(pilot)
         view = app.screen.query_one(NeighbourhoodView)
         tree = view.query_one(NeighbourhoodTree)
+        assert tree.has_focus  # the view stays on the neighbourhood
         labels = [str(node.label) for node in tree.root.children]
         assert labels[0].startswith("Risks back to their inherent level")
         reverting = tree.root.children[0].children
         assert [child.data for child in reverting] == [example.base_iri + "R-006"]
-        tree.focus()
         tree.move_cursor(reverting[0])
         await pilot.press("enter")
         await settle(pilot)

@@ -81,7 +81,7 @@ class DetailPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="detail-heading")
-        with VerticalScroll(id="detail-fields-box"):
+        with VerticalScroll(id="detail-fields-box", can_focus=False):
             yield Static("", id="detail-fields")
         yield LinkList(id="detail-links")
 

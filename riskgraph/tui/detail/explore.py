@@ -16,7 +16,7 @@ from riskgraph.tui.data.editing import EDITABLE
 from riskgraph.tui.data.neighbourhood import Neighbourhood, load_neighbourhood
 from riskgraph.tui.data.nodes import short_key
 from riskgraph.tui.detail.detail_pane import DetailPane, LinkList
-from riskgraph.tui.detail.neighbourhood_view import NeighbourhoodView
+from riskgraph.tui.detail.neighbourhood_view import NeighbourhoodTree, NeighbourhoodView
 from riskgraph.tui.messages import EditEntity
 from riskgraph.tui.screen import RegisterScreen
 from riskgraph.tui.workers import describe_error, in_background
@@ -152,8 +152,12 @@ class ExploreScreen(RegisterScreen):
             self.show_current()
 
     def action_toggle_view(self) -> None:
+        """Links or neighbourhood; the focus goes along, so that the view does not jump back
+        to the pane that held it."""
         tabs = self.query_one("#explore-tabs", TabbedContent)
         tabs.active = "neighbourhood" if tabs.active == "links" else "links"
+        target = NeighbourhoodTree if tabs.active == "neighbourhood" else LinkList
+        self.query_one(target).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         history = self.rg.history

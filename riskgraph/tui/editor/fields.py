@@ -150,6 +150,7 @@ class FieldRow(Vertical):
     def show_errors(self, messages: list[str]) -> None:
         error = self.query_one(f"#error-{self.form_field.name}", Static)
         error.update(Text("\n".join(messages), style="bold red") if messages else "")
+        error.display = bool(messages)
         self.set_class(bool(messages), "-invalid")
 
 

@@ -89,8 +89,8 @@ class EditorScreen(Screen[None]):
         yield Static("", id="form-status")
         yield VerticalScroll(id="form-fields")
         with Horizontal(id="form-buttons"):
-            yield Button("Check and save", variant="primary", id="form-save")
-            yield Button("Cancel", id="form-cancel")
+            yield Button("Check and save", variant="primary", id="form-save", compact=True)
+            yield Button("Cancel", id="form-cancel", compact=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

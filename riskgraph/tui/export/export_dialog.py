@@ -66,8 +66,8 @@ class ExportDialog(ModalScreen[Exported | None]):
             )
             yield Static("", id="export-error")
             with Horizontal(id="export-buttons"):
-                yield Button("Export", variant="primary", id="export-go")
-                yield Button("Cancel", id="export-cancel")
+                yield Button("Export", variant="primary", id="export-go", compact=True)
+                yield Button("Cancel", id="export-cancel", compact=True)
 
     def fmt(self) -> ExportFormat:
         value = self.query_one("#export-format", Select).value

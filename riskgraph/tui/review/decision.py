@@ -63,8 +63,9 @@ class DecisionDialog(ModalScreen[Decision | None]):
                     self.verdict.capitalize() if self.verdict != "edit" else "Accept",
                     variant="error" if self.verdict == "reject" else "primary",
                     id="decision-go",
+                    compact=True,
                 )
-                yield Button("Cancel", id="decision-cancel")
+                yield Button("Cancel", id="decision-cancel", compact=True)
 
     def on_mount(self) -> None:
         register, draft_id = self.rg.register, self.draft_id
