@@ -169,6 +169,17 @@ async def test_create_with_pickers_then_undo_removes_it(writable: Register) -> N
         await settle(pilot)
         assert entity(writable, "C-047") is None
         assert app.history.current != writable.base_iri + "C-047"
+        # the ID is free again, though it keeps its history: a new C-047 can be saved
+        app.new("control")
+        await settle(pilot)
+        again = app.screen
+        assert isinstance(again, EditorScreen) and row(again, "id").value() == "C-047"
+        row(again, "title").set_value("Quarterly drift review")
+        row(again, "mitigates").set_value(["R-003"])
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        recreated = entity(writable, "C-047")
+        assert isinstance(recreated, Control) and recreated.title == "Quarterly drift review"
 
 
 async def test_a_locked_register_is_reported_with_its_holder(writable: Register) -> None:

@@ -31,7 +31,7 @@ from riskgraph.model.entities import Control, Entity, Evidence, Risk, Treatment
 from riskgraph.model.rdf import entity_iri, field_specs, to_quads
 from riskgraph.model.repository import Repository
 from riskgraph.register import Register
-from riskgraph.store.base import ChangeSet, Store, commit
+from riskgraph.store.base import ChangeSet, Store, commit, read_stamp_revisions
 from riskgraph.tui.data.nodes import kind_of, natural_key
 from riskgraph.validation import validate_quads
 from riskgraph.vocab import DCTERMS, ISO42001_GRAPH, ONTOLOGY_GRAPH, REGISTER_GRAPH, RG, SKOS
@@ -396,11 +396,21 @@ def _field_of_path(cls: type[Entity], path: str | None) -> str:
 def save(register: Register, entity: Entity, opened: Editing | None) -> Change | None:
     """Write ``entity`` in one transaction; None when nothing changed. ``opened`` is how the
     entity was read when its form opened (None for a new entity): if it has changed since,
-    ``commit`` raises ConflictError and nothing is written."""
+    ``commit`` raises ConflictError and nothing is written.
+
+    A new entity's ID must still be free. Its expected stamp is the one the ID has now: an ID
+    that was used before (and removed, e.g. by an undo) keeps its old stamp as a tombstone.
+    """
     iri = entity_iri(register.base_iri, entity.id)
-    expected = {entity.id: opened.revision if opened is not None else 0}
     with register.writer() as store:
-        plan = Repository(store, register.base_iri).plan_upsert([entity], expected)
+        repo = Repository(store, register.base_iri)
+        if opened is not None:
+            expected = opened.revision
+        elif repo.iri_of(entity.id) is not None:
+            raise FormErrors({"id": [f"{entity.id} was taken meanwhile; choose another ID"]})
+        else:
+            expected = read_stamp_revisions(store, [iri]).get(iri, 0)
+        plan = repo.plan_upsert([entity], {entity.id: expected})
         if not plan.changes:
             return None
         revision = commit(store, plan.changes)
