@@ -34,8 +34,6 @@ async def settle(pilot: Pilot[None], rounds: int = 100) -> None:
             continue
         idle += 1
         if idle >= 2:
-            await pilot.pause(0.05)  # widgets that lay out on idle (DataTable column widths)
-            await pilot.pause()
             return
 
 

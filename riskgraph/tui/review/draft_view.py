@@ -71,14 +71,12 @@ def render_context(context: DraftContext) -> RenderableType:
     )
     if not context.treatments:
         return Group(heading, Text("No treatment in the register yet.", style="italic"))
-    table = Table(box=None, padding=(0, 1), show_edge=False, expand=True)
-    table.add_column("treatment", style="bold", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    table.add_column("option", no_wrap=True)
-    table.add_column("statement", overflow="fold", ratio=1)
+    listed = Text()
     for treatment in context.treatments:
         status = treatment.status.value
         if treatment.approved_by:
             status += f" by {treatment.approved_by}"
-        table.add_row(treatment.id, status, treatment.option.value, treatment.statement)
-    return Group(heading, Text("Current treatments", style="bold underline"), table)
+        listed.append(f"\n{treatment.id}", style="bold")
+        listed.append(f"  {status} · {treatment.option.value}\n", style="dim")
+        listed.append(f"  {treatment.statement}\n")
+    return Group(heading, Text("\nCurrent treatments", style="bold underline"), listed)

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Container, Horizontal, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from riskgraph.assistant.records import StoredDraft
@@ -45,9 +45,11 @@ class ReviewScreen(RegisterScreen):
     def body(self) -> ComposeResult:
         with Horizontal(id="review-main"):
             yield DataTable(id="review-drafts", cursor_type="row", zebra_stripes=True)
-            with VerticalScroll(id="review-detail"):
-                yield Static("", id="review-draft")
-                yield Static("", id="review-context")
+            with Container(id="review-detail"):
+                with VerticalScroll(id="review-draft-box", can_focus=False):
+                    yield Static("", id="review-draft")
+                with VerticalScroll(id="review-context-box", can_focus=False):
+                    yield Static("", id="review-context")
 
     def on_mount(self) -> None:
         table = self.query_one("#review-drafts", DataTable)
