@@ -15,8 +15,8 @@ import typer
 from riskgraph.cli.options import RegisterOption, open_register
 
 if TYPE_CHECKING:
-    from riskgraph.cli.entity_input import InputItem
-    from riskgraph.cli.entity_write import Draft, Prepared
+    from riskgraph.editing.input import InputItem
+    from riskgraph.editing.write import Draft, Prepared
     from riskgraph.model.entities import Entity
     from riskgraph.model.repository import Repository
 
@@ -65,9 +65,9 @@ def add(
 
     Example:  riskgraph add risk --title "Model drift" --likelihood 3 --severity 4
     """
-    from riskgraph.cli.entity_input import FLAGS, STDIN, parse_flags
-    from riskgraph.cli.entity_schema import kind_class
-    from riskgraph.cli.entity_write import Draft, prepare_additions
+    from riskgraph.editing.input import FLAGS, STDIN, parse_flags
+    from riskgraph.editing.schema import kind_class
+    from riskgraph.editing.write import Draft, prepare_additions
     from riskgraph.errors import InputError
 
     flags = list(ctx.args)
@@ -121,14 +121,14 @@ def edit(
 
     Example:  riskgraph edit R-001 --likelihood 4 --add-affects SYS-B
     """
-    from riskgraph.cli.entity_input import (
+    from riskgraph.editing.input import (
         FLAGS,
         STDIN,
         check_field_names,
         parse_flags,
         read_items,
     )
-    from riskgraph.cli.entity_write import Draft, existing_class, prepare_edits
+    from riskgraph.editing.write import Draft, existing_class, prepare_edits
     from riskgraph.errors import InputError
 
     flags = list(ctx.args)
@@ -221,11 +221,11 @@ def show(
 
     Example:  riskgraph show R-001 --format yaml
     """
-    from riskgraph.cli.entity_input import FLAGS
     from riskgraph.cli.entity_render import SHOW_FORMATS, check_format, dump, print_view
     from riskgraph.cli.entity_view import view
-    from riskgraph.cli.entity_write import missing_entity
     from riskgraph.cli.output import console
+    from riskgraph.editing.input import FLAGS
+    from riskgraph.editing.write import missing_entity
     from riskgraph.model.repository import Repository
 
     fmt = check_format(fmt, SHOW_FORMATS)
@@ -273,8 +273,8 @@ def list_entities(
     """
     from riskgraph.cli.entity_list import record, select
     from riskgraph.cli.entity_render import LIST_FORMATS, check_format, print_records
-    from riskgraph.cli.entity_schema import kind_class
     from riskgraph.cli.output import console, err_console
+    from riskgraph.editing.schema import kind_class
     from riskgraph.model.repository import Repository
 
     cls = kind_class(kind)
@@ -313,8 +313,8 @@ def fields(
     Example:  riskgraph fields risk
     """
     from riskgraph.cli.entity_render import print_fields, print_kinds
-    from riskgraph.cli.entity_schema import kind_class
     from riskgraph.cli.output import console
+    from riskgraph.editing.schema import kind_class
 
     if kind is None:
         print_kinds(console)
@@ -326,7 +326,7 @@ def fields(
 
 
 def _one_source(file: str | None) -> str:
-    from riskgraph.cli.entity_input import STDIN
+    from riskgraph.editing.input import STDIN
     from riskgraph.errors import InputError
 
     if file not in (None, STDIN):
@@ -347,8 +347,8 @@ def _kind_first(kind: str | None, command: str) -> str:
 
 
 def _file_drafts(file: str, kind: str | None) -> list[Draft]:
-    from riskgraph.cli.entity_input import check_field_names, item_class, read_items
-    from riskgraph.cli.entity_write import Draft
+    from riskgraph.editing.input import check_field_names, item_class, read_items
+    from riskgraph.editing.write import Draft
 
     drafts = []
     for item in read_items(file):
@@ -360,8 +360,8 @@ def _file_drafts(file: str, kind: str | None) -> list[Draft]:
 
 def _edit_request(repo: Repository, item: InputItem, entity_id: str | None) -> tuple[str, Draft]:
     """(ID, changes) for one partial object from a file."""
-    from riskgraph.cli.entity_input import check_field_names, item_class
-    from riskgraph.cli.entity_write import Draft, existing_class
+    from riskgraph.editing.input import check_field_names, item_class
+    from riskgraph.editing.write import Draft, existing_class
 
     given = item.changes.values.pop("id", None)
     if given is not None and not isinstance(given, str):

@@ -10,8 +10,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from riskgraph.cli.entity_schema import fields_of, with_article
 from riskgraph.config import RegisterConfig
+from riskgraph.editing.schema import fields_of, with_article
 from riskgraph.errors import InputError
 from riskgraph.model.entities import Entity, Risk
 from riskgraph.scoring import level_by_name

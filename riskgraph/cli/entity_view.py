@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass
 
 import pyoxigraph as ox
 
-from riskgraph.cli.entity_schema import ontology
 from riskgraph.config import RegisterConfig
+from riskgraph.editing.schema import ontology
 from riskgraph.model.entities import Entity, Risk
 from riskgraph.model.rdf import entity_class_for, entity_iri, field_specs
 from riskgraph.model.repository import Repository

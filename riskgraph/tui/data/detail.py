@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from riskgraph.cli.entity_schema import ontology
+from riskgraph.editing.schema import ontology
 from riskgraph.model.rdf import entity_class_for, field_specs
 from riskgraph.register import Register
 from riskgraph.scoring import above_appetite, all_levels, matrix_by_iri

@@ -22,10 +22,10 @@ from typing import Literal
 import pyoxigraph as ox
 from pydantic import ValidationError
 
-from riskgraph.cli.entity_input import Origin
-from riskgraph.cli.entity_refs import KnownTargets, link_errors
-from riskgraph.cli.entity_schema import FieldInfo, fields_of, ontology
-from riskgraph.cli.entity_write import next_id
+from riskgraph.editing.input import Origin
+from riskgraph.editing.links import KnownTargets, link_errors
+from riskgraph.editing.schema import FieldInfo, fields_of, ontology
+from riskgraph.editing.write import next_id
 from riskgraph.errors import UserError
 from riskgraph.model.entities import Control, Entity, Evidence, Risk, Treatment
 from riskgraph.model.rdf import entity_iri, field_specs, to_quads

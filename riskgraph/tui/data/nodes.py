@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from riskgraph.cli.entity_schema import ontology
+from riskgraph.editing.schema import ontology
 from riskgraph.model.rdf import entity_class_for
 from riskgraph.results.terms import compact_iri
 from riskgraph.store.base import Store

@@ -1,6 +1,6 @@
 """What the entity commands know about each kind: its class, its fields and how to describe them.
 
-Imported by the entity commands when they run, never at CLI start-up, so it may import the core.
+Part of the core: the CLI imports it only when an entity command runs; the TUI uses it too.
 Descriptions and link targets come from the ontology (rdfs:comment, rdfs:label, rdfs:range).
 """
 

@@ -1,7 +1,7 @@
 """Turn what a user typed (field flags, or JSON/YAML from a file or stdin) into entity data, and
 model validation errors into messages that name the flag or file, the field and the value.
 
-Imported by the entity commands when they run, never at CLI start-up, so it may import the core.
+Part of the core: the CLI imports it only when an entity command runs; the TUI uses it too.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from riskgraph.cli.entity_schema import FieldInfo, fields_of, kind_class, unknown_field
+from riskgraph.editing.schema import FieldInfo, fields_of, kind_class, unknown_field
 from riskgraph.errors import InputError, InputErrors, Location
 from riskgraph.model.entities import Entity, Risk
 from riskgraph.scoring import MATRIX_NAMES, matrix

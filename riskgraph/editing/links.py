@@ -2,7 +2,7 @@
 or in the same input), every ISO/IEC 42001 reference is in the catalogue graph, and every target is
 of the class the ontology expects (an owner is a party, ``affects`` names AI systems).
 
-Imported by the entity commands when they run, never at CLI start-up, so it may import the core.
+Part of the core: the CLI imports it only when an entity command runs; the TUI uses it too.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from riskgraph.cli.entity_input import Origin
-from riskgraph.cli.entity_schema import FieldInfo, Ontology, fields_of, ontology, with_article
+from riskgraph.editing.input import Origin
+from riskgraph.editing.schema import FieldInfo, Ontology, fields_of, ontology, with_article
 from riskgraph.errors import InputError
 from riskgraph.model.entities import ENTITY_TYPES, Entity
 from riskgraph.model.fields import is_catalogue_ref

@@ -2,7 +2,7 @@
 
 Everything here reads the store and raises InputError(s) before anything is written; the caller
 commits the returned plan in one transaction (all entities or none).
-Imported by the entity commands when they run, never at CLI start-up, so it may import the core.
+Part of the core: the CLI imports it only when an entity command runs; the TUI uses it too.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from riskgraph.cli.entity_input import Changes, Origin, build, combine, normalise, split_list
-from riskgraph.cli.entity_refs import KnownTargets, link_errors
-from riskgraph.cli.entity_schema import fields_of, with_article
+from riskgraph.editing.input import Changes, Origin, build, combine, normalise, split_list
+from riskgraph.editing.links import KnownTargets, link_errors
+from riskgraph.editing.schema import fields_of, with_article
 from riskgraph.errors import InputError, InputErrors, UserError
 from riskgraph.model.entities import Entity, Risk
 from riskgraph.model.repository import Plan, Repository
