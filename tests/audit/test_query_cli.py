@@ -11,18 +11,14 @@ import csv
 import io
 import json
 import os
-import sys
-from dataclasses import dataclass
 from pathlib import Path
-from unittest import mock
 
 import openpyxl
 import pyoxigraph as ox
 import pytest
+from cli_run import run
 from rich.console import Console
-from typer.testing import CliRunner
 
-from riskgraph.cli import main
 from riskgraph.cli.query_cmds import RowProgress, with_standard_prefixes
 from riskgraph.queries import GAPS_TAG, builtin_queries
 from riskgraph.register import Register, init_register
@@ -33,38 +29,6 @@ from riskgraph.store.base import SelectResult
 TODAY = "2026-11-22"
 OVERDUE = ["R-008", "R-026", "R-004", "T-004", "R-019", "T-029", "R-031", "R-044"]
 ALL_IDS = "SELECT ?entity ?id WHERE { ?entity dcterms:identifier ?id } ORDER BY ?id"
-
-runner = CliRunner()
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def run(*args: str) -> Run:
-    """``riskgraph ARGS`` as the console script runs it, error boundary included."""
-    with (
-        runner.isolation() as (out, err, _),
-        mock.patch.object(sys, "argv", ["riskgraph", *args]),
-    ):
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        sys.stdout.flush()
-        sys.stderr.flush()
-        return Run(code, out.getvalue().decode(), err.getvalue().decode())
-
-
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("RISKGRAPH_"):
-            monkeypatch.delenv(name)
 
 
 @pytest.fixture(scope="module")

@@ -7,56 +7,19 @@ Exports are made with ``riskgraph query run -o``; the register is changed with t
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import sys
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from unittest import mock
 
 import pytest
-from typer.testing import CliRunner
+from cli_run import run
 
-from riskgraph.cli import main
 from riskgraph.model.repository import Repository
 from riskgraph.register import Register, init_register
 from riskgraph.resources import example_register
 from riskgraph.store.base import commit
 
 TODAY = "2026-11-22"
-
-runner = CliRunner()
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def run(*args: str) -> Run:
-    """``riskgraph ARGS`` as the console script runs it, error boundary included."""
-    with (
-        runner.isolation() as (out, err, _),
-        mock.patch.object(sys, "argv", ["riskgraph", *args]),
-    ):
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        sys.stdout.flush()
-        sys.stderr.flush()
-        return Run(code, out.getvalue().decode(), err.getvalue().decode())
-
-
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("RISKGRAPH_"):
-            monkeypatch.delenv(name)
 
 
 @pytest.fixture(scope="module")
