@@ -48,16 +48,17 @@ def _root(
     """riskgraph: an AI risk register as an RDF knowledge graph."""
 
 
-# Command groups; each module attaches its commands (one line each, keep sorted).
-analytics_cmds.attach(app)
-assist_cmds.attach(app)
-audit_cmds.attach(app)
-entity_cmds.attach(app)
-io_cmds.attach(app)
-query_cmds.attach(app)
+# Command groups, in the order --help lists them: set up, edit, coverage and audit, analysis,
+# data in and out, the assistant and the UI.
 register_cmds.attach(app)
+entity_cmds.attach(app)
+audit_cmds.attach(app)
 report_cmds.attach(app)
+query_cmds.attach(app)
+analytics_cmds.attach(app)
+io_cmds.attach(app)
 sync_cmds.attach(app)
+assist_cmds.attach(app)
 tui_cmd.attach(app)
 
 
