@@ -126,6 +126,13 @@ class Repository:
         stamps = read_stamp_revisions(self.store, iris)
         return {by_iri[iri]: stamps.get(iri, 0) for iri in iris}
 
+    def revision_of(self, entity_id: str) -> int:
+        """The current stamp of an ID, also when no entity has it now (a removed entity keeps
+        its stamp); 0 when it was never stamped. A form for a new entity reads it when it opens
+        and passes it back, so that saving fails if someone took the ID in the meantime."""
+        iri = self._iri_for(entity_id)
+        return read_stamp_revisions(self.store, [iri]).get(iri, 0)
+
     def get_with_revision(self, entity_id: str) -> tuple[Entity, int] | None:
         """The entity and the revision stamp it was read at; pass the stamp back as
         ``expected_revisions`` when saving a change to it."""

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from riskgraph.cli import main
 from riskgraph.config import EndpointSettings, load_config
-from riskgraph.register import Register, init_register
+from riskgraph.register import Register, init_register, read_rdf_file
 from riskgraph.results import register_hash
 from riskgraph.store.remote_transfer import riskgraph_graphs
 from riskgraph.vocab import META_GRAPH, REGISTER_GRAPH
@@ -135,6 +135,30 @@ def test_writing_commands_act_as_on_the_folder_register(both: tuple[Path, Path])
         with Register.open(folder).reader() as store:
             hashes.append(register_hash(store))
     assert hashes[0] == hashes[1]
+
+
+def test_import_and_export_act_as_on_the_folder_register(
+    both: tuple[Path, Path], tmp_path: Path
+) -> None:
+    local, remote = both
+    rows = tmp_path / "risks.csv"
+    rows.write_text(
+        "# riskgraph template: risk v1\n"
+        "id,title,likelihood,severity,affects\n"
+        "R-900,Imported one,2,3,SYS-CREDIT\n"
+        "R-901,Imported two,4,4,SYS-CHATBOT\n",
+        encoding="utf-8",
+    )
+    for folder in both:
+        done = run("import", str(rows), "-r", str(folder))
+        assert done.code == 0, done.err
+    _same_answer(local, remote, "show", "R-901", "--format", "json")
+    exported = [tmp_path / "local.ttl", tmp_path / "remote.ttl"]
+    for folder, target in zip(both, exported, strict=True):
+        assert run("export", "-o", str(target), "-r", str(folder)).code == 0
+    assert same_quads(
+        read_rdf_file(exported[0], REGISTER_GRAPH), read_rdf_file(exported[1], REGISTER_GRAPH)
+    )
 
 
 def test_endpoint_options_need_an_endpoint(tmp_path: Path) -> None:

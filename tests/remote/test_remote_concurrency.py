@@ -143,6 +143,24 @@ def test_two_adds_of_the_same_new_id_conflict(folder: Path) -> None:
     assert _description(alice, "R-NEW") == "alice"
 
 
+def test_a_form_for_a_new_entity_guards_its_id(folder: Path) -> None:
+    """A new-entity form reads the ID's stamp when it opens: an ID freed by a removal can be
+    used again, an ID someone took in the meantime is a conflict."""
+    alice, bob = Register.open(folder), Register.open(folder)
+    with bob.writer() as store:
+        commit(store, Repository(store, BASE).plan_remove(["R-B"]).changes)
+    with alice.reader() as store:
+        repo = Repository(store, BASE)
+        freed, fresh = repo.revision_of("R-B"), repo.revision_of("R-NEW")
+    assert freed > 0 and fresh == 0
+    _save(alice, _risk("R-B", "again"), freed)
+    _save(bob, _risk("R-NEW", "bob"), 0)
+    with pytest.raises(ConflictError, match="R-NEW"):
+        _save(alice, _risk("R-NEW", "alice"), fresh)
+    assert _description(alice, "R-B") == "again"
+    assert _description(alice, "R-NEW") == "bob"
+
+
 def test_a_repository_guards_what_its_get_read(folder: Path) -> None:
     """The CLI edit reads with ``get`` and plans with the same repository: the revision that
     ``get`` saw guards the write, even when someone commits in between."""
