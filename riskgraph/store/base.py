@@ -48,6 +48,16 @@ class ReadOnlyStoreError(StoreError):
     """A write was attempted on a store opened read-only."""
 
 
+DOCTOR_HINT = (
+    "Run 'riskgraph doctor' to see what is wrong, and 'riskgraph doctor --repair' to restore "
+    "the last good version"
+)
+
+
+class StoreDamagedError(StoreError):
+    """The register's store is missing or damaged; nothing was read or written."""
+
+
 @dataclass(frozen=True)
 class Stamp:
     """The revision stamp of an entity (or of the register, subject = the meta graph)."""

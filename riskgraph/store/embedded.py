@@ -8,6 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from riskgraph.store.base import (
+    DOCTOR_HINT,
     AskResult,
     Bindings,
     ChangeSet,
@@ -16,12 +17,13 @@ from riskgraph.store.base import (
     ReadOnlyStoreError,
     SelectResult,
     Store,
+    StoreDamagedError,
     StoreError,
     Term,
 )
 from riskgraph.store.binding import bind
 from riskgraph.store.sparql_text import change_update
-from riskgraph.store.versions import drop_version, is_versioned, staged_write
+from riskgraph.store.versions import check_store, drop_version, is_versioned, staged_write
 
 STAGED_WRITE_THRESHOLD = 20_000
 """Quads in one change from which a versioned register stages the write instead of running
@@ -52,18 +54,28 @@ class EmbeddedStore(Store):
     instance opened through the ``store`` link would follow the link to a newer version.
     """
 
-    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path | None = None, *, read_only: bool = False, create: bool = False
+    ) -> None:
+        """Open the store at ``path``; only with ``create`` (``init``) may it not exist yet."""
         self.path = path
         self.read_only = read_only
+        if path is None:
+            self._store: ox.Store | None = ox.Store()
+            return
+        folder = path.resolve() if create else check_store(path, path.parent)
         try:
-            if path is None:
-                self._store: ox.Store | None = ox.Store()
-            elif read_only:
-                self._store = ox.Store.read_only(str(path.resolve()))
+            if read_only:
+                self._store = ox.Store.read_only(str(folder))
             else:
-                self._store = ox.Store(str(path.resolve()))
+                self._store = ox.Store(str(folder))
+        except RuntimeError as exc:  # RocksDB reports damage (Corruption: ...) this way
+            raise StoreDamagedError(
+                f"the store of the register at {path.parent} is damaged ({exc}); nothing was "
+                "changed. " + DOCTOR_HINT
+            ) from None
         except OSError as exc:
-            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+            raise StoreError(f"cannot open the store at {path}: {exc}") from None
 
     @property
     def raw(self) -> ox.Store:

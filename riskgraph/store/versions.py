@@ -14,24 +14,75 @@ copy is removed the next time a writer opens the register (``discard_stale_versi
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from riskgraph.store.base import DOCTOR_HINT, StoreDamagedError
+
 VERSIONS_DIR = "store-versions"
+STORE_MARKER = "CURRENT"
+"""The file every RocksDB folder has once it holds a store."""
 
 
 def create_versioned(link: Path) -> None:
-    """Make ``link`` a symlink to a new, empty first version."""
+    """Create a new, empty store as the first version and make ``link`` a symlink to it.
+
+    The only place a store is created (``riskgraph init``)."""
     first = link.parent / VERSIONS_DIR / "1"
     first.mkdir(parents=True)
+    store = ox.Store(str(first))
+    store.flush()
+    del store
     os.symlink(first.relative_to(link.parent), link)
 
 
 def is_versioned(link: Path) -> bool:
-    return link.is_symlink() and link.resolve().parent.name == VERSIONS_DIR
+    try:
+        return link.is_symlink() and link.resolve(strict=True).parent.name == VERSIONS_DIR
+    except (OSError, RuntimeError):
+        return False
+
+
+def store_problem(link: Path) -> str | None:
+    """What is wrong with the store at ``link`` before it is opened (None: it is there).
+
+    Only ``init`` creates a store: a missing one is damage to report, never a reason to start
+    an empty register in its place.
+    """
+    name = f"the store link {link.name!r}" if link.is_symlink() else f"the store {link.name!r}"
+    if not link.exists() and not link.is_symlink():
+        return f"the store link {link.name!r} (to {VERSIONS_DIR}/N) is missing"
+    try:
+        target = link.resolve(strict=True)
+    except RuntimeError:
+        return f"{name} is a link loop"
+    except FileNotFoundError:
+        return f"{name} points to {os.readlink(link)}, which is missing"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"{name} is a link loop"
+        return f"{name} cannot be read: {exc.strerror or exc}"
+    shown = os.readlink(link) if link.is_symlink() else link.name
+    if not target.is_dir():
+        return f"{shown} is not a folder"
+    if not (target / STORE_MARKER).is_file():
+        return f"{shown} holds no store (it has no {STORE_MARKER} file)"
+    return None
+
+
+def check_store(link: Path, register: Path) -> Path:
+    """The store folder ``link`` leads to, or StoreDamagedError saying what is wrong."""
+    problem = store_problem(link)
+    if problem is not None:
+        raise StoreDamagedError(
+            f"the register at {register} cannot be opened: {problem}; nothing was changed. "
+            + DOCTOR_HINT
+        )
+    return link.resolve()
 
 
 def discard_stale_versions(link: Path) -> None:

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from riskgraph.register import Register, init_register
-from riskgraph.store.base import ChangeSet, RegisterLockedError, commit, read_revision
+from riskgraph.register import STORE_DIR, Register, init_register
+from riskgraph.store.base import (
+    ChangeSet,
+    RegisterLockedError,
+    StoreDamagedError,
+    commit,
+    read_revision,
+)
 from riskgraph.store.locking import writer_lock
+from riskgraph.store.versions import VERSIONS_DIR
 from riskgraph.vocab import ISO42001_GRAPH, ONTOLOGY_GRAPH, REGISTER_GRAPH
 
 REG = ox.NamedNode(REGISTER_GRAPH)
@@ -102,3 +111,47 @@ def test_init_refuses_a_folder_with_files(tmp_path: Path) -> None:
 
     with pytest.raises(UserError, match="not empty"):
         init_register(tmp_path)
+
+
+def _cli(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``riskgraph ARGS -r FOLDER`` as the console script runs it, in a child process."""
+    return subprocess.run(
+        [sys.executable, "-m", "riskgraph", *args, "-r", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _remove_link(folder: Path) -> None:
+    (folder / STORE_DIR).unlink()
+
+
+def _empty_version(folder: Path) -> None:
+    version = (folder / STORE_DIR).resolve()
+    shutil.rmtree(version)
+    version.mkdir()
+
+
+def _remove_versions(folder: Path) -> None:
+    shutil.rmtree(folder / VERSIONS_DIR)
+
+
+@pytest.mark.parametrize("damage", [_remove_link, _empty_version, _remove_versions])
+def test_a_missing_store_is_never_replaced_by_an_empty_one(
+    disk_register: Register, damage: Callable[[Path], None]
+) -> None:
+    folder = disk_register.folder
+    assert folder is not None
+    disk_register.commit(ChangeSet(add=[_quad("a", "kept")]))
+    damage(folder)
+    before = sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+    for args in (("add", "person", "--title", "Alice"), ("stats",)):
+        result = _cli(folder, *args)
+        assert result.returncode == 3, result.stderr
+        assert "Traceback" not in result.stderr
+        assert "cannot be opened" in result.stderr and "riskgraph doctor" in result.stderr
+    # Nothing was created in place of the store.
+    assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) == before
+    with pytest.raises(StoreDamagedError), Register.open(folder).writer():
+        pass
