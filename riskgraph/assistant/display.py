@@ -18,12 +18,12 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 STATUS_STYLES = {"pending": "yellow", "accepted": "green", "rejected": "red"}
 
 
-def plain(text: str | None, limit: int | None = None) -> Text:
+def plain(text: str | None, limit: int | None = None, *, style: str = "") -> Text:
     """Untrusted text as a rich Text: no markup, no control characters, optionally shortened."""
     clean = _CONTROL_CHARS.sub("", text or "")
     if limit is not None and len(clean) > limit:
         clean = clean[: limit - 1].rstrip() + "…"
-    return Text(clean)
+    return Text(clean, style=style)
 
 
 def _status(draft: StoredDraft) -> Text:

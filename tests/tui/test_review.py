@@ -125,3 +125,56 @@ async def test_the_dashboard_lists_pending_drafts_and_opens_one(writable: Regist
         assert isinstance(screen, ReviewScreen)
         current = screen.current()
         assert current is not None and current.id == second and first != second
+
+
+MARKUP = "[/bold] [link=https://evil.example/steal]click to approve[/link] [bold red]x"
+"""Rich markup a model (or a register author) might write: a closing tag with nothing open
+crashes a markup parser; a link tag would make the text a clickable link."""
+
+
+def _with_markup(register: Register) -> tuple[str, str]:
+    """A person, a risk title and a treatment statement with markup in the register, and a
+    pending draft whose statement holds markup and a terminal escape."""
+    from riskgraph.store.base import commit
+
+    with register.writer() as store:
+        repo = Repository(store, register.base_iri)
+        person = repo.get("P-LCHEN")
+        risk = repo.get("R-008")
+        treatment = repo.get("T-008")
+        assert person is not None and risk is not None and treatment is not None
+        changed = [
+            person.model_copy(update={"title": f"Lee {MARKUP}"}),
+            risk.model_copy(update={"title": f"Vendor bias {MARKUP}"}),
+            treatment.model_copy(update={"statement": f"Register text {MARKUP}"}),
+        ]
+        commit(store, repo.plan_upsert(changed).changes)
+    draft_id = store_pending_draft(register, "R-008", statement=f"Model text {MARKUP} \x1b[2J")
+    return draft_id, MARKUP
+
+
+async def test_model_and_register_text_is_shown_as_text_never_markup(writable: Register) -> None:
+    draft_id, markup = _with_markup(writable)
+    app = make_app(writable)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_review(pilot, app)
+        shown = text_of(app, "#review-draft")
+        assert f"Model text {markup}" in shown  # literally, brackets and all
+        assert "\x1b" not in shown
+        context = text_of(app, "#review-context")
+        assert f"Vendor bias {markup}" in context and f"Register text {markup}" in context
+        # no link was made from the text
+        static = app.screen.query_one("#review-draft", Static)
+        rendered = static.render()
+        spans = getattr(rendered, "spans", [])
+        assert not any("link" in str(span.style) for span in spans)
+        dialog = await decide(pilot, app, "a", "P-LCHEN")
+        await settle(pilot)
+        select = dialog.query_one("#reviewer", Select)
+        labels = [str(prompt) for prompt, _ in select._options]
+        assert any(f"Lee {markup}" in label for label in labels)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+    assert app.return_code in (None, 0)
+    assert draft_status(writable, draft_id) is DraftStatus.ACCEPTED

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
+from riskgraph.assistant.display import plain
 from riskgraph.assistant.review import Decision
 from riskgraph.tui.data.review import Reviewer, accept, editable_text, load_reviewers, reject
 from riskgraph.tui.workers import describe_error, in_background
@@ -48,7 +49,9 @@ class DecisionDialog(ModalScreen[Decision | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="decision-box", classes=self.verdict):
-            yield Label(TITLES[self.verdict].format(draft=self.draft_id), id="decision-title")
+            yield Label(
+                plain(TITLES[self.verdict].format(draft=self.draft_id)), id="decision-title"
+            )
             yield Label("Who decides? (a person in the register; this is your signature)")
             yield Select[str]([], prompt="choose the reviewer", id="reviewer")
             if self.verdict == "reject":
@@ -82,7 +85,7 @@ class DecisionDialog(ModalScreen[Decision | None]):
 
     def _reviewers(self, reviewers: list[Reviewer]) -> None:
         self.query_one("#reviewer", Select).set_options(
-            (f"{r.id}  {r.name}", r.id) for r in reviewers
+            (plain(f"{r.id}  {r.name}"), r.id) for r in reviewers
         )
 
     @on(Button.Pressed, "#decision-go")

@@ -6,21 +6,29 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from riskgraph.assistant.display import plain
 from riskgraph.assistant.records import StoredAction, StoredDraft
 from riskgraph.tui.data.review import DraftContext
+
+# Every string here came from a model or from the register: it is shown as text (rich Text built
+# with ``plain``, which strips control characters), never parsed as markup. A plain str handed
+# to a rich Table cell or a Textual widget would be parsed as markup: "[/bold]" crashes the
+# screen and "[link=...]" makes a clickable link.
 
 
 def render_draft(draft: StoredDraft) -> RenderableType:
     heading = Text()
-    heading.append(f"Draft {draft.id}", style="bold")
-    heading.append(f"  for risk {draft.risk_id}", style="bold")
+    heading.append_text(plain(f"Draft {draft.id}  for risk {draft.risk_id}", style="bold"))
     by = draft.model or "a language model"
-    heading.append(f"\nby {by}, {draft.created or 'time unknown'}", style="dim")
+    heading.append("\n")
+    heading.append_text(plain(f"by {by}, {draft.created or 'time unknown'}", style="dim"))
     parts: list[RenderableType] = [heading]
     if draft.flags:
         flags = Text("Grounding flags\n", style="bold yellow")
         for flag in draft.flags:
-            flags.append(f"  ⚑ {flag}\n", style="yellow")
+            flags.append("  ⚑ ", style="yellow")
+            flags.append_text(plain(flag, style="yellow"))
+            flags.append("\n")
         parts.append(flags)
     else:
         parts.append(
@@ -29,19 +37,25 @@ def render_draft(draft: StoredDraft) -> RenderableType:
     body = Table.grid(padding=(0, 1))
     body.add_column(style="dim", no_wrap=True)
     body.add_column(overflow="fold")
-    body.add_row("option", draft.option.value if draft.option else "(none)")
-    body.add_row("statement", draft.statement)
+    body.add_row(Text("option"), Text(draft.option.value if draft.option else "(none)"))
+    body.add_row(Text("statement"), plain(draft.statement))
     if draft.expected_likelihood and draft.expected_severity:
         body.add_row(
-            "expected",
-            f"residual likelihood {draft.expected_likelihood}, severity {draft.expected_severity}",
+            Text("expected"),
+            Text(
+                f"residual likelihood {draft.expected_likelihood}, "
+                f"severity {draft.expected_severity}"
+            ),
         )
     for action in draft.actions:
-        body.add_row(f"action {action.number}", f"{action.description} ({_target(action)})")
+        body.add_row(
+            Text(f"action {action.number}"),
+            plain(f"{action.description} ({_target(action)})"),
+        )
     if draft.rationale:
-        body.add_row("rationale", draft.rationale)
+        body.add_row(Text("rationale"), plain(draft.rationale))
     for assumption in draft.assumptions:
-        body.add_row("assumes", assumption)
+        body.add_row(Text("assumes"), plain(assumption))
     parts.append(body)
     return Group(*parts)
 
@@ -59,10 +73,13 @@ def render_context(context: DraftContext) -> RenderableType:
     heading = Text()
     risk = context.risk
     if risk is None:
-        heading.append(f"Risk {context.draft.risk_id} is no longer in the register.", style="red")
+        heading.append_text(
+            plain(f"Risk {context.draft.risk_id} is no longer in the register.", style="red")
+        )
         return heading
-    heading.append(f"Risk {risk.id}", style="bold")
-    heading.append(f"  {risk.title}\n")
+    heading.append_text(plain(f"Risk {risk.id}", style="bold"))
+    heading.append_text(plain(f"  {risk.title}"))
+    heading.append("\n")
     residual = risk.residual_level
     heading.append(
         f"inherent {risk.inherent_level.label}"
@@ -76,7 +93,10 @@ def render_context(context: DraftContext) -> RenderableType:
         status = treatment.status.value
         if treatment.approved_by:
             status += f" by {treatment.approved_by}"
-        listed.append(f"\n{treatment.id}", style="bold")
-        listed.append(f"  {status} · {treatment.option.value}\n", style="dim")
-        listed.append(f"  {treatment.statement}\n")
+        listed.append("\n")
+        listed.append_text(plain(treatment.id, style="bold"))
+        listed.append_text(plain(f"  {status} · {treatment.option.value}", style="dim"))
+        listed.append("\n  ")
+        listed.append_text(plain(treatment.statement))
+        listed.append("\n")
     return Group(heading, Text("\nCurrent treatments", style="bold underline"), listed)

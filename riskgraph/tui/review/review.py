@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.widgets import DataTable, Static
 
+from riskgraph.assistant.display import plain
 from riskgraph.assistant.records import StoredDraft
 from riskgraph.assistant.review import Decision
 from riskgraph.tui.data.review import DraftContext, load_context, load_pending
@@ -53,7 +54,7 @@ class ReviewScreen(RegisterScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#review-drafts", DataTable)
-        table.add_columns("draft", "risk", "flags")
+        table.add_columns(Text("draft"), Text("risk"), Text("flags"))
         table.border_title = "Pending drafts"
         super().on_mount()
 
@@ -77,7 +78,7 @@ class ReviewScreen(RegisterScreen):
         table.clear()
         for draft in drafts:
             flags = Text(str(len(draft.flags)), style="yellow" if draft.flags else "dim")
-            table.add_row(draft.id, draft.risk_id, flags, key=draft.id)
+            table.add_row(plain(draft.id), plain(draft.risk_id), flags, key=draft.id)
         table.border_subtitle = f"{len(drafts)} pending"
         if not drafts:
             self.query_one("#review-draft", Static).update(Text(NO_DRAFTS, style="dim"))
@@ -146,7 +147,7 @@ class ReviewScreen(RegisterScreen):
                 message = f"{draft.id} accepted as {decision.treatment_id}{created}."
             else:
                 message = f"{draft.id} rejected; the reason is kept with the draft."
-            self.app.notify(message, title="Decision recorded")
+            self.app.notify(message, title="Decision recorded", markup=False)
             self.rg.data_changed()
 
         self.app.push_screen(DecisionDialog(draft.id, verdict), decided)
