@@ -11,12 +11,12 @@ from typing import BinaryIO
 
 from riskgraph.errors import UserError
 from riskgraph.io.formats import EXPORT_FORMATS, DataFormat, format_for
-from riskgraph.io.progress import NO_PROGRESS, Progress
 from riskgraph.io.rdf_export import write_rdf
 from riskgraph.io.table_export import write_csv, write_xlsx
 from riskgraph.io.template import kind_named
 from riskgraph.model.entities import ENTITY_TYPES
 from riskgraph.model.repository import Repository
+from riskgraph.progress import NO_PROGRESS, Progress
 from riskgraph.register import Register
 
 

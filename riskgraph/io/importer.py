@@ -18,12 +18,12 @@ from riskgraph.io.checks import check_against_register, load_state
 from riskgraph.io.formats import IMPORT_FORMATS, DataFormat, format_for
 from riskgraph.io.mapped_import import read_mapped
 from riskgraph.io.mapping import Mapping, load_mapping
-from riskgraph.io.progress import NO_PROGRESS, Progress
 from riskgraph.io.rdf_import import read_rdf
 from riskgraph.io.records import Defaults, ReadResult
 from riskgraph.io.structured import looks_like_json_ld, read_structured
 from riskgraph.io.template_import import read_template_csv, read_template_xlsx
 from riskgraph.model.repository import Plan, Repository
+from riskgraph.progress import NO_PROGRESS, Progress
 from riskgraph.register import Register
 from riskgraph.store.base import Store, commit
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from riskgraph.errors import InputError, Location
 from riskgraph.io.formats import DataFormat
 from riskgraph.io.mapping import ROW_PLACEHOLDER, FieldRule, Mapping, placeholders
-from riskgraph.io.progress import Progress
 from riskgraph.io.records import Defaults, ReadResult, validate_record
 from riskgraph.io.tables import Sheet, open_workbook, read_csv, xlsx_sheet
 from riskgraph.io.template import LIST_SEPARATOR, list_fields
 from riskgraph.model.entities import Risk
+from riskgraph.progress import Progress
 
 _NOT_IN_IDS = re.compile(r"[^A-Za-z0-9_.\-]+")
 

@@ -8,7 +8,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from riskgraph.io.formats import DataFormat
-from riskgraph.io.progress import Progress
+from riskgraph.progress import Progress
 from riskgraph.store.base import SelectResult, Store
 from riskgraph.vocab import PREFIXES, REGISTER_GRAPH
 

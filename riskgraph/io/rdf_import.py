@@ -23,7 +23,6 @@ from pydantic import ValidationError
 from riskgraph.errors import InputError, InputErrors, Location
 from riskgraph.io.formats import DataFormat
 from riskgraph.io.problems import at, validation_errors
-from riskgraph.io.progress import CountingReader, Progress
 from riskgraph.io.records import Candidate, ReadResult
 from riskgraph.model.entities import Entity
 from riskgraph.model.fields import ID_PATTERN
@@ -35,6 +34,7 @@ from riskgraph.model.rdf import (
     from_properties,
     known_predicates,
 )
+from riskgraph.progress import CountingReader, Progress
 from riskgraph.vocab import (
     CATALOGUE_GRAPH_PREFIX,
     DCTERMS,

@@ -23,11 +23,11 @@ from typing import Any
 
 from riskgraph.errors import InputError, Location, UserError
 from riskgraph.io.formats import DataFormat
-from riskgraph.io.progress import Progress
 from riskgraph.io.records import Defaults, ReadResult, validate_record
 from riskgraph.io.template import kind_named, kind_names, list_fields, split_list
 from riskgraph.io.yaml_lines import line_of, load_yaml
 from riskgraph.model.entities import Risk
+from riskgraph.progress import Progress
 
 
 def read_structured(

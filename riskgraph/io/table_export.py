@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from typing import Any, BinaryIO
 
 from riskgraph.errors import UserError
-from riskgraph.io.progress import Progress
 from riskgraph.io.template import Cell, cell_as_text, cells, columns, marker
 from riskgraph.model.entities import Entity
 from riskgraph.model.repository import Repository
+from riskgraph.progress import Progress
 from riskgraph.results.streams import text_writer
 
 MAX_CELL_TEXT = 32_767

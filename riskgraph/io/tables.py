@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from riskgraph.errors import InputError, Location
-from riskgraph.io.progress import CountingReader, Progress
+from riskgraph.progress import CountingReader, Progress
 
 HEADER_SEARCH_ROWS = 20
 """The header may sit below banner rows; it is looked for in this many rows."""

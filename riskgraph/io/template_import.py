@@ -7,7 +7,6 @@ from itertools import islice
 from pathlib import Path
 
 from riskgraph.errors import InputError, Location, UserError
-from riskgraph.io.progress import Progress
 from riskgraph.io.records import Defaults, ReadResult, validate_record
 from riskgraph.io.tables import HEADER_SEARCH_ROWS, Sheet, open_workbook, read_csv, xlsx_sheet
 from riskgraph.io.template import (
@@ -22,6 +21,7 @@ from riskgraph.io.template import (
     split_list,
 )
 from riskgraph.model.entities import ENTITY_TYPES, Entity, Risk
+from riskgraph.progress import Progress
 
 
 def read_template_csv(

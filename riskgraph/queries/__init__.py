@@ -1,7 +1,6 @@
 """Stored SPARQL queries: the ``.rq`` format (``header``), the library of built-in and register
 queries (``library``), and the safe read-only runner (``runner``)."""
 
-from riskgraph.queries.guard import UnsafeQueryError, check_read_only
 from riskgraph.queries.header import parse_ad_hoc, parse_stored_query
 from riskgraph.queries.library import (
     AUDIT_TAG,
@@ -21,6 +20,7 @@ from riskgraph.queries.runner import (
     count_rows,
     run_query,
 )
+from riskgraph.sparql.guard import UnsafeQueryError, check_read_only
 
 __all__ = [
     "AUDIT_TAG",

@@ -17,9 +17,9 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from riskgraph.errors import InputError, Location, UserError
-from riskgraph.queries.guard import check_read_only
 from riskgraph.queries.header import parse_stored_query
 from riskgraph.queries.model import QuerySource, StoredQuery
+from riskgraph.sparql.guard import check_read_only
 
 QUERY_SUFFIX = ".rq"
 GAPS_TAG = "gaps"

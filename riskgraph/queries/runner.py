@@ -43,10 +43,10 @@ from datetime import date
 from typing import Any, Generic, Literal, TypeVar
 
 from riskgraph.errors import InputError, Location, UserError
-from riskgraph.queries.guard import check_read_only, form_token, has_dataset_clause
 from riskgraph.queries.header import parse_ad_hoc
 from riskgraph.queries.model import StoredQuery
 from riskgraph.queries.params import ParamValue, bind_parameters
+from riskgraph.sparql.guard import check_read_only, form_token, has_dataset_clause
 from riskgraph.store.base import (
     AskResult,
     GraphResult,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from riskgraph.sparql.text import change_update
 from riskgraph.store.base import (
     DOCTOR_HINT,
     AskResult,
@@ -22,7 +23,6 @@ from riskgraph.store.base import (
     Term,
 )
 from riskgraph.store.binding import bind
-from riskgraph.store.sparql_text import change_update
 from riskgraph.store.versions import check_store, drop_version, is_versioned, staged_write
 
 STAGED_WRITE_THRESHOLD = 20_000

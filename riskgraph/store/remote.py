@@ -33,6 +33,7 @@ import httpx
 import pyoxigraph as ox
 
 from riskgraph.errors import UserError
+from riskgraph.sparql.text import change_update
 from riskgraph.store.base import (
     AskResult,
     Bindings,
@@ -47,7 +48,6 @@ from riskgraph.store.base import (
 )
 from riskgraph.store.binding import bind
 from riskgraph.store.remote_http import PARSE_ERRORS, Body, SparqlEndpoint, Streamed
-from riskgraph.store.sparql_text import change_update
 
 QUERY_ACCEPT = (
     "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
@@ -259,7 +259,7 @@ class RemoteStore(Store):
 
 def insert_data(graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
     """``INSERT DATA`` of the quads' triples into ``graph``. Blank nodes are allowed (unlike in
-    ``sparql_text``): within one request a label is one node, new in the store."""
+    ``riskgraph.sparql.text``): within one request a label is one node, new in the store."""
     lines = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
     return f"INSERT DATA {{ GRAPH {graph} {{\n{lines}\n}} }}"
 
@@ -319,7 +319,7 @@ def _parse_rdf(body: Body) -> Iterator[ox.Quad]:
 
 def _names_its_dataset(sparql: str) -> bool:
     """True when the query has FROM / FROM NAMED (then its own dataset is kept)."""
-    from riskgraph.queries.guard import has_dataset_clause
+    from riskgraph.sparql.guard import has_dataset_clause
 
     try:
         return has_dataset_clause(sparql, "query")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from riskgraph.errors import UserError
-from riskgraph.io.progress import NO_PROGRESS, Progress
+from riskgraph.progress import NO_PROGRESS, Progress
 from riskgraph.store.base import ChangeSet, SelectResult, Store, StoreError, read_revision
 from riskgraph.store.remote import RemoteStore
 from riskgraph.store.remote_lease import is_claim

@@ -1,10 +1,16 @@
-"""The core never imports the TUI or the assistant's SDK; the CLI starts without the core."""
+"""The layers point down only, the core never imports the TUI or the assistant's SDK, and the
+CLI starts without the core."""
 
 from __future__ import annotations
 
+import os
 import pkgutil
+import shutil
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 import riskgraph
 
@@ -43,3 +49,74 @@ def test_cli_help_does_not_load_the_core() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"importing the CLI loaded: {out.stdout.strip()}"
+
+
+# --- the layers contract ([tool.importlinter] in pyproject.toml) -----------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+LINT_IMPORTS = (
+    "import sys; from importlinter.cli import lint_imports_command; "
+    "sys.argv = ['lint-imports', '--no-cache', '--no-logo', 'pyproject.toml']; "
+    "lint_imports_command()"
+)
+
+
+def _lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
+    """Run lint-imports on the package under ``tree`` (which holds pyproject.toml)."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    return subprocess.run(
+        [sys.executable, "-c", LINT_IMPORTS],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _copy_of_the_package(tmp_path: Path) -> Path:
+    shutil.copytree(
+        ROOT / "riskgraph",
+        tmp_path / "riskgraph",
+        ignore=shutil.ignore_patterns("__pycache__", "_data"),
+    )
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def test_the_layers_contract_is_kept() -> None:
+    out = _lint_imports(ROOT)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "riskgraph layers point down only KEPT" in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "planted", "arrow"),
+    [
+        # the store reaching up into the query layer (as remote.py once did for the guard)
+        ("store/remote.py", "import riskgraph.queries.runner", "riskgraph.queries.runner"),
+        # the model layer reaching up into a face
+        ("model/entities.py", "from riskgraph.cli import app", "riskgraph.cli"),
+        # the lowest layer reaching up into configuration, in a function body
+        ("errors.py", "def _late():\n    import riskgraph.config", "riskgraph.config"),
+    ],
+)
+def test_the_contract_fails_on_an_upward_import(
+    tmp_path: Path, module: str, planted: str, arrow: str
+) -> None:
+    tree = _copy_of_the_package(tmp_path)
+    target = tree / "riskgraph" / module
+    target.write_text(target.read_text(encoding="utf-8") + "\n\n" + planted + "\n")
+    out = _lint_imports(tree)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "riskgraph layers point down only BROKEN" in out.stdout
+    importer = "riskgraph." + module.removesuffix(".py").replace("/", ".")
+    assert f"{importer} -> {arrow}" in out.stdout
+
+
+def test_the_contract_fails_on_an_undeclared_top_level_module(tmp_path: Path) -> None:
+    tree = _copy_of_the_package(tmp_path)
+    (tree / "riskgraph" / "newface.py").write_text("import riskgraph.errors\n")
+    out = _lint_imports(tree)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "riskgraph.newface" in out.stdout

@@ -27,7 +27,6 @@ from riskgraph.queries import (
     parse_ad_hoc,
     run_query,
 )
-from riskgraph.queries.guard import has_dataset_clause
 from riskgraph.register import Register
 from riskgraph.results import (
     ExportFormat,
@@ -39,6 +38,7 @@ from riskgraph.results import (
     write_result,
 )
 from riskgraph.results.streams import atomic_output
+from riskgraph.sparql.guard import has_dataset_clause
 from riskgraph.store.base import AskResult, GraphResult, SelectResult, Store
 
 SLOW_SECONDS = 1.0

@@ -1,6 +1,6 @@
 """SPARQL syntax highlighting without a tree-sitter grammar (none is packaged for SPARQL).
 
-The core tokenizer (``riskgraph.queries.tokens``), which the read-only guard already relies on,
+The core tokenizer (``riskgraph.sparql.tokens``), which the read-only guard already relies on,
 splits the text into keywords, variables, IRIs, prefixed names, strings, numbers and
 punctuation; comments are what it skips. Each token becomes a highlight in the form Textual's
 TextArea keeps them: per line, (start byte, end byte or None for the end of line, style name).
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from riskgraph.queries.tokens import Kind, tokenize
+from riskgraph.sparql.tokens import Kind, tokenize
 
 Highlight = tuple[int, int | None, str]
 

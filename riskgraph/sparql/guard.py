@@ -11,7 +11,7 @@ between tokens make no difference.
 from __future__ import annotations
 
 from riskgraph.errors import InputError, Location
-from riskgraph.queries.tokens import Kind, Token, tokenize
+from riskgraph.sparql.tokens import Kind, Token, tokenize
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = frozenset(
