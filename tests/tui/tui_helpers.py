@@ -19,6 +19,9 @@ from riskgraph.tui.app import RiskgraphApp
 
 SIZE = (80, 24)
 WIDE = (120, 40)
+SIZES = [(80, 24), (120, 36), (160, 48), (220, 60)]
+"""The terminal sizes every screen is tried at: the smallest supported, and three wide ones."""
+SIZE_IDS = [f"{w}x{h}" for w, h in SIZES]
 
 
 async def settle(pilot: Pilot[None], rounds: int = 100) -> None:

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, HorizontalGroup, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
@@ -55,6 +55,13 @@ class Opened:
 class Saved:
     change: Change | None
     warnings: list[str]
+
+
+def field_pairs(rows: list[FieldRow]) -> list[HorizontalGroup]:
+    """The rows two by two. On a wide terminal a pair is a line of two columns; on a narrow one
+    the pair stacks its rows (``form.tcss``). Each pair is as tall as its taller row, so inputs and
+    error messages always have room, and the focus order stays the reading order."""
+    return [HorizontalGroup(*rows[i : i + 2], classes="field-pair") for i in range(0, len(rows), 2)]
 
 
 class EditorScreen(Screen[None]):
@@ -124,7 +131,7 @@ class EditorScreen(Screen[None]):
             FieldRow(f, read_only=f.name == "id" and opened.editing is not None)
             for f in form_fields(opened.cls)
         ]
-        await self.query_one("#form-fields", VerticalScroll).mount_all(rows)
+        await self.query_one("#form-fields", VerticalScroll).mount_all(field_pairs(rows))
         for row in rows:
             row.set_value(opened.values.get(row.form_field.name))
         self._status(Text("* required · ctrl+s checks and saves · esc cancels", style="dim"))
