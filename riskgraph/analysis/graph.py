@@ -16,7 +16,6 @@ functions of a :class:`RegisterGraph`, safe to call from a worker thread.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable
 from enum import StrEnum
 
@@ -25,6 +24,7 @@ from pydantic import BaseModel, ConfigDict
 
 from riskgraph.config import LEVEL_NAMES
 from riskgraph.errors import UserError
+from riskgraph.ids import IdKey, natural_key
 
 
 class NodeKind(StrEnum):
@@ -104,19 +104,7 @@ def level_rank(name: str | None) -> int:
     return LEVEL_NAMES.index(name) + 1 if name else 0
 
 
-_NUMBER = re.compile(r"(\d+)")
-
-
-def natural_key(node_id: str) -> tuple[tuple[int, str], ...]:
-    """Sort key that puts A.6.2.4 before A.6.2.10 and R-9 before R-10."""
-    return tuple(
-        (1, f"{int(part):012d}") if part.isdigit() else (0, part)
-        for part in _NUMBER.split(node_id)
-        if part
-    )
-
-
-def node_order(kind: NodeKind, node_id: str) -> tuple[int, tuple[tuple[int, str], ...]]:
+def node_order(kind: NodeKind, node_id: str) -> tuple[int, IdKey]:
     return KIND_ORDER[kind], natural_key(node_id)
 
 

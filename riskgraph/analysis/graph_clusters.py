@@ -29,9 +29,9 @@ from riskgraph.analysis.graph import (
     RegisterGraph,
     Relation,
     level_rank,
-    natural_key,
     node_order,
 )
+from riskgraph.ids import natural_key
 
 RANK_RISKS_FORMAT: Final = "riskgraph.rank-risks/1"
 DEFAULT_THRESHOLD = 0.5

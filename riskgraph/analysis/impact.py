@@ -36,10 +36,10 @@ from riskgraph.analysis.graph import (
     RegisterGraph,
     Relation,
     level_rank,
-    natural_key,
     with_article,
 )
 from riskgraph.errors import UserError
+from riskgraph.ids import natural_key
 
 IMPACT_FORMAT: Final = "riskgraph.impact/1"
 

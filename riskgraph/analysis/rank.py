@@ -31,9 +31,9 @@ from riskgraph.analysis.graph import (
     RegisterGraph,
     Relation,
     level_rank,
-    natural_key,
 )
 from riskgraph.config import LEVEL_NAMES
+from riskgraph.ids import natural_key
 
 RANK_CONTROLS_FORMAT: Final = "riskgraph.rank-controls/1"
 EXACT_CENTRALITY_NODES = 300

@@ -24,7 +24,6 @@ Everything is read with four bulk queries, whatever the size of the register.
 from __future__ import annotations
 
 import enum
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from riskgraph import __version__
+from riskgraph.ids import natural_key
 from riskgraph.register import Register
 from riskgraph.results.manifest import register_hash
 from riskgraph.store.base import SelectResult, Store, Term
@@ -418,13 +418,6 @@ _Item = TypeVar("_Item")
 
 _STATUS_RANK = {_RETIRED: 0, _PLANNED: 1, "implemented": 2, "verified": 3}
 """When a control carries two statuses (bad data), the most advanced one is shown."""
-
-
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """Sort key that orders the numbers inside IDs by value: A.9.4 < A.10.2, R-2 < R-10."""
-    return tuple(
-        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part
-    )
 
 
 def _merge(groups: Iterable[list[_Item]], key: Callable[[_Item], str]) -> list[_Item]:

@@ -13,8 +13,8 @@ from typing import Literal
 
 import pyoxigraph as ox
 
-from riskgraph.analysis.soa import natural_key
-from riskgraph.scoring import MATRIX_NAMES, Level, Matrix, matrix, matrix_by_iri
+from riskgraph.ids import natural_key
+from riskgraph.scoring import MATRIX_NAMES, Level, Matrix, current_level, matrix, matrix_by_iri
 from riskgraph.store.base import SelectResult, Store, Term
 from riskgraph.vocab import sparql_prefix_block
 

@@ -12,12 +12,13 @@ from datetime import date, timedelta
 
 import pyoxigraph as ox
 
+from riskgraph.ids import natural_key
 from riskgraph.model.entities import ENTITY_TYPES
 from riskgraph.model.rdf import rdf_types_for
 from riskgraph.register import Register
 from riskgraph.scoring import Level, Matrix, matrix, matrix_by_iri
 from riskgraph.store.base import SelectResult, Store, Term, read_revision
-from riskgraph.tui.data.nodes import NodeInfo, describe, natural_key
+from riskgraph.tui.data.nodes import NodeInfo, describe
 from riskgraph.vocab import REGISTER_GRAPH, RG, XSD
 
 REVIEW_HORIZON_DAYS = 30

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from riskgraph.editing.schema import ontology
+from riskgraph.ids import natural_key
 from riskgraph.model.rdf import entity_class_for, field_specs
 from riskgraph.register import Register
 from riskgraph.scoring import above_appetite, all_levels, matrix_by_iri
@@ -17,7 +18,6 @@ from riskgraph.tui.data.nodes import (
     NodeInfo,
     describe,
     describe_all,
-    natural_key,
 )
 from riskgraph.vocab import META_GRAPH, ONTOLOGY_GRAPH, RDF, RG, SKOS
 

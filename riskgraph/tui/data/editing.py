@@ -27,12 +27,13 @@ from riskgraph.editing.links import KnownTargets, link_errors
 from riskgraph.editing.schema import FieldInfo, fields_of, ontology
 from riskgraph.editing.write import next_id
 from riskgraph.errors import UserError
+from riskgraph.ids import natural_key
 from riskgraph.model.entities import Control, Entity, Evidence, Risk, Treatment
 from riskgraph.model.rdf import entity_iri, field_specs, to_quads
 from riskgraph.model.repository import Repository
 from riskgraph.register import Register
 from riskgraph.store.base import ChangeSet, Store, commit, read_stamp_revisions
-from riskgraph.tui.data.nodes import kind_of, natural_key
+from riskgraph.tui.data.nodes import kind_of
 from riskgraph.validation import validate_quads
 from riskgraph.vocab import DCTERMS, ISO42001_GRAPH, ONTOLOGY_GRAPH, REGISTER_GRAPH, RG, SKOS
 

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from riskgraph.ids import natural_key
 from riskgraph.scoring import all_levels
-from riskgraph.tui.data.nodes import natural_key
 
 SortKind = Literal["key", "text", "level", "date", "number"]
 Facet = Literal["system", "level", "status", "owner"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -81,11 +80,3 @@ def _first(values: dict[str, list[str]], *predicates: str) -> str | None:
         if found := values.get(predicate):
             return min(found)
     return None
-
-
-def natural_key(key: str) -> tuple[tuple[int, str], ...]:
-    """Sort key that puts A.2 before A.10 and R-9 before R-10."""
-    return tuple((int(part), "") if part.isdigit() else (0, part) for part in _DIGITS.split(key))
-
-
-_DIGITS = re.compile(r"(\d+)")

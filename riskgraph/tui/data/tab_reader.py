@@ -8,11 +8,12 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from riskgraph.ids import natural_key
 from riskgraph.model.entities import ControlStatus, FindingStatus, TreatmentOption, TreatmentStatus
 from riskgraph.scoring import all_levels
 from riskgraph.store.base import SelectResult, Store, Term
 from riskgraph.tui.data.listing import Column, Listing, Row
-from riskgraph.tui.data.nodes import natural_key, short_key
+from riskgraph.tui.data.nodes import short_key
 from riskgraph.vocab import DCTERMS, REGISTER_GRAPH, RG
 
 Props = dict[str, dict[str, list[str]]]
