@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import overload
 
 import pyoxigraph as ox
 
@@ -109,5 +110,23 @@ def level_by_name(name: str) -> Level:
     raise ValueError(f"unknown risk level {name!r}")
 
 
-def above_appetite(level: Level, appetite_rank: int) -> bool:
-    return level.rank > appetite_rank
+@overload
+def current_level(inherent: Level, residual: Level | None) -> Level: ...
+@overload
+def current_level(inherent: Level | None, residual: Level | None) -> Level | None: ...
+def current_level(inherent: Level | None, residual: Level | None) -> Level | None:
+    """The level a risk stands at now: its residual level when it has been re-scored after
+    treatment, else its inherent level. The one definition every face and report uses."""
+    return residual or inherent
+
+
+def above_appetite(level: Level | None, appetite_rank: int) -> bool:
+    """Whether ``level`` (a risk's current level, see ``current_level``) ranks above the appetite.
+
+    A risk without a level is not above appetite."""
+    return level is not None and level.rank > appetite_rank
+
+
+def appetite_verdict(level: Level | None, appetite_rank: int) -> str:
+    """'above' or 'within', as screens word it."""
+    return "above" if above_appetite(level, appetite_rank) else "within"

@@ -74,7 +74,10 @@ GAP_QUERIES: dict[str, str] = {
         }""",
     "risks-above-appetite-without-approved-treatment": """
         SELECT ?id WHERE {
-            ?risk a rg:Risk ; dcterms:identifier ?id ; rg:inherentLevel/rg:levelRank ?rank .
+            ?risk a rg:Risk ; dcterms:identifier ?id ; rg:inherentLevel ?inherent .
+            OPTIONAL { ?risk rg:residualLevel ?residual }
+            BIND (COALESCE(?residual, ?inherent) AS ?current)
+            ?current rg:levelRank ?rank .
             FILTER (?rank > ?appetite)
             FILTER NOT EXISTS {
                 ?treatment a rg:Treatment ; rg:treats ?risk ; rg:status rg:Approved ;
@@ -83,7 +86,10 @@ GAP_QUERIES: dict[str, str] = {
         }""",
     "risks-above-appetite-without-controls": f"""
         SELECT ?id WHERE {{
-            ?risk a rg:Risk ; dcterms:identifier ?id ; rg:inherentLevel/rg:levelRank ?rank .
+            ?risk a rg:Risk ; dcterms:identifier ?id ; rg:inherentLevel ?inherent .
+            OPTIONAL {{ ?risk rg:residualLevel ?residual }}
+            BIND (COALESCE(?residual, ?inherent) AS ?current)
+            ?current rg:levelRank ?rank .
             FILTER (?rank > ?appetite)
             FILTER NOT EXISTS {{ ?control a rg:Control ; rg:mitigates ?risk . {_NOT_RETIRED} }}
         }}""",

@@ -30,6 +30,7 @@ from riskgraph.model.entities import (
     Treatment,
 )
 from riskgraph.model.repository import Repository
+from riskgraph.scoring import above_appetite
 from riskgraph.store.base import SelectResult, Store
 from riskgraph.vocab import ISO42001_GRAPH, RG, SKOS
 
@@ -176,7 +177,7 @@ def build_context(snapshot: RegisterSnapshot, risk_id: str) -> DraftContext:
             "residual_likelihood": risk.residual_likelihood,
             "residual_severity": risk.residual_severity,
             "residual_level": residual.name if residual else None,
-            "above_appetite": risk.current_level.rank > appetite_rank,
+            "above_appetite": above_appetite(risk.current_level, appetite_rank),
         },
         "systems": [_system(snapshot, s) for s in risk.affects],
         "sources": [_source(snapshot, s) for s in risk.sources],

@@ -16,7 +16,7 @@ from riskgraph.model.fields import (
     Rdf,
     RefSet,
 )
-from riskgraph.scoring import MATRIX_NAMES, Level, matrix
+from riskgraph.scoring import MATRIX_NAMES, Level, current_level, matrix
 from riskgraph.vocab import DCTERMS, PROV, RG
 
 
@@ -266,7 +266,7 @@ class Risk(Entity):
     @property
     def current_level(self) -> Level:
         """Residual level when scored, else inherent."""
-        return self.residual_level or self.inherent_level
+        return current_level(self.inherent_level, self.residual_level)
 
 
 class Control(Entity):

@@ -180,8 +180,9 @@ def test_items_carry_the_iri_and_display_values(example: Path) -> None:
     ]
     treatment = next(i for i in overdue if i["values"]["id"] == "T-004")
     assert treatment["values"]["risk_id"] == "R-004"
-    levels = [i["values"]["inherent_level"] for i in rules[RULE_ORDER[2]]["items"]]
-    assert levels == ["very high", "high", "high", "high", "high", "high"]
+    # Judged on the current level: R-006 is very high before treatment, high after.
+    levels = [i["values"]["current_level"] for i in rules[RULE_ORDER[2]]["items"]]
+    assert levels == ["high", "high", "high", "high", "high", "high"]
 
 
 @pytest.mark.parametrize(
@@ -214,8 +215,14 @@ def test_appetite_comes_from_the_register_config(
     report = gaps_json(example)
     assert report["appetite"] == {"level": "high", "rank": 5}
     rules = {rule["name"]: item_ids(rule) for rule in report["rules"]}
-    assert rules["risks-above-appetite-without-approved-treatment"] == ["R-006"]  # very high
+    # R-006 is very high before treatment but high after it: within a high appetite, because
+    # "above appetite" is judged on the current level (residual where scored).
+    assert rules["risks-above-appetite-without-approved-treatment"] == []
     assert rules["risks-above-appetite-without-controls"] == []
+    monkeypatch.setenv("RISKGRAPH_RISK__APPETITE", "low")
+    report = gaps_json(example)
+    rules = {rule["name"]: item_ids(rule) for rule in report["rules"]}
+    assert set(rules["risks-above-appetite-without-controls"]) > {"R-008", "R-019", "R-046"}
 
 
 def test_python_api_gives_the_same_report(example: Path) -> None:

@@ -72,7 +72,7 @@ def test_risks_above_appetite_without_approved_treatment(register: Store, gap) -
     assert gap(register, name, {"appetite_rank": 3, "system": "SYS-1"}) == ["R-2"]
     assert gap(register, name, {"appetite_rank": 3, "system": "SYS-2"}) == ["R-3"]
     assert gap(register, name, {"appetite_rank": 6}) == []
-    answer = gap(register, name, key="inherent_level")
+    answer = gap(register, name, key="current_level")
     assert answer == ["very high", "very high"]
 
 

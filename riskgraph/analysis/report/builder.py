@@ -23,7 +23,7 @@ from riskgraph.analysis.report.heatmap import (
 from riskgraph.analysis.soa import ImplementationStatus, StatementOfApplicability, build_soa
 from riskgraph.analysis.stats import register_stats
 from riskgraph.register import Register
-from riskgraph.scoring import Level, level_by_name
+from riskgraph.scoring import Level, above_appetite, level_by_name
 from riskgraph.store.base import Store
 
 Tone = Literal["neutral", "good", "warning", "alert"]
@@ -95,12 +95,8 @@ def _figures(
     soa: StatementOfApplicability,
     gaps: GapReport,
 ) -> list[Figure]:
-    inherent_above = sum(
-        1 for r in risks if (level := r.level("inherent")) and level.rank > appetite.rank
-    )
-    current_above = sum(
-        1 for r in risks if (level := r.current_level) and level.rank > appetite.rank
-    )
+    inherent_above = sum(1 for r in risks if above_appetite(r.level("inherent"), appetite.rank))
+    current_above = sum(1 for r in risks if above_appetite(r.current_level, appetite.rank))
     statuses = soa.counts()
     implemented = statuses[ImplementationStatus.IMPLEMENTED]
     applicable = soa.applicable_count

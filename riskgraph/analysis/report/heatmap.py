@@ -66,7 +66,7 @@ class ScoredRisk:
     @property
     def current_level(self) -> Level | None:
         """Residual level when scored, else inherent."""
-        return self.level("residual") or self.level("inherent")
+        return current_level(self.level("inherent"), self.level("residual"))
 
 
 @dataclass(frozen=True)
