@@ -271,11 +271,11 @@ def list_entities(
 
     Example:  riskgraph list risks --where "current-level>=high" --sort owner
     """
-    from riskgraph.cli.entity_list import record, select
     from riskgraph.cli.entity_render import LIST_FORMATS, check_format, print_records
     from riskgraph.cli.output import console, err_console
     from riskgraph.editing.schema import kind_class
     from riskgraph.model.repository import Repository
+    from riskgraph.views.listing import record, select
 
     cls = kind_class(kind)
     fmt = check_format(fmt, LIST_FORMATS)

@@ -17,13 +17,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from riskgraph.cli.entity_list import HEADERS, LEVEL_COLUMNS, Record, columns_of, table_columns
 from riskgraph.cli.entity_view import EntityView, Link
 from riskgraph.editing.schema import fields_of, ontology, with_article
 from riskgraph.errors import InputError
 from riskgraph.model.entities import ENTITY_TYPES, Entity
 from riskgraph.model.repository import Plan
 from riskgraph.scoring import level_by_name
+from riskgraph.views.listing import HEADERS, LEVEL_COLUMNS, Record, columns_of, table_columns
 
 LIST_FORMATS = ("table", "json", "yaml", "csv")
 SHOW_FORMATS = ("text", "json", "yaml")

@@ -1,7 +1,9 @@
-"""Rows for 'riskgraph list': one record per entity, the columns shown per kind, and the
-``--where`` filters and ``--sort`` order over those records.
+"""Listings: one record per entity, the columns shown per kind, and the filters (``--where``
+in the CLI) and sort order over those records.
 
-Imported by the entity commands when they run, never at CLI start-up, so it may import the core.
+A filter on a field with a fixed set of values (a status, an option, a level, a yes/no field, a
+whole number, a date) checks the value it is given: an unknown value is an error naming the
+field, the value and what the field takes, never an empty listing.
 """
 
 from __future__ import annotations
@@ -9,12 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
-from riskgraph.config import RegisterConfig
-from riskgraph.editing.schema import fields_of, with_article
-from riskgraph.errors import InputError
+from riskgraph.config import LEVEL_NAMES, RegisterConfig
+from riskgraph.editing.schema import FieldInfo, fields_of, with_article
+from riskgraph.errors import InputError, Location
 from riskgraph.model.entities import Entity, Risk
-from riskgraph.scoring import level_by_name
+from riskgraph.scoring import above_appetite, level_by_name
 
 Record = dict[str, object]
 
@@ -58,7 +61,7 @@ def record(entity: Entity, config: RegisterConfig) -> Record:
         row["inherent_level"] = entity.inherent_level.name
         row["residual_level"] = residual.name if residual else None
         row["current_level"] = entity.current_level.name
-        row["above_appetite"] = entity.current_level.rank > config.risk.appetite_rank
+        row["above_appetite"] = above_appetite(entity.current_level, config.risk.appetite_rank)
     return row
 
 
@@ -131,9 +134,47 @@ def parse_condition(text: str, cls: type[Entity]) -> Condition:
     fields = fields_of(cls)
     if op in _ORDERING and column in fields and fields[column].many:
         raise InputError(f"--where: {column} is a list; use = (contains), != or ~", value=text)
-    if column in LEVEL_COLUMNS and op != "~" and value:
-        _level_rank(value)
+    if op != "~" and value.strip():
+        _check_value(column, value, cls)
     return Condition(column, op, value)
+
+
+BOOLEAN_COLUMNS = ("above_appetite",)
+_TRUE = ("true", "yes", "y", "1")
+_FALSE = ("false", "no", "n", "0")
+
+
+def _check_value(column: str, value: str, cls: type[Entity]) -> None:
+    """Refuse a value the column can never hold (a typo in a status, a level, a number ...)."""
+    if column in LEVEL_COLUMNS:
+        _level_rank(value, column)
+        return
+    info: FieldInfo | None = fields_of(cls).get(column)
+    typed = value.strip().lower()
+    if info is not None and info.choices:
+        if typed not in info.choices:
+            raise _unknown(column, value, "one of " + ", ".join(info.choices))
+    elif column in BOOLEAN_COLUMNS or (info is not None and info.value_kind == "boolean"):
+        if typed not in _TRUE + _FALSE:
+            raise _unknown(column, value, "true or false (also yes/no)")
+    elif info is not None and info.value_kind == "integer":
+        if not re.fullmatch(r"-?\d+", typed):
+            bounds = f" from {info.bounds[0]} to {info.bounds[1]}" if info.bounds else ""
+            raise _unknown(column, value, "a whole number" + bounds)
+    elif info is not None and info.value_kind == "date":
+        try:
+            date.fromisoformat(typed)
+        except ValueError:
+            raise _unknown(column, value, "a date as YYYY-MM-DD") from None
+
+
+def _unknown(column: str, value: str, expected: str) -> InputError:
+    return InputError(
+        "unknown value",
+        location=Location(column=column),
+        value=value,
+        expected=expected,
+    )
 
 
 def _text(value: object) -> str:
@@ -164,18 +205,18 @@ def _sign(number: int) -> int:
 
 
 def _boolean_text(value: str) -> str:
-    lowered = value.strip().lower()
-    return "true" if lowered in ("true", "yes", "1", "y") else "false"
+    return "true" if value.strip().lower() in _TRUE else "false"
 
 
-def _level_rank(name: str) -> int:
+def _level_rank(name: str, column: str | None = None) -> int:
     try:
         return level_by_name(name.strip().lower()).rank
     except ValueError:
         raise InputError(
-            "--where: unknown risk level",
+            "unknown risk level",
+            location=Location(column=column) if column else None,
             value=name,
-            expected="extremely-low, very-low, low, moderate, high, very-high or extremely-high",
+            expected="one of " + ", ".join(LEVEL_NAMES),
         ) from None
 
 

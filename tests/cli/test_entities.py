@@ -485,6 +485,16 @@ RISK = ["add", "risk", "--title", "Bias", "--likelihood", "3", "--severity", "3"
             ["unknown risk level"],
             id="list unknown level",
         ),
+        pytest.param(
+            ["list", "controls", "--where", "status=implemnted"],
+            ["'status'", "'implemnted'", "one of planned, implemented, verified, retired"],
+            id="list unknown status",
+        ),
+        pytest.param(
+            ["list", "treatments", "--where", "option!=mitgate"],
+            ["'option'", "'mitgate'", "one of mitigate, avoid, transfer, accept"],
+            id="list unknown option",
+        ),
         pytest.param(["list", "risks", "--format", "xml"], ["--format", "'xml'"], id="bad format"),
     ],
 )
