@@ -2,7 +2,8 @@
 
 Order of work: parse -> map -> validate against the models -> check IDs and links against the
 register -> plan the upsert -> one commit. The writer lock is held from the start, so a second
-writer is refused at once; the store itself is opened only to read its state and commit.
+writer is refused at once. The plan is made on a read view, beside other readers; the store is held
+exclusively only for the commit, which refuses a plan made on an older revision.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from riskgraph.io.template_import import read_template_csv, read_template_xlsx
 from riskgraph.model.repository import Plan, Repository
 from riskgraph.progress import NO_PROGRESS, Progress
 from riskgraph.register import Register
-from riskgraph.store.base import Store, commit
+from riskgraph.store.base import Store, StoreError, commit, read_revision
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,17 @@ def import_file(
             return _planned(store, register, path, fmt, result, skip, progress, dry_run=True)
     with register.write_session():
         result = read.run(progress)
-        with register.writer() as store:
+        # Plan beside readers; hold the store exclusively only for the commit.
+        with register.reader() as store:
+            planned_on = read_revision(store)
             report = _planned(store, register, path, fmt, result, skip, progress, dry_run=False)
-            if report.plan.changes:
+        if report.plan.changes:
+            with register.writer() as store, store.exclusive():
+                if (now := read_revision(store)) != planned_on:
+                    raise StoreError(
+                        f"the register changed while the import was being planned (revision "
+                        f"{planned_on} -> {now}); nothing was written, run the import again"
+                    )
                 progress.phase(f"writing {len(report.plan.changes.add)} triples", total=None)
                 report.revision = commit(store, report.plan.changes)
     return report

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -17,10 +19,11 @@ from riskgraph.store.base import (
     ChangeSet,
     RegisterLockedError,
     StoreDamagedError,
+    StoreError,
     commit,
     read_revision,
 )
-from riskgraph.store.locking import writer_lock
+from riskgraph.store.locking import access_lock, writer_lock
 from riskgraph.store.versions import VERSIONS_DIR
 from riskgraph.vocab import ISO42001_GRAPH, ONTOLOGY_GRAPH, REGISTER_GRAPH
 
@@ -155,3 +158,135 @@ def test_a_missing_store_is_never_replaced_by_an_empty_one(
     assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) == before
     with pytest.raises(StoreDamagedError), Register.open(folder).writer():
         pass
+
+
+def _without_write_rights() -> list[str]:
+    """A prefix that runs a command subject to file modes: root is, once it has lost the
+    capabilities that let it ignore them."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: cannot make a folder read-only to us")
+    caps = "-dac_override,-dac_read_search,-fowner"
+    return ["setpriv", f"--inh-caps={caps}", f"--bounding-set={caps}", "--"]
+
+
+@pytest.mark.parametrize("with_lock_file", [True, False])
+def test_a_read_only_register_can_be_read_but_not_written(with_lock_file: bool) -> None:
+    base = Path(tempfile.mkdtemp())
+    folder = base / "register"
+    try:
+        init_register(folder, with_example=True)
+        if not with_lock_file:
+            (folder / "access.lock").unlink()
+        for path in (folder, *folder.rglob("*")):
+            if not path.is_symlink():
+                path.chmod(path.stat().st_mode & ~0o222)
+
+        def cli(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [*_without_write_rights(), sys.executable, "-m", "riskgraph", *args, "-r", folder],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+
+        stats = cli("stats")
+        assert stats.returncode == 0, stats.stderr
+        assert "Traceback" not in stats.stderr
+        assert "R-001" in cli("list", "risk").stdout
+        written = cli("add", "person", "--title", "Alice")
+        assert written.returncode == 3 and "Traceback" not in written.stderr
+        assert "read-only" in written.stderr
+        assert (folder / "access.lock").exists() is with_lock_file
+    finally:
+        for path in (base, *base.rglob("*")):
+            if not path.is_symlink():
+                path.chmod(path.stat().st_mode | 0o200)
+        shutil.rmtree(base)
+
+
+_HOLD_READER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from riskgraph.store.locking import access_lock
+    with access_lock(Path(sys.argv[1]), exclusive=False):
+        print("reading", flush=True)
+        time.sleep(30)
+    """
+)
+
+_TRY_READ = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from riskgraph.store.base import StoreError
+    from riskgraph.store.locking import access_lock
+    try:
+        with access_lock(Path(sys.argv[1]), exclusive=False, timeout=2):
+            print("read")
+    except StoreError as exc:
+        print(exc)
+    """
+)
+
+
+def test_a_waiting_writer_names_the_reader_it_waits_for(disk_register: Register) -> None:
+    folder = disk_register.folder
+    assert folder is not None
+    reader = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_READER, str(folder)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert reader.stdout is not None and reader.stdout.readline().strip() == "reading"
+        with (
+            writer_lock(folder),
+            pytest.raises(StoreError) as raised,
+            access_lock(folder, exclusive=True, timeout=0.2),
+        ):
+            pass
+        message = str(raised.value)
+        assert f"being read by process {reader.pid}" in message
+        assert f"process {os.getpid()}" not in message
+    finally:
+        reader.kill()
+        reader.wait()
+
+
+class _ReadWhilePlanning:
+    """A progress sink that, when the import starts planning, has another process read."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.answers: list[str] = []
+
+    def phase(self, description: str, total: float | None = None) -> None:
+        if description.startswith(("checking IDs", "planning")):
+            child = subprocess.run(
+                [sys.executable, "-c", _TRY_READ, str(self.folder)],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            self.answers.append(child.stdout.strip() or child.stderr)
+
+    def advance(self, amount: float = 1) -> None:
+        pass
+
+
+def test_readers_are_not_blocked_while_an_import_is_planned(
+    disk_register: Register, tmp_path: Path
+) -> None:
+    from riskgraph.io.importer import import_file
+
+    folder = disk_register.folder
+    assert folder is not None
+    rows = tmp_path / "people.csv"
+    rows.write_text("id,title\nP-001,Alice\nP-002,Bob\n", encoding="utf-8")
+    progress = _ReadWhilePlanning(folder)
+    from riskgraph.io.importer import ImportOptions
+
+    report = import_file(disk_register, rows, ImportOptions(kind="person"), progress)
+    assert report.revision == 1
+    assert progress.answers == ["read", "read"]

@@ -357,3 +357,35 @@ def test_auth_without_its_secret_is_a_user_error(monkeypatch: pytest.MonkeyPatch
     monkeypatch.delenv("RISKGRAPH_ENDPOINT_TOKEN", raising=False)
     with pytest.raises(UserError, match=r"\$RISKGRAPH_ENDPOINT_TOKEN"):
         SparqlEndpoint(EndpointSettings(query_url="http://127.0.0.1:9/query", auth="bearer"))
+
+
+def test_an_import_planned_on_an_old_revision_is_refused(
+    remote_example: Register, tmp_path: Path
+) -> None:
+    from riskgraph.io.importer import ImportOptions, import_file
+    from riskgraph.store.base import commit, read_revision
+
+    rows = tmp_path / "people.csv"
+    rows.write_text("id,title\nP-901,Alice\n", encoding="utf-8")
+    teammate = Register.open(remote_example.folder)  # type: ignore[arg-type]
+    with remote_example.reader() as store:
+        before = read_revision(store)
+
+    class TeammateCommitsMeanwhile:
+        def phase(self, description: str, total: float | None = None) -> None:
+            if description.startswith("planning"):
+                with teammate.writer() as store:
+                    subject = ox.NamedNode("https://example.org/x")
+                    quad = ox.Quad(
+                        subject, subject, ox.Literal("between"), ox.NamedNode(REGISTER_GRAPH)
+                    )
+                    commit(store, ChangeSet(add=[quad]))
+
+        def advance(self, amount: float = 1) -> None:
+            pass
+
+    with pytest.raises(StoreError, match=r"changed while the import was being planned"):
+        import_file(remote_example, rows, ImportOptions(kind="person"), TeammateCommitsMeanwhile())
+    with remote_example.reader() as store:
+        assert read_revision(store) == before + 1  # the teammate's commit only
+        assert not list(store.quads(REGISTER_GRAPH, remote_example.base_iri + "P-901"))
