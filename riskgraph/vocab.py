@@ -46,6 +46,8 @@ DRAFTS_GRAPH = _GRAPH + "drafts"
 """LLM drafts and their provenance; nothing here counts until a person accepts it."""
 META_GRAPH = _GRAPH + "meta"
 """Bookkeeping: register revision, catalogue versions."""
+AUDIT_GRAPH = _GRAPH + "audit"
+"""The audit trail of calls made by agents (MCP): bookkeeping, not register content."""
 
 DEFAULT_BASE_IRI = "https://riskgraph.example/register/"
 """Base of entity IRIs when a register sets none (``.example`` is reserved for examples)."""

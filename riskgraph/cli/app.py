@@ -13,6 +13,7 @@ from riskgraph.cli import (
     audit_cmds,
     entity_cmds,
     io_cmds,
+    mcp_cmd,
     query_cmds,
     register_cmds,
     report_cmds,
@@ -59,6 +60,7 @@ analytics_cmds.attach(app)
 io_cmds.attach(app)
 sync_cmds.attach(app)
 assist_cmds.attach(app)
+mcp_cmd.attach(app)
 tui_cmd.attach(app)
 
 
