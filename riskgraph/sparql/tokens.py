@@ -140,3 +140,21 @@ def _track_brackets(char: str, brackets: list[str]) -> None:
         brackets.append(char)
     elif char in _CLOSING and brackets:
         brackets.pop()
+
+
+def nesting_depth(text: str, limit: int) -> tuple[int, Token | None]:
+    """How deep ``{``, ``(`` and ``[`` nest in ``text`` (brackets inside strings, IRIs and
+    comments do not count). Stops at the first bracket that goes deeper than ``limit`` and
+    returns it with its depth; otherwise returns the deepest nesting and None."""
+    depth = deepest = 0
+    for token in tokenize(text):
+        if token.kind is not Kind.PUNCT:
+            continue
+        if token.text in "{([":
+            depth += 1
+            if depth > limit:
+                return depth, token
+            deepest = max(deepest, depth)
+        elif token.text in "})]":
+            depth = max(depth - 1, 0)
+    return deepest, None
