@@ -142,7 +142,9 @@ def _form_token(tokens: list[Token], origin: str) -> Token:
 
 def _kinds(tokens: list[Token], start: int, kinds: tuple[Kind, ...]) -> bool:
     window = tokens[start : start + len(kinds)]
-    return len(window) == len(kinds) and all(t.kind is k for t, k in zip(window, kinds))
+    if len(window) != len(kinds):
+        return False
+    return all(t.kind is k for t, k in zip(window, kinds, strict=True))
 
 
 def _check_structure(sparql: str, origin: str) -> None:
