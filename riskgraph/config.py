@@ -7,12 +7,14 @@ file by riskgraph; put them in the environment.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from riskgraph.errors import InputError, Location
@@ -51,6 +53,31 @@ class RiskSettings(_Section):
         return LEVEL_NAMES.index(self.appetite) + 1
 
 
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#@\s]*@")
+
+
+def redact_urls(text: str) -> str:
+    """``text`` with the user name and password of every URL in it replaced by ``***``."""
+    return _USERINFO.sub(r"\1***@", text)
+
+
+def split_credentials(url: str) -> tuple[str, str | None, str | None]:
+    """``url`` without its user name and password, and those two (None where absent)."""
+    try:
+        parts = urlsplit(url)
+        username, password = parts.username, parts.password
+    except ValueError:
+        return redact_urls(url), None, None
+    if "@" not in parts.netloc:
+        return url, None, None
+    netloc = parts.netloc.rpartition("@")[2]
+    return (
+        urlunsplit(parts._replace(netloc=netloc)),
+        unquote(username) if username else None,
+        unquote(password) if password is not None else None,
+    )
+
+
 class EndpointSettings(_Section):
     query_url: str
     """SPARQL 1.1 Query endpoint, e.g. http://localhost:7878/query."""
@@ -69,6 +96,12 @@ class EndpointSettings(_Section):
 
     timeout_seconds: float = 60.0
     """HTTP timeout for one request."""
+
+    @field_validator("query_url", "update_url", "store_url", mode="before")
+    @classmethod
+    def _without_credentials(cls, url: object) -> object:
+        """A user name or password in a URL is dropped: it is never kept, written or shown."""
+        return split_credentials(url)[0] if isinstance(url, str) else url
 
 
 class QuerySettings(_Section):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -103,6 +104,9 @@ def endpoint_settings(
                 expected="--endpoint URL, or none of the endpoint options",
             )
         return None
+    endpoint, update_url, store_url, username, auth = _credentials_out_of_urls(
+        endpoint, update_url, store_url, username, auth
+    )
     for flag, url in (
         ("--endpoint", endpoint),
         ("--update-url", update_url),
@@ -131,6 +135,67 @@ def endpoint_settings(
         auth=auth,  # type: ignore[arg-type]  # checked above
         username=username,
     )
+
+
+def _credentials_out_of_urls(
+    endpoint: str, update_url: str | None, store_url: str | None, username: str | None, auth: str
+) -> tuple[str, str | None, str | None, str | None, str]:
+    """Take a user name and password out of the endpoint URLs: they are never written to
+    register.toml or shown. The user name becomes --username (basic auth); the password must be
+    in $RISKGRAPH_ENDPOINT_PASSWORD, which riskgraph reads on every run."""
+    from riskgraph.cli.output import err_console
+    from riskgraph.config import split_credentials
+    from riskgraph.errors import InputError, Location
+    from riskgraph.store.remote_http import PASSWORD_ENV
+
+    urls: list[str | None] = []
+    found: dict[str, str] = {}
+    with_password: list[str] = []
+    for flag, url in (
+        ("--endpoint", endpoint),
+        ("--update-url", update_url),
+        ("--store-url", store_url),
+    ):
+        if url is None:
+            urls.append(None)
+            continue
+        bare, user, password = split_credentials(url)
+        urls.append(bare)
+        if user:
+            found[flag] = user
+        if password is not None:
+            with_password.append(flag)
+    if not found and not with_password:
+        return endpoint, update_url, store_url, username, auth
+    names = set(found.values()) | ({username} if username else set())
+    where = ", ".join(sorted({*found, *with_password}))
+    if len(names) > 1 or auth == "bearer":
+        raise InputError(
+            "holds a user name that does not match the other options; riskgraph keeps "
+            "credentials out of URLs",
+            location=Location(column=where),
+            value=urls[0],
+            expected="the URL without a user name, with --auth and --username",
+        )
+    if with_password and not os.environ.get(PASSWORD_ENV):
+        raise InputError(
+            "holds a password; riskgraph never writes or shows passwords, so it takes them from "
+            f"${PASSWORD_ENV} only",
+            location=Location(column=where),
+            value=urls[0],
+            expected=f"the URL without user name and password, --auth basic --username "
+            f"{next(iter(names), 'NAME')} and the password in ${PASSWORD_ENV}",
+        )
+    err_console.print(
+        f"[yellow]note:[/] the user name and password were taken out of {where}; the endpoint "
+        f"is {urls[0]} with basic auth as {next(iter(names), '?')} and the password from "
+        f"${PASSWORD_ENV}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    bare_endpoint = urls[0]
+    assert bare_endpoint is not None
+    return bare_endpoint, urls[1], urls[2], next(iter(names), None), "basic"
 
 
 def stats(register: Path | None = RegisterOption) -> None:

@@ -82,6 +82,7 @@ def push(
 
     reg = open_register(register)
     settings = _settings(url, update_url, store_url, auth, username, reg)
+    url, update_url, store_url = settings.query_url, settings.update_url, settings.store_url
     endpoint = _connect(settings)
     try:
         with reg.write_session(), reg.reader() as source:
@@ -92,7 +93,12 @@ def push(
     _print_report(report, hashes, f"copied {reg.display_name!r} to {url}")
     options = "".join(
         f" {flag} {value}"
-        for flag, value in (("--update-url", update_url), ("--store-url", store_url))
+        for flag, value in (
+            ("--update-url", update_url),
+            ("--store-url", store_url),
+            ("--auth", None if settings.auth == "none" else settings.auth),
+            ("--username", settings.username),
+        )
         if value
     )
     console.print(
@@ -126,6 +132,7 @@ def pull(
 
     reg = open_register(register)
     settings = _settings(url, update_url, store_url, auth, username, reg)
+    url = settings.query_url
     endpoint = _connect(settings)
     where = f"the register at {reg.folder}" if reg.folder else "this register"
     try:
@@ -160,6 +167,7 @@ def _settings(
 
     settings = endpoint_settings(url, update_url, store_url, auth, username)
     assert settings is not None
+    url = settings.query_url
     home = reg.config.endpoint.query_url if reg.is_remote and reg.config.endpoint else None
     if home is not None and home.rstrip("/") == url.rstrip("/"):
         raise UserError(f"this register already lives on {url}; there is nothing to copy")

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import httpx
 
 from riskgraph import __version__
-from riskgraph.config import EndpointSettings
+from riskgraph.config import EndpointSettings, redact_urls
 from riskgraph.errors import UserError
 from riskgraph.store.base import StoreError
 
@@ -114,8 +114,10 @@ class SparqlEndpoint:
             ) from None
         except httpx.HTTPError as exc:
             raise StoreError(
-                f"cannot reach the SPARQL endpoint {url}: {exc}; is the server running and the "
-                "URL right?"
+                redact_urls(
+                    f"cannot reach the SPARQL endpoint {url}: {exc}; is the server running and "
+                    "the URL right?"
+                )
             ) from None
         if missing_ok and response.status_code == 404:
             response.close()
@@ -157,7 +159,7 @@ def _status_error(response: httpx.Response, url: str) -> StoreError:
         )
     elif 300 <= response.status_code < 400 and "location" in response.headers:
         message += f"; it redirects to {response.headers['location']}: use that URL"
-    return StoreError(message)
+    return StoreError(redact_urls(message))
 
 
 class ResponseReader(io.RawIOBase):
@@ -208,7 +210,7 @@ class Body:
         self.response.close()
         cause = self.reader.error or exc
         return StoreError(
-            f"the answer of the SPARQL endpoint {self.url} could not be read: {cause}"
+            redact_urls(f"the answer of the SPARQL endpoint {self.url} could not be read: {cause}")
         )
 
 

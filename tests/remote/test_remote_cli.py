@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from unittest import mock
 
@@ -264,3 +266,78 @@ def test_push_refuses_the_endpoint_the_register_lives_on(remote_example: Registe
     assert remote_example.config.endpoint is not None
     done = run("push", remote_example.config.endpoint.query_url, "-r", str(remote_example.folder))
     assert done.code == 2 and "already lives on" in done.err
+
+
+# --- credentials in endpoint URLs ---------------------------------------------------------------
+
+SECRET = "s3cr3t-PASSWORD"
+
+
+def _with_credentials(url: str) -> str:
+    return url.replace("http://", f"http://alice:{SECRET}@", 1)
+
+
+def test_a_password_in_the_endpoint_url_is_refused_without_showing_it(
+    tmp_path: Path, endpoint: EndpointSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RISKGRAPH_ENDPOINT_PASSWORD", raising=False)
+    done = run("init", str(tmp_path / "team"), "--endpoint", _with_credentials(endpoint.query_url))
+    assert done.code == 2, done.err
+    assert SECRET not in done.out + done.err
+    assert "RISKGRAPH_ENDPOINT_PASSWORD" in done.err and "--username alice" in done.err
+    assert not (tmp_path / "team").exists()
+
+
+def test_credentials_in_the_endpoint_url_are_never_written_or_shown(
+    tmp_path: Path, endpoint: EndpointSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RISKGRAPH_ENDPOINT_PASSWORD", SECRET)
+    folder = tmp_path / "team"
+    done = run(
+        "init",
+        str(folder),
+        "--endpoint",
+        _with_credentials(endpoint.query_url),
+        "--update-url",
+        _with_credentials(endpoint.update_url or endpoint.query_url),
+    )
+    assert done.code == 0, done.err
+    assert SECRET not in done.out + done.err and "alice:" not in done.out + done.err
+    written = (folder / "register.toml").read_text(encoding="utf-8")
+    assert SECRET not in written and "@" not in written
+    settings = load_config(folder / "register.toml").endpoint
+    assert settings is not None
+    assert (settings.auth, settings.username) == ("basic", "alice")
+    assert settings.query_url == endpoint.query_url
+
+
+class _Refuser(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        body = f"no entry for {self.headers.get('Authorization')}".encode()
+        self.send_response(401)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_refused_push_never_shows_the_credentials_of_its_url(
+    example_register_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RISKGRAPH_ENDPOINT_PASSWORD", SECRET)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Refuser)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://alice:{SECRET}@127.0.0.1:{server.server_address[1]}/query"
+        done = run("push", url, "-r", str(example_register_folder))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.code == 3, done.err
+    assert "401" in done.err and "RISKGRAPH_ENDPOINT_PASSWORD" in done.err
+    assert SECRET not in done.out + done.err and "alice:" not in done.out + done.err
