@@ -13,6 +13,7 @@ from riskgraph.cli import (
     audit_cmds,
     entity_cmds,
     io_cmds,
+    library_cmds,
     mcp_cmd,
     query_cmds,
     register_cmds,
@@ -56,6 +57,7 @@ entity_cmds.attach(app)
 audit_cmds.attach(app)
 report_cmds.attach(app)
 query_cmds.attach(app)
+library_cmds.attach(app)
 analytics_cmds.attach(app)
 io_cmds.attach(app)
 sync_cmds.attach(app)

@@ -1,0 +1,93 @@
+"""Helpers shared by the source readers: YAML with clear errors, front matter, text clean-up."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from riskgraph.errors import InputError, Location
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(
+            f"cannot read the file: {exc.strerror}", location=Location(str(path))
+        ) from None
+    return parse_yaml(text, str(path))
+
+
+def parse_yaml(text: str, file: str, first_line: int = 1) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first_line + mark.line if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(f"not valid YAML: {problem}", location=Location(file, line=line)) from None
+
+
+def front_matter(path: Path) -> tuple[dict[str, Any], str]:
+    """The YAML front matter (between the first two ``---`` lines) and the Markdown after it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(
+            f"cannot read the file: {exc.strerror}", location=Location(str(path))
+        ) from None
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        raise InputError(
+            "the file does not start with YAML front matter",
+            location=Location(str(path), line=1),
+            value=lines[0] if lines else "",
+            expected="a first line '---'",
+        )
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise InputError(
+            "the front matter is not closed",
+            location=Location(str(path), line=len(lines)),
+            expected="a second line '---' after the YAML",
+        ) from None
+    data = parse_yaml("\n".join(lines[1:end]), str(path), first_line=2)
+    if not isinstance(data, dict):
+        raise InputError(
+            "the front matter is not a mapping of keys to values",
+            location=Location(str(path), line=2),
+            expected="'key: value' lines",
+        )
+    return data, "\n".join(lines[end + 1 :])
+
+
+def section(markdown: str, heading: str) -> str:
+    """The text under a ``## heading`` up to the next heading, as one paragraph."""
+    match = re.search(
+        rf"^##\s+{re.escape(heading)}\s*$(.*?)(?=^#{{1,6}}\s|\Z)", markdown, re.M | re.S | re.I
+    )
+    return one_line(match.group(1)) if match else ""
+
+
+def one_line(text: object) -> str:
+    return re.sub(r"\s+", " ", str(text or "")).strip()
+
+
+def iso_date(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value or "").strip()
+    return text if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else ""
+
+
+def as_list(value: object) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
