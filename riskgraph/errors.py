@@ -1,12 +1,28 @@
-"""Errors meant for people. The CLI and TUI show these without a traceback."""
+"""Errors meant for people, under one root: ``RiskgraphError``.
+
+Every error the core raises for a person to read derives from ``RiskgraphError``; anything else
+that escapes is a bug. Each face turns the root into its own words in one place: the CLI in
+``riskgraph.cli.output.fail_on`` (message on stderr, ``exit_code``), the TUI in
+``riskgraph.tui.workers.describe_error`` (a notification). Messages name fields and values, never
+the flags or keys of one face.
+
+Exit codes: 1 the check found problems (validation, gaps), 2 the input is wrong (``UserError``),
+3 the work could not be done (store, endpoint, model service: ``RiskgraphError`` itself).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 
-class UserError(Exception):
-    """A mistake in what the user gave us (a file, a flag, a value). Exit code 2."""
+class RiskgraphError(Exception):
+    """The root of every error meant for a person; the message is written for them."""
+
+    exit_code = 3
+
+
+class UserError(RiskgraphError):
+    """A mistake in what the user gave us (a file, a value, a name). Exit code 2."""
 
     exit_code = 2
 

@@ -27,7 +27,7 @@ from riskgraph.config import (
 )
 from riskgraph.errors import UserError
 from riskgraph.resources import example_register, ontology_file
-from riskgraph.store.base import ChangeSet, Store, commit
+from riskgraph.store.base import ChangeSet, Store, StoreError, commit
 from riskgraph.store.embedded import EmbeddedStore
 from riskgraph.store.locking import access_lock, writer_lock
 from riskgraph.store.versions import create_versioned, discard_stale_versions
@@ -156,6 +156,12 @@ class Register:
                 self._endpoint = SparqlEndpoint(settings)
             return self._endpoint
 
+    def _local_folder(self) -> Path:
+        """The folder of a register kept on disk."""
+        if self.folder is None:
+            raise StoreError("this register has no folder, no endpoint and no in-memory store")
+        return self.folder
+
     def _remote_store(self, *, read_only: bool) -> Store:
         from riskgraph.store.remote import RemoteStore
 
@@ -170,9 +176,9 @@ class Register:
         if self.is_remote:
             yield self._remote_store(read_only=True)
             return
-        assert self.folder is not None
-        with access_lock(self.folder, exclusive=False):
-            store = EmbeddedStore(self.folder / STORE_DIR, read_only=True)
+        folder = self._local_folder()
+        with access_lock(folder, exclusive=False):
+            store = EmbeddedStore(folder / STORE_DIR, read_only=True)
             try:
                 yield store
             finally:
@@ -189,10 +195,10 @@ class Register:
         if self.is_remote:
             yield self._remote_store(read_only=False)
             return
-        assert self.folder is not None
-        with self._writer_lock(), access_lock(self.folder, exclusive=True):
-            discard_stale_versions(self.folder / STORE_DIR)
-            store = EmbeddedStore(self.folder / STORE_DIR)
+        folder = self._local_folder()
+        with self._writer_lock(), access_lock(folder, exclusive=True):
+            discard_stale_versions(folder / STORE_DIR)
+            store = EmbeddedStore(folder / STORE_DIR)
             try:
                 yield store
             finally:
@@ -203,8 +209,7 @@ class Register:
         if self._in_write_session:
             yield
             return
-        assert self.folder is not None
-        with writer_lock(self.folder):
+        with writer_lock(self._local_folder()):
             yield
 
     @contextmanager

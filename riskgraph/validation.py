@@ -15,6 +15,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 
+from riskgraph.errors import RiskgraphError
 from riskgraph.resources import ontology_file
 from riskgraph.store.base import Store
 from riskgraph.vocab import DCTERMS, DRAFTS_GRAPH, ISO42001_GRAPH, ONTOLOGY_GRAPH, REGISTER_GRAPH
@@ -28,7 +29,7 @@ _SHORT = (
 )
 
 
-class ShapesError(RuntimeError):
+class ShapesError(RiskgraphError):
     """ontology/shapes.ttl itself is broken: a bug in riskgraph, not the user's mistake."""
 
 

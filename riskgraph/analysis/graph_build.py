@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from riskgraph.analysis.graph import NodeKind, RegisterGraph, Relation
 from riskgraph.model.rdf import entity_class_for
 from riskgraph.scoring import all_levels, matrix, matrix_by_iri
-from riskgraph.store.base import SelectResult, Store, Term, read_revision
+from riskgraph.store.base import Store, Term, read_revision
 from riskgraph.vocab import DCTERMS, ISO42001_GRAPH, REGISTER_GRAPH, RG, SKOS
 
 ENTITY_KINDS: dict[str, NodeKind] = {
@@ -110,8 +110,7 @@ SELECT ?c ?notation ?type ?label ?broader WHERE {{
 
 
 def _rows(store: Store, sparql: str) -> list[dict[str, Term | None]]:
-    result = store.query(sparql)
-    assert isinstance(result, SelectResult)
+    result = store.select(sparql)
     return list(result.rows)
 
 

@@ -341,7 +341,8 @@ def _annex_a_controls(store: Store) -> dict[str, _AnnexA]:
     seen_statements: set[tuple[str, str]] = set()
     for row in _rows(store, _ANNEX_A_QUERY):
         iri = _text(row["annex"])
-        assert iri is not None
+        if iri is None:
+            continue
         item = found.setdefault(
             iri,
             _AnnexA(
@@ -372,7 +373,8 @@ def _controls(store: Store) -> dict[str, dict[str, ImplementingControl]]:
     found: dict[str, dict[str, ImplementingControl]] = defaultdict(dict)
     for row in _rows(store, _CONTROLS_QUERY):
         annex, control = _text(row["annex"]), _text(row["control"])
-        assert annex is not None and control is not None
+        if annex is None or control is None:
+            continue
         status = _status(row["status"])
         known = found[annex].get(control)
         if known is not None and _STATUS_RANK[known.status] >= _STATUS_RANK[status]:
@@ -388,7 +390,8 @@ def _risks(store: Store) -> dict[str, list[RelatedRisk]]:
     found: dict[str, list[RelatedRisk]] = defaultdict(list)
     for row in _rows(store, _RISKS_QUERY):
         control = _text(row["control"])
-        assert control is not None
+        if control is None:
+            continue
         found[control].append(RelatedRisk(id=_text(row["id"]) or "", title=_text(row["title"])))
     return found
 
@@ -398,7 +401,8 @@ def _evidence(store: Store, today: date) -> dict[str, list[EvidenceItem]]:
     found: dict[str, list[EvidenceItem]] = defaultdict(list)
     for row in _rows(store, _EVIDENCE_QUERY):
         target = _text(row["target"])
-        assert target is not None
+        if target is None:
+            continue
         expires = _date(row["expires"])
         found[target].append(
             EvidenceItem(

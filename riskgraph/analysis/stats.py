@@ -8,7 +8,7 @@ from riskgraph.config import RegisterConfig
 from riskgraph.model.entities import ENTITY_TYPES
 from riskgraph.model.rdf import rdf_types_for
 from riskgraph.scoring import all_levels
-from riskgraph.store.base import SelectResult, Store, read_revision
+from riskgraph.store.base import Store, read_revision
 from riskgraph.vocab import REGISTER_GRAPH, RG
 
 
@@ -21,22 +21,20 @@ class RegisterStats:
 
 
 def register_stats(store: Store, config: RegisterConfig) -> RegisterStats:
-    result = store.query(
+    result = store.select(
         "SELECT ?type (COUNT(DISTINCT ?s) AS ?n) "
         f"WHERE {{ GRAPH <{REGISTER_GRAPH}> {{ ?s a ?type }} }} GROUP BY ?type"
     )
-    assert isinstance(result, SelectResult)
     by_type = {
         row["type"].value: int(row["n"].value) for row in result.rows if row["type"] and row["n"]
     }
     counts = {
         cls.plural: sum(by_type.get(t, 0) for t in rdf_types_for(cls)) for cls in ENTITY_TYPES
     }
-    levels_result = store.query(
+    levels_result = store.select(
         f"SELECT ?level (COUNT(?r) AS ?n) WHERE {{ GRAPH <{REGISTER_GRAPH}> "
         f"{{ ?r <{RG}inherentLevel> ?level }} }} GROUP BY ?level"
     )
-    assert isinstance(levels_result, SelectResult)
     known = all_levels()
     raw_levels = {
         row["level"].value: int(row["n"].value)

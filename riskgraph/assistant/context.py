@@ -31,7 +31,7 @@ from riskgraph.model.entities import (
 )
 from riskgraph.model.repository import Repository
 from riskgraph.scoring import above_appetite
-from riskgraph.store.base import SelectResult, Store
+from riskgraph.store.base import Store
 from riskgraph.vocab import ISO42001_GRAPH, RG, SKOS
 
 REDACTED = "[redacted]"
@@ -64,7 +64,7 @@ class Catalogue:
 
     @classmethod
     def load(cls, store: Store) -> Catalogue:
-        result = store.query(
+        result = store.select(
             "SELECT ?notation ?label ?type WHERE { GRAPH ?g { "
             "?c a ?type ; ?notationP ?notation ; ?labelP ?label } }",
             {
@@ -73,7 +73,6 @@ class Catalogue:
                 "labelP": ox.NamedNode(SKOS + "prefLabel"),
             },
         )
-        assert isinstance(result, SelectResult)
         annex_a: dict[str, str] = {}
         items: dict[str, str] = {}
         for row in result.rows:

@@ -14,6 +14,7 @@ from riskgraph.assistant.context import DraftContext, redact
 from riskgraph.assistant.prompts import PromptTemplate, data_block_json
 from riskgraph.assistant.protocol import ChatAnswer, Message, ModelCallError, Usage
 from riskgraph.assistant.schema import TreatmentDraft
+from riskgraph.errors import RiskgraphError
 
 if TYPE_CHECKING:
     from riskgraph.assistant.chat import ChatClient
@@ -41,7 +42,9 @@ def build_messages(
     return [{"role": "system", "content": template.system}, {"role": "user", "content": user}]
 
 
-class InvalidAnswerError(Exception):
+class InvalidAnswerError(RiskgraphError):
+    """The model's answer does not fit the schema (the model gets one chance to repair it)."""
+
     def __init__(self, errors: list[str]) -> None:
         self.errors = errors
         super().__init__("; ".join(errors))
@@ -100,7 +103,7 @@ class DraftAnswer:
     response_format: str
 
 
-class DraftFailedError(Exception):
+class DraftFailedError(RiskgraphError):
     """No usable draft for a risk; ``usage`` still counts the tokens spent."""
 
     def __init__(self, risk_id: str, message: str, usage: Usage) -> None:

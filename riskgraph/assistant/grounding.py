@@ -87,7 +87,8 @@ def _ground_action(
             )
         )
         return GroundedAction(action.description, notes=tuple(notes))
-    assert action.new_control is not None
+    if action.new_control is None:
+        return GroundedAction(action.description, notes=tuple(notes))
     known: list[str] = []
     for ref in dict.fromkeys(r.strip() for r in action.new_control.annex_a):
         if ref in snapshot.catalogue.annex_a:

@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from riskgraph.errors import RiskgraphError
+
 Message = dict[str, str]
 
 SCHEMA_NAME = "treatment_draft"
 
 
-class ModelCallError(Exception):
+class ModelCallError(RiskgraphError):
     """A call failed for good (after retries); the message is meant for a person."""
 
 

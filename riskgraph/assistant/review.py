@@ -279,7 +279,8 @@ def plan_accept(
     uses: list[str] = []
     for action in reviewed.actions:
         if action.new_control is None:
-            assert action.control is not None  # parse_yaml and ReviewedAction guarantee one
+            if action.control is None:
+                raise UserError("a reviewed action names neither a control nor a new control")
             uses.append(action.control)
             continue
         control_id = next_id("C-", snapshot.all_ids, [treatment_id, *(c.id for c in controls)])

@@ -68,21 +68,15 @@ tui_cmd.attach(app)
 
 def main() -> None:
     """Console entry point: run the app, turning our errors into clean messages and exit codes."""
-    from riskgraph.cli.output import fail
+    from riskgraph.cli.output import fail, fail_on
+    from riskgraph.errors import RiskgraphError
 
     try:
         app()
     except KeyboardInterrupt:
         fail("interrupted", code=130)
-    except Exception as exc:  # the boundary that keeps tracebacks from users
-        from riskgraph.errors import UserError
-        from riskgraph.store.base import StoreError
-
-        if isinstance(exc, UserError):
-            fail(str(exc), code=exc.exit_code)
-        if isinstance(exc, StoreError):
-            fail(str(exc), code=3)
-        raise
+    except RiskgraphError as exc:  # the boundary that keeps tracebacks from users
+        fail_on(exc)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -102,7 +102,8 @@ def draft(
     if dry_run:
         _print_dry_run(plan, settings.model, settings.temperature, endpoint)
         return
-    assert endpoint is not None
+    if endpoint is None:
+        raise UserError("the assistant has no endpoint configured")
     _run(reg, plan, endpoint)
 
 

@@ -154,7 +154,8 @@ def edit(
     def prepare(repo: Repository, default_matrix: str) -> Prepared:
         if file is not None:
             return prepare_edits(repo, [_edit_request(repo, item, entity_id) for item in items])
-        assert entity_id is not None
+        if entity_id is None:
+            raise InputError("say which entity to edit", expected="an ID, or --file FILE")
         cls = existing_class(repo, entity_id, FLAGS)
         changes = parse_flags(flags, cls, editing=True)
         changes.clear.extend(name.strip().replace("-", "_") for name in clear or [])

@@ -17,7 +17,6 @@ from riskgraph.model.entities import Entity, Risk
 from riskgraph.model.rdf import entity_class_for, entity_iri, field_specs
 from riskgraph.model.repository import Repository
 from riskgraph.scoring import above_appetite
-from riskgraph.store.base import SelectResult
 from riskgraph.vocab import DCTERMS, ISO42001, PREFIXES, RDF, REGISTER_GRAPH, RG, SKOS
 
 NOT_LINKS = {RDF + "type", RG + "riskMatrix", RG + "inherentLevel", RG + "residualLevel"}
@@ -80,8 +79,7 @@ def view(repo: Repository, entity: Entity, config: RegisterConfig) -> EntityView
 
 
 def _rows(repo: Repository, sparql: str, bindings: dict[str, ox.NamedNode]) -> list[dict]:
-    result = repo.store.query(sparql, bindings)
-    assert isinstance(result, SelectResult)
+    result = repo.store.select(sparql, bindings)
     return list(result.rows)
 
 

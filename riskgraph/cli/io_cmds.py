@@ -95,25 +95,6 @@ def _print_line(text: str, *, stdout: bool = False) -> None:
     target.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
-def _fail_cleanly(exc: Exception, outcome: str) -> typer.Exit:
-    """Print a user's mistake in full (every bad row) and give the exit code for it."""
-    from riskgraph.errors import InputErrors, UserError
-    from riskgraph.store.base import StoreError
-
-    if isinstance(exc, InputErrors):
-        _print_error(f"{len(exc.errors)} problem(s); {outcome}:")
-        for error in exc.errors:
-            _print_line(f"  - {error.render()}")
-        return typer.Exit(exc.exit_code)
-    if isinstance(exc, UserError):
-        _print_error(str(exc))
-        return typer.Exit(exc.exit_code)
-    if isinstance(exc, StoreError):
-        _print_error(str(exc))
-        return typer.Exit(3)
-    raise exc
-
-
 def import_(
     file: Path = typer.Argument(
         ...,
@@ -151,9 +132,9 @@ def import_(
 
     Example:  riskgraph import risks.xlsx -r my-register --dry-run
     """
-    from riskgraph.errors import UserError
+    from riskgraph.cli.output import fail_on
+    from riskgraph.errors import RiskgraphError
     from riskgraph.io.importer import ImportOptions, import_file
-    from riskgraph.store.base import StoreError
 
     options = ImportOptions(
         format=fmt, kind=kind, mapping=mapping, dry_run=dry_run, skip_bad_rows=skip_bad_rows
@@ -162,8 +143,8 @@ def import_(
         reg = open_register(register)
         with ProgressBar() as progress:
             report = import_file(reg, file, options, progress)
-    except (UserError, StoreError) as exc:
-        raise _fail_cleanly(exc, "nothing was imported") from None
+    except RiskgraphError as exc:
+        fail_on(exc, "nothing was imported")
     _show_import(report)
 
 
@@ -232,9 +213,9 @@ def export(
     Example:  riskgraph export -o register.ttl -r my-register
     """
     from riskgraph.analysis.graph_export import export_register_graph, graph_format
-    from riskgraph.errors import UserError
+    from riskgraph.cli.output import fail_on
+    from riskgraph.errors import RiskgraphError, UserError
     from riskgraph.io.exporter import ExportOptions, export_format, export_register
-    from riskgraph.store.base import StoreError
 
     if (graph_fmt := graph_format(output, fmt)) is not None:
         if kind is not None or everything:
@@ -252,8 +233,8 @@ def export(
         reg = open_register(register)
         with ProgressBar() as progress:
             report = export_register(reg, options, sys.stdout.buffer, progress)
-    except (UserError, StoreError) as exc:
-        raise _fail_cleanly(exc, "nothing was exported") from None
+    except RiskgraphError as exc:
+        fail_on(exc, "nothing was exported")
     if output is not None:
         from riskgraph.cli.output import success
 

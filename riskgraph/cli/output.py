@@ -7,6 +7,8 @@ from typing import NoReturn
 
 from rich.console import Console
 
+from riskgraph.errors import InputErrors, RiskgraphError
+
 console = Console()
 err_console = Console(stderr=True)
 
@@ -15,6 +17,20 @@ def fail(message: str, *, code: int = 2) -> NoReturn:
     err_console.print("[bold red]error:[/] ", end="", highlight=False)
     err_console.print(message, markup=False, highlight=False, soft_wrap=True)
     sys.exit(code)
+
+
+def explain(exc: RiskgraphError, outcome: str | None = None) -> str:
+    """The CLI's wording of an error: every problem of an ``InputErrors`` on its own line, then
+    what they mean for the command (``outcome``, e.g. "nothing was imported")."""
+    if isinstance(exc, InputErrors):
+        head = f"{len(exc.errors)} problem(s)" + (f"; {outcome}" if outcome else "") + ":"
+        return "\n".join([head, *(f"  - {error.render()}" for error in exc.errors)])
+    return str(exc)
+
+
+def fail_on(exc: RiskgraphError, outcome: str | None = None) -> NoReturn:
+    """The one place the CLI turns an error of the core into a message and an exit code."""
+    fail(explain(exc, outcome), code=exc.exit_code)
 
 
 def success(message: str) -> None:

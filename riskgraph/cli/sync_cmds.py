@@ -166,7 +166,8 @@ def _settings(
     from riskgraph.errors import UserError
 
     settings = endpoint_settings(url, update_url, store_url, auth, username)
-    assert settings is not None
+    if settings is None:
+        raise UserError("give the endpoint's query URL")
     url = settings.query_url
     home = reg.config.endpoint.query_url if reg.is_remote and reg.config.endpoint else None
     if home is not None and home.rstrip("/") == url.rstrip("/"):

@@ -169,7 +169,8 @@ def _record(changes: Changes, op: str, info: FieldInfo, value: str) -> None:
         return
     if info.many:
         existing = changes.values.setdefault(info.name, [])
-        assert isinstance(existing, list)
+        if not isinstance(existing, list):
+            raise InputError(f"{info.flag} is given twice", value=existing, expected="a list")
         existing.extend(split_list(value))
         return
     if info.name in changes.values:

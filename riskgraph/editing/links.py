@@ -18,15 +18,14 @@ from riskgraph.errors import InputError
 from riskgraph.model.entities import ENTITY_TYPES, Entity
 from riskgraph.model.fields import is_catalogue_ref
 from riskgraph.model.rdf import entity_class_for
-from riskgraph.store.base import SelectResult, Store
+from riskgraph.store.base import Store
 from riskgraph.vocab import DCTERMS, ISO42001_GRAPH, REGISTER_GRAPH, RG, SKOS
 
 CATALOGUE_EXAMPLES = "a reference such as A.6.2.4 (Annex A), 6.1.3 (clause) or C.3.4 (Annex C)"
 
 
 def _pairs(store: Store, sparql: str, bindings: dict[str, ox.NamedNode]) -> list[tuple[str, str]]:
-    result = store.query(sparql, bindings)
-    assert isinstance(result, SelectResult)
+    result = store.select(sparql, bindings)
     return [
         (row["k"].value, row["t"].value)
         for row in result.rows

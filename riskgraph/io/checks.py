@@ -13,7 +13,7 @@ from riskgraph.io.records import Candidate, ReadResult
 from riskgraph.model.entities import Entity
 from riskgraph.model.fields import is_catalogue_ref
 from riskgraph.model.rdf import FieldSpec, entity_class_for, field_specs
-from riskgraph.store.base import SelectResult, Store
+from riskgraph.store.base import Store
 from riskgraph.vocab import DCTERMS, ISO42001, ISO42001_GRAPH, REGISTER_GRAPH, SKOS
 
 
@@ -29,11 +29,10 @@ class RegisterState:
 
 def load_state(store: Store) -> RegisterState:
     """Two bulk queries, whatever the size of the import."""
-    rows = store.query(
+    rows = store.select(
         "SELECT ?id ?type WHERE { GRAPH ?g { ?s ?idp ?id . ?s a ?type } }",
         {"g": ox.NamedNode(REGISTER_GRAPH), "idp": ox.NamedNode(DCTERMS + "identifier")},
     )
-    assert isinstance(rows, SelectResult)
     kinds: dict[str, str] = {}
     for row in rows.rows:
         entity_id, rdf_type = row["id"], row["type"]
@@ -44,11 +43,10 @@ def load_state(store: Store) -> RegisterState:
             kinds[entity_id.value] = cls.kind
         else:
             kinds.setdefault(entity_id.value, "")
-    concepts = store.query(
+    concepts = store.select(
         "SELECT ?c WHERE { GRAPH ?g { ?c a ?concept } }",
         {"g": ox.NamedNode(ISO42001_GRAPH), "concept": ox.NamedNode(SKOS + "Concept")},
     )
-    assert isinstance(concepts, SelectResult)
     catalogue = frozenset(
         row["c"].value.removeprefix(ISO42001)
         for row in concepts.rows

@@ -75,8 +75,7 @@ def export_register(
         else:
             repository = Repository(store, register.base_iri)
             if fmt is DataFormat.CSV:
-                assert options.kind is not None
-                count = write_csv(repository, kind_named(options.kind), out, progress)
+                count = write_csv(repository, kind_named(options.kind or ""), out, progress)
             else:
                 kinds = [kind_named(options.kind)] if options.kind else list(ENTITY_TYPES)
                 count = write_xlsx(repository, kinds, out, progress)

@@ -7,9 +7,10 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from riskgraph.errors import UserError
 from riskgraph.io.formats import DataFormat
 from riskgraph.progress import Progress
-from riskgraph.store.base import SelectResult, Store
+from riskgraph.store.base import Store
 from riskgraph.vocab import PREFIXES, REGISTER_GRAPH
 
 REGISTER_PREFIX = "reg"
@@ -24,12 +25,11 @@ def export_prefixes(base_iri: str) -> dict[str, str]:
 def count_quads(store: Store, graph: str | None) -> int:
     if graph is None:
         return store.count()
-    result = store.query(
+    result = store.select(
         "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
         {"g": ox.NamedNode(graph)},
         union_default_graph=False,
     )
-    assert isinstance(result, SelectResult)
     row = next(result.rows, None)
     value = row["n"] if row else None
     return int(value.value) if value is not None else 0
@@ -50,7 +50,8 @@ def write_rdf(
     (TriG, N-Quads, JSON-LD) keep each triple in its named graph.
     """
     rdf_format = fmt.rdf_format
-    assert rdf_format is not None
+    if rdf_format is None:
+        raise UserError(f"{fmt.value} is not an RDF format")
     graph = None if everything else REGISTER_GRAPH
     progress.phase(f"writing {fmt.value}", total=count_quads(store, graph))
     counter = _Counter(progress)

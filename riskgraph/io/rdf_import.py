@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from pydantic import ValidationError
 
-from riskgraph.errors import InputError, InputErrors, Location
+from riskgraph.errors import InputError, InputErrors, Location, UserError
 from riskgraph.io.formats import DataFormat
 from riskgraph.io.problems import at, validation_errors
 from riskgraph.io.records import Candidate, ReadResult
@@ -82,7 +82,8 @@ def _parse(
     path: Path, fmt: DataFormat, base_iri: str, progress: Progress, digest: hashlib._Hash
 ) -> list[ox.Quad]:
     rdf_format = fmt.rdf_format
-    assert rdf_format is not None
+    if rdf_format is None:
+        raise UserError(f"{fmt.value} is not an RDF format")
     try:
         handle = path.open("rb")
     except OSError as exc:

@@ -12,6 +12,7 @@ from functools import cache
 
 import pyoxigraph as ox
 
+from riskgraph.errors import InputError
 from riskgraph.model.entities import (
     COMPONENT_TYPES,
     ENTITY_TYPES,
@@ -87,7 +88,11 @@ def _term(value: object, spec: FieldSpec, base_iri: str) -> ox.NamedNode | ox.Li
     if kind in ("catalogue", "either"):
         return _node(catalogue_iri(str(value)))
     if kind == "concept":
-        assert isinstance(value, ConceptEnum)
+        if not isinstance(value, ConceptEnum):
+            choices = ", ".join(m.value for m in spec.enum) if spec.enum else "a listed value"
+            raise InputError(
+                f"{spec.name} takes one of its listed values", value=value, expected=choices
+            )
         return _node(value.iri)
     if kind == "iri":
         return ox.NamedNode(str(value))
@@ -162,7 +167,8 @@ def _value(
     term: ox.NamedNode | ox.Literal | ox.BlankNode, spec: FieldSpec, ids: IdResolver
 ) -> object:
     if spec.kind == "concept":
-        assert spec.enum is not None
+        if spec.enum is None:
+            raise InputError(f"{spec.name} has no list of values to read {term.value!r} with")
         return spec.enum.from_iri(term.value)
     if spec.kind in ("ref", "catalogue", "either"):
         return ids(term.value)

@@ -29,7 +29,7 @@ from riskgraph.model.rdf import (
     rdf_types_for,
     to_quads,
 )
-from riskgraph.store.base import ChangeSet, SelectResult, Store, read_stamp_revisions
+from riskgraph.store.base import ChangeSet, Store, read_stamp_revisions
 from riskgraph.vocab import DCTERMS, REGISTER_GRAPH
 
 _IDENTIFIER = ox.NamedNode(DCTERMS + "identifier")
@@ -65,8 +65,7 @@ class Plan:
 def _select(
     store: Store, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None
 ):
-    result = store.query(sparql, bindings)
-    assert isinstance(result, SelectResult)
+    result = store.select(sparql, bindings)
     return result.rows
 
 

@@ -27,17 +27,19 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
+from riskgraph.errors import RiskgraphError
 from riskgraph.vocab import DCTERMS, META_GRAPH, REGISTER_GRAPH, RG, XSD
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Bindings = Mapping[str, Term]
 
 
-class StoreError(Exception):
-    """A store could not do what was asked; the message is meant for a person."""
+class StoreError(RiskgraphError):
+    """A store could not do what was asked; the message is meant for a person. Exit code 3."""
 
 
 class RegisterLockedError(StoreError):
@@ -176,6 +178,30 @@ class Store(abc.ABC):
         Results must be consumed in the thread that called ``query``.
         """
 
+    def select(
+        self,
+        sparql: str,
+        bindings: Bindings | None = None,
+        *,
+        union_default_graph: bool = True,
+    ) -> SelectResult:
+        """``query`` for a SELECT: its rows, or StoreError when the answer is of another form."""
+        return _expect(
+            self.query(sparql, bindings, union_default_graph=union_default_graph), SelectResult
+        )
+
+    def construct(
+        self,
+        sparql: str,
+        bindings: Bindings | None = None,
+        *,
+        union_default_graph: bool = True,
+    ) -> GraphResult:
+        """``query`` for a CONSTRUCT or DESCRIBE: its triples, or StoreError otherwise."""
+        return _expect(
+            self.query(sparql, bindings, union_default_graph=union_default_graph), GraphResult
+        )
+
     @abc.abstractmethod
     def quads(self, graph: str | None = None, subject: str | None = None) -> Iterator[ox.Quad]:
         """All quads, or those of one named graph and/or one subject IRI."""
@@ -221,6 +247,17 @@ class Store(abc.ABC):
         self.close()
 
 
+_Answer = TypeVar("_Answer", SelectResult, AskResult, GraphResult)
+
+
+def _expect(result: QueryResult, form: type[_Answer]) -> _Answer:
+    if not isinstance(result, form):
+        raise StoreError(
+            f"the store answered with {type(result).__name__} where {form.__name__} was expected"
+        )
+    return result
+
+
 REVISION = ox.NamedNode(RG + "revision")
 MODIFIED = ox.NamedNode(DCTERMS + "modified")
 CONTRIBUTOR = ox.NamedNode("http://purl.org/dc/elements/1.1/contributor")
@@ -236,12 +273,11 @@ STAMPS_BY_QUERY = 256
 
 def read_revision(store: Store) -> int:
     """The register's revision: it increases by one with every committed change."""
-    result = store.query(
+    result = store.select(
         "SELECT (MAX(?r) AS ?rev) WHERE { GRAPH ?g { ?g ?p ?r } }",
         {"g": _META, "p": REVISION},
         union_default_graph=False,
     )
-    assert isinstance(result, SelectResult)
     for row in result.rows:
         value = row["rev"]
         return int(value.value) if isinstance(value, ox.Literal) else 0
@@ -257,12 +293,11 @@ def read_stamps(store: Store, subjects: Collection[str]) -> dict[str, Stamp]:
     if len(wanted) <= STAMPS_BY_QUERY:
         values = " ".join(str(ox.NamedNode(s)) for s in sorted(wanted))
         predicates = " ".join(str(p) for p in STAMP_PREDICATES)
-        result = store.query(
+        result = store.select(
             f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {predicates} }} "
             f"GRAPH {_META} {{ ?s ?p ?o }} }}",
             union_default_graph=False,
         )
-        assert isinstance(result, SelectResult)
         for row in result.rows:
             s, p, o = row["s"], row["p"], row["o"]
             if isinstance(s, ox.NamedNode) and isinstance(p, ox.NamedNode) and o is not None:
@@ -290,11 +325,10 @@ def read_stamp_revisions(store: Store, subjects: Collection[str] | None = None) 
         restrict = f"VALUES ?s {{ {values} }} "
     else:
         restrict = ""
-    result = store.query(
+    result = store.select(
         f"SELECT ?s ?r WHERE {{ {restrict}GRAPH {_META} {{ ?s {REVISION} ?r }} }}",
         union_default_graph=False,
     )
-    assert isinstance(result, SelectResult)
     found: dict[str, int] = dict.fromkeys(wanted, 0) if wanted is not None else {}
     for row in result.rows:
         s, r = row["s"], row["r"]

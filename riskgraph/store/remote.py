@@ -93,7 +93,8 @@ class RemoteStore(Store):
             form += [("named-graph-uri", g) for g in graphs]
         url = self.endpoint.query_url
         response = self.endpoint.open("POST", url, accept=QUERY_ACCEPT, form=form)
-        assert response is not None
+        if response is None:
+            raise StoreError(f"the SPARQL endpoint {url} gave no answer to a query")
         return _parse_answer(Body(response, url))
 
     def quads(self, graph: str | None = None, subject: str | None = None) -> Iterator[ox.Quad]:
@@ -104,8 +105,7 @@ class RemoteStore(Store):
             bindings["g"] = ox.NamedNode(graph)
         if subject is not None:
             bindings["s"] = ox.NamedNode(subject)
-        result = self.query(_QUADS, bindings, union_default_graph=False)
-        assert isinstance(result, SelectResult)
+        result = self.select(_QUADS, bindings, union_default_graph=False)
         return (
             ox.Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[arg-type]
             for row in result.rows
@@ -115,12 +115,11 @@ class RemoteStore(Store):
         """One named graph: Graph Store GET when there is a store URL, else CONSTRUCT."""
         name = ox.NamedNode(graph)
         if self.endpoint.store_url is None:
-            result = self.query(
+            result = self.construct(
                 "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
                 {"g": name},
                 union_default_graph=False,
             )
-            assert isinstance(result, GraphResult)
             return (ox.Quad(t.subject, t.predicate, t.object, name) for t in result.triples)
         url = self.endpoint.store_url
         response = self.endpoint.open(
@@ -134,8 +133,7 @@ class RemoteStore(Store):
 
     def graph_names(self) -> list[str]:
         if self._graphs is None:
-            result = self.query(_ALL_GRAPHS, union_default_graph=False)
-            assert isinstance(result, SelectResult)
+            result = self.select(_ALL_GRAPHS, union_default_graph=False)
             self._graphs = sorted(
                 row["g"].value for row in result.rows if isinstance(row["g"], ox.NamedNode)
             )
@@ -143,12 +141,11 @@ class RemoteStore(Store):
 
     def count(self, graph: str | None = None) -> int:
         bindings = {"g": ox.NamedNode(graph)} if graph else None
-        result = self.query(
+        result = self.select(
             "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
             bindings,
             union_default_graph=False,
         )
-        assert isinstance(result, SelectResult)
         for row in result.rows:
             value = row["n"]
             return int(value.value) if isinstance(value, ox.Literal) else 0
@@ -246,7 +243,8 @@ class RemoteStore(Store):
     def _put(
         self, graph: str, quads: Iterable[ox.Quad], progress: Callable[[int], None] | None
     ) -> None:
-        assert self.endpoint.store_url is not None
+        if self.endpoint.store_url is None:
+            raise StoreError("this endpoint has no Graph Store URL to send graphs to")
         self._graphs = None
         self.endpoint.send(
             "PUT",

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from riskgraph.store.base import CONTRIBUTOR, RegisterLockedError, SelectResult, contributor
+from riskgraph.store.base import CONTRIBUTOR, RegisterLockedError, contributor
 from riskgraph.vocab import DCTERMS, META_GRAPH
 
 if TYPE_CHECKING:
@@ -104,13 +104,12 @@ def _withdraw(store: RemoteStore, claim: ox.NamedNode) -> None:
 
 def _claims(store: RemoteStore, mine: str) -> tuple[list[Claim], list[Claim], bool]:
     """Other live claims, stale claims, and whether ours is there."""
-    result = store.query(
+    result = store.select(
         f"SELECT ?c ?t ?who (NOW() AS ?now) WHERE {{ GRAPH {_META} {{ ?c {_CREATED} ?t . "
         f"OPTIONAL {{ ?c {CONTRIBUTOR} ?who }} }} "
         f'FILTER(STRSTARTS(STR(?c), "{CLAIM_PREFIX}")) }}',
         union_default_graph=False,
     )
-    assert isinstance(result, SelectResult)
     others: list[Claim] = []
     stale: list[Claim] = []
     seen = False

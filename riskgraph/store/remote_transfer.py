@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from riskgraph.errors import UserError
 from riskgraph.progress import NO_PROGRESS, Progress
-from riskgraph.store.base import ChangeSet, SelectResult, Store, StoreError, read_revision
+from riskgraph.store.base import ChangeSet, Store, StoreError, read_revision
 from riskgraph.store.remote import RemoteStore
 from riskgraph.store.remote_lease import is_claim
 from riskgraph.vocab import DCTERMS, DRAFTS_GRAPH, REGISTER_GRAPH
@@ -134,12 +134,11 @@ def _short(graph: str) -> str:
 
 def entity_base(store: Store) -> str | None:
     """The base IRI the register's entities use (an entity IRI minus its ID), if it has any."""
-    result = store.query(
+    result = store.select(
         "SELECT ?s ?id WHERE { GRAPH ?g { ?s ?p ?id } } LIMIT 1",
         {"g": ox.NamedNode(REGISTER_GRAPH), "p": ox.NamedNode(DCTERMS + "identifier")},
         union_default_graph=False,
     )
-    assert isinstance(result, SelectResult)
     for row in result.rows:
         subject, identifier = row["s"], row["id"]
         if (

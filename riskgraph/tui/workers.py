@@ -15,15 +15,14 @@ from typing import TypeVar
 from textual.dom import DOMNode
 from textual.worker import Worker, get_current_worker
 
-from riskgraph.errors import UserError
-from riskgraph.store.base import StoreError
+from riskgraph.errors import RiskgraphError
 
 T = TypeVar("T")
 
 
 def describe_error(exc: BaseException) -> str:
     """An error as a person should read it; unexpected ones keep their type name."""
-    if isinstance(exc, UserError | StoreError):
+    if isinstance(exc, RiskgraphError):
         return str(exc)
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 

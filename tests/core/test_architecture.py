@@ -120,3 +120,52 @@ def test_the_contract_fails_on_an_undeclared_top_level_module(tmp_path: Path) ->
     out = _lint_imports(tree)
     assert out.returncode == 1, out.stdout + out.stderr
     assert "riskgraph.newface" in out.stdout
+
+
+# --- one error root, no asserts as checks ------------------------------------------------------
+
+SIGNALS = {"riskgraph.tui.data.query.QueryCancelled"}
+"""Exceptions that signal control flow (a cancelled job), not an error meant for a person."""
+
+
+def _all_modules() -> list[str]:
+    return [
+        info.name
+        for info in pkgutil.walk_packages(riskgraph.__path__, "riskgraph.")
+        if not info.name.endswith("__main__")  # importing it runs the CLI
+    ]
+
+
+def test_every_error_class_derives_from_the_one_root() -> None:
+    import importlib
+    import inspect
+
+    from riskgraph.errors import RiskgraphError
+
+    outside = []
+    for name in _all_modules():
+        module = importlib.import_module(name)
+        for cls_name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ != name or not issubclass(cls, BaseException):
+                continue
+            qualified = f"{name}.{cls_name}"
+            if cls_name.startswith("_") or qualified in SIGNALS:
+                continue
+            if not issubclass(cls, RiskgraphError):
+                outside.append(qualified)
+    assert outside == []
+
+
+def test_library_code_has_no_assert_statements() -> None:
+    """``python -O`` drops asserts: checks must be real ``if ... raise``."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "riskgraph").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        found += [
+            f"{path.relative_to(ROOT)}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assert)
+        ]
+    assert found == []

@@ -206,8 +206,7 @@ def write_xlsx(soa: StatementOfApplicability, out: BinaryIO) -> None:
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
+    sheet = workbook.worksheets[0]
     sheet.title = SOA_SHEET
     wrap = Alignment(wrap_text=True, vertical="top")
     header_fill = PatternFill("solid", fgColor="E8ECF1")

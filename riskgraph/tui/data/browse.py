@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from riskgraph.register import Register
-from riskgraph.store.base import SelectResult, Store
+from riskgraph.store.base import Store
 from riskgraph.tui.data.listing import Column, Listing, Row
 from riskgraph.tui.data.tab_reader import (
     TYPE,
@@ -347,8 +347,7 @@ SELECT ?c ?type ?ref ?heading WHERE {{
 
 
 def _catalogue(r: TabReader) -> Listing:
-    result = r.store.query(_CATALOGUE)
-    assert isinstance(result, SelectResult)
+    result = r.store.select(_CATALOGUE)
     controls: dict[str, int] = defaultdict(int)
     for _control, addressed in pairs(r.store, RG + "addresses"):
         controls[addressed] += 1

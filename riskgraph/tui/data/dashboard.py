@@ -17,7 +17,7 @@ from riskgraph.model.entities import ENTITY_TYPES
 from riskgraph.model.rdf import rdf_types_for
 from riskgraph.register import Register
 from riskgraph.scoring import Level, Matrix, matrix, matrix_by_iri
-from riskgraph.store.base import SelectResult, Store, Term, read_revision
+from riskgraph.store.base import Store, Term, read_revision
 from riskgraph.tui.data.nodes import NodeInfo, describe
 from riskgraph.vocab import REGISTER_GRAPH, RG, XSD
 
@@ -101,8 +101,7 @@ class GapSummary:
 
 def _rows(store: Store, sparql: str) -> Iterator[dict[str, Term | None]]:
     """Rows of a query over our own vocabulary (its IRIs are constants, not user input)."""
-    result = store.query(sparql)
-    assert isinstance(result, SelectResult)
+    result = store.select(sparql)
     return result.rows
 
 

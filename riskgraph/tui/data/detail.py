@@ -12,7 +12,7 @@ from riskgraph.ids import natural_key
 from riskgraph.model.rdf import entity_class_for, field_specs
 from riskgraph.register import Register
 from riskgraph.scoring import above_appetite, all_levels, matrix_by_iri
-from riskgraph.store.base import SelectResult, Store
+from riskgraph.store.base import Store
 from riskgraph.tui.data.nodes import (
     NAMING,
     NodeInfo,
@@ -133,12 +133,11 @@ def _skipped_graph(quad: ox.Quad) -> bool:
 
 def _quads_to(store: Store, iri: str) -> list[ox.Quad]:
     """Quads whose object is ``iri``, in every named graph."""
-    result = store.query(
+    result = store.select(
         "SELECT ?g ?s ?p WHERE { GRAPH ?g { ?s ?p ?o } }",
         {"o": ox.NamedNode(iri)},
         union_default_graph=False,
     )
-    assert isinstance(result, SelectResult)
     target = ox.NamedNode(iri)
     return [
         ox.Quad(row["s"], row["p"], target, row["g"])

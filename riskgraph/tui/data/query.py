@@ -153,8 +153,7 @@ def run_for_display(
                     if stopped():
                         raise QueryCancelled
                     rows.append(tuple(display_value(row.get(c), base) or "" for c in columns))
-            else:
-                assert isinstance(result, GraphResult)
+            elif isinstance(result, GraphResult):
                 columns = ["subject", "predicate", "object"]
                 for triple in result.triples:
                     if stopped():

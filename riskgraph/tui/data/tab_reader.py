@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from riskgraph.ids import natural_key
 from riskgraph.model.entities import ControlStatus, FindingStatus, TreatmentOption, TreatmentStatus
 from riskgraph.scoring import all_levels
-from riskgraph.store.base import SelectResult, Store, Term
+from riskgraph.store.base import Store, Term
 from riskgraph.tui.data.listing import Column, Listing, Row
 from riskgraph.tui.data.nodes import short_key
 from riskgraph.vocab import DCTERMS, REGISTER_GRAPH, RG
@@ -32,8 +32,7 @@ def rg(*names: str) -> list[str]:
 def select(store: Store, sparql: str) -> Iterable[dict[str, Term | None]]:
     """Rows of a query on the register graph, written ``GRAPH ?g``; the IRIs in these queries are
     constants of our vocabulary, never user input."""
-    result = store.query(sparql.replace("GRAPH ?g", f"GRAPH <{REGISTER_GRAPH}>"))
-    assert isinstance(result, SelectResult)
+    result = store.select(sparql.replace("GRAPH ?g", f"GRAPH <{REGISTER_GRAPH}>"))
     return result.rows
 
 
