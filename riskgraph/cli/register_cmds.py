@@ -194,7 +194,8 @@ def _credentials_out_of_urls(
         soft_wrap=True,
     )
     bare_endpoint = urls[0]
-    assert bare_endpoint is not None
+    if bare_endpoint is None:
+        raise InputError("there is no endpoint URL", expected="the endpoint's query URL")
     return bare_endpoint, urls[1], urls[2], next(iter(names), None), "basic"
 
 

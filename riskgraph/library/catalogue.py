@@ -27,7 +27,7 @@ from riskgraph.library.model import (
 )
 from riskgraph.library.rdf import library_triples, read_library
 from riskgraph.register import Register
-from riskgraph.store.base import ChangeSet, SelectResult, Store
+from riskgraph.store.base import ChangeSet, Store
 from riskgraph.vocab import REGISTER_GRAPH, sparql_prefix_block
 
 PREFIXES = sparql_prefix_block() + f"PREFIX rgl: <{RGL}>\n"
@@ -68,8 +68,7 @@ class ConceptRow:
 
 
 def _select(store: Store, query: str, bindings: dict | None = None) -> list[dict]:
-    result = store.query(PREFIXES + query, bindings)
-    assert isinstance(result, SelectResult)
+    result = store.select(PREFIXES + query, bindings)
     return list(result.rows)
 
 
