@@ -66,3 +66,23 @@ def test_installed_package_finds_its_data_from_another_folder(wheel: Path, tmp_p
     ontology_dir, example_exists = out.stdout.split()
     assert ontology_dir == str(site / "riskgraph" / "_data" / "ontology")
     assert example_exists == "True"
+
+
+def test_wheel_installs_no_top_level_package_but_riskgraph(wheel: Path) -> None:
+    """``benchmarks`` (and tests, scripts) stay in the checkout: ``pip install .`` must not put a
+    package of that generic name on everyone's path."""
+    tops = {name.split("/", 1)[0] for name in zipfile.ZipFile(wheel).namelist()}
+    packages = {top for top in tops if not top.endswith(".dist-info")}
+    assert packages == {"riskgraph"}
+
+
+def test_benchmarks_still_run_from_a_checkout() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "usage" in out.stdout.lower()
