@@ -17,7 +17,6 @@ from riskgraph.cli.options import RegisterOption, open_register
 if TYPE_CHECKING:
     from riskgraph.editing.input import InputItem
     from riskgraph.editing.write import Draft, Prepared
-    from riskgraph.model.entities import Entity
     from riskgraph.model.repository import Repository
 
     Preparer = Callable[[Repository, str], Prepared]
@@ -186,31 +185,81 @@ def remove(
     """
     from riskgraph.cli.entity_render import print_plan
     from riskgraph.cli.output import console
+    from riskgraph.editing.write import commit_write, prepare_removal
     from riskgraph.errors import UserError
     from riskgraph.model.repository import Repository
-    from riskgraph.store.base import commit
 
     ids = list(dict.fromkeys(entity_ids))
     reg = open_register(register)
-    with reg.reader() as store:
-        repo = Repository(store, reg.base_iri)
-        plan = repo.plan_remove(ids)
-        described = {entity_id: _readable(repo, entity_id) for entity_id in ids}
-    entities = {k: v for k, v in described.items() if v is not None}
     if dry_run:
-        print_plan(console, plan, entities, dry_run=True, revision=None)
+        with reg.reader() as store:
+            prepared = prepare_removal(Repository(store, reg.base_iri), ids)
+        entities = {entity.id: entity for entity in prepared.entities}
+        print_plan(console, prepared.plan, entities, dry_run=True, revision=None)
         return
     if not yes:
+        with reg.reader() as store:
+            prepare_removal(Repository(store, reg.base_iri), ids)  # refuse before asking
         if not sys.stdin.isatty():
             raise UserError(
                 f"removing {', '.join(ids)} needs confirmation: run in a terminal or add --yes"
             )
         typer.confirm(f"Remove {', '.join(ids)} from the register?", abort=True)
     with reg.writer() as store:
-        repo = Repository(store, reg.base_iri)
-        plan = repo.plan_remove(ids)
-        revision = commit(store, plan.changes)
-    print_plan(console, plan, entities, dry_run=False, revision=revision)
+        prepared = prepare_removal(Repository(store, reg.base_iri), ids)
+        revision = commit_write(store, prepared)
+    entities = {entity.id: entity for entity in prepared.entities}
+    print_plan(console, prepared.plan, entities, dry_run=False, revision=revision)
+
+
+def undo(
+    list_only: bool = typer.Option(
+        False, "--list", help="List the writes that can be undone, newest first; change nothing."
+    ),
+    dry_run: bool = DryRunOption,
+    register: Path | None = RegisterOption,
+) -> None:
+    """Undo the last add, edit or remove (from the command line or the terminal UI).
+
+    Each write is recorded in the register with what it changed; undo writes the
+    reverse as a new transaction. Refused when the entities changed since.
+
+    Example:  riskgraph undo --list
+    """
+    from riskgraph.cli.output import console
+    from riskgraph.editing.undo import history, plan_undo
+    from riskgraph.editing.undo import undo as undo_write
+
+    reg = open_register(register)
+    if list_only:
+        with reg.reader() as store:
+            entries = history(store)
+        if not entries:
+            console.print("Nothing to undo: no write is recorded in this register.")
+        for entry in entries:
+            console.print(
+                f"{entry.sequence:>4}  {entry.created}  {entry.description}  ({entry.contributor})",
+                highlight=False,
+                markup=False,
+            )
+        return
+    if dry_run:
+        with reg.reader() as store:
+            entry, changes = plan_undo(store)
+        console.print(
+            f"Would undo: {entry.description} ({len(changes.add)} quads back, "
+            f"{len(changes.remove)} removed); nothing written.",
+            highlight=False,
+            markup=False,
+        )
+        return
+    with reg.writer() as store:
+        done = undo_write(store)
+    console.print(
+        f"✓ undone: {done.entry.description} (revision {done.revision})",
+        highlight=False,
+        markup=False,
+    )
 
 
 def show(
@@ -379,29 +428,18 @@ def _edit_request(repo: Repository, item: InputItem, entity_id: str | None) -> t
     return target, Draft(cls, item.changes, item.origin)
 
 
-def _readable(repo: Repository, entity_id: str) -> Entity | None:
-    from riskgraph.errors import UserError
-
-    try:
-        return repo.get(entity_id)
-    except UserError:
-        return None
-
-
 def _write(register: Path | None, prepare: Preparer, *, dry_run: bool) -> None:
     """Open the register for writing, prepare a plan, commit it (unless a dry run), report."""
     from riskgraph.cli.entity_render import print_plan
     from riskgraph.cli.output import console
+    from riskgraph.editing.write import commit_write
     from riskgraph.model.repository import Repository
-    from riskgraph.store.base import commit
 
     reg = open_register(register)
     with reg.writer() as store:
         repo = Repository(store, reg.base_iri)
         prepared = prepare(repo, reg.config.risk.matrix)
-        revision = None
-        if not dry_run and prepared.plan.changes:
-            revision = commit(store, prepared.plan.changes)
+        revision = None if dry_run else commit_write(store, prepared)
     entities = {entity.id: entity for entity in prepared.entities}
     print_plan(console, prepared.plan, entities, dry_run=dry_run, revision=revision)
 
@@ -410,6 +448,7 @@ def attach(app: typer.Typer) -> None:
     app.command(context_settings=FIELD_FLAGS)(add)
     app.command(context_settings=FIELD_FLAGS)(edit)
     app.command()(remove)
+    app.command()(undo)
     app.command()(show)
     app.command("list")(list_entities)
     app.command()(fields)

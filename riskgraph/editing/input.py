@@ -7,8 +7,9 @@ Part of the core: the CLI imports it only when an entity command runs; the TUI u
 from __future__ import annotations
 
 import json
+import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,12 +35,40 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+class FieldError(InputError):
+    """A problem with one field of one entity (or with the entity as a whole: ``field`` None).
+
+    The message names the field, never a CLI flag or a form widget: every face shows the same
+    words and maps the field name to its own (the CLI's flag, the form's row).
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        field: str | None = None,
+        detail: str | None = None,
+        location: Location | None = None,
+        value: object = None,
+        expected: str | None = None,
+    ) -> None:
+        self.field = field
+        self.detail = detail if detail is not None else problem
+        """The problem without the field's name in front, for a face that shows it at the
+        field (e.g. 'is required')."""
+        super().__init__(problem, location=location, value=value, expected=expected)
+
+    def at_field(self) -> str:
+        """The message as shown next to its field: without the field's name in front."""
+        return InputError(self.detail, value=self.value, expected=self.expected).render()
+
+
 @dataclass(frozen=True)
 class Origin:
-    """Where some input came from, so that an error can point at the flag or the file line."""
+    """Where some input came from, so that an error can point at the field or the file line."""
 
     source: str | None = None
-    """File name, '<stdin>', or None for flags on the command line."""
+    """File name, '<stdin>', or None for values typed by a person (command-line flags, a form)."""
     item: int | None = None
     """1-based position of the object in a list."""
     line: int | None = None
@@ -54,14 +83,14 @@ class Origin:
         value: object = None,
         expected: str | None = None,
         about_field: bool = True,
-    ) -> InputError:
-        """An InputError at this origin. With ``about_field`` the problem is a predicate of the
-        field ('is required') and the message starts with the flag or field name."""
+    ) -> FieldError:
+        """A FieldError at this origin. With ``about_field`` the problem is a predicate of the
+        field ('is required') and the message starts with the field name."""
+        detail = problem
         if field and about_field:
-            subject = "--" + field.replace("_", "-") if self.source is None else field
-            problem = f"{subject} {problem}"
+            problem = f"{field} {problem}"
         if self.source is None:
-            return InputError(problem, value=value, expected=expected)
+            return FieldError(problem, field=field, detail=detail, value=value, expected=expected)
         line = self.key_lines.get(field or "") or self.line
         location = Location(
             file=self.source,
@@ -69,10 +98,14 @@ class Origin:
             row=None if line else self.item,
             column=field,
         )
-        return InputError(problem, location=location, value=value, expected=expected)
+        return FieldError(
+            problem, field=field, detail=detail, location=location, value=value, expected=expected
+        )
 
 
-FLAGS = Origin()
+TYPED = Origin()
+"""Values a person typed: command-line flags or a form in the terminal UI."""
+FLAGS = TYPED
 
 
 @dataclass
@@ -346,12 +379,39 @@ def normalise(cls: type[Entity], data: dict[str, object]) -> dict[str, object]:
     return result
 
 
-def build(cls: type[Entity], data: dict[str, object], origin: Origin) -> Entity:
-    """Validate ``data`` as a ``cls``; a ValidationError becomes InputError(s) naming each field."""
+def build(
+    cls: type[Entity],
+    data: dict[str, object],
+    origin: Origin,
+    *,
+    fallback: Mapping[str, object] | None = None,
+) -> Entity:
+    """Validate ``data`` as a ``cls``; a ValidationError becomes InputError(s) naming each field.
+
+    pydantic checks the fields first and runs the whole-entity rules (scores on the matrix, an
+    approval's approver ...) only when every field passed. So when some fields fail, their values
+    from ``fallback`` (the entity before an edit) or none stand in and the rules run again, to
+    report every problem at once.
+    """
+    data = normalise(cls, data)
     try:
-        return cls.model_validate(normalise(cls, data))
+        return cls.model_validate(data)
     except ValidationError as exc:
-        raise combine(readable_errors(exc, cls, origin, data)) from None
+        errors = readable_errors(exc, cls, origin, data)
+    failed = {e.field for e in errors if isinstance(e, FieldError) and e.field}
+    if failed:
+        stand_in = {name: value for name, value in data.items() if name not in failed}
+        for name in failed:
+            if fallback is not None and fallback.get(name) is not None:
+                stand_in[name] = fallback[name]
+        try:
+            cls.model_validate(stand_in)
+        except ValidationError as again:
+            for error in readable_errors(again, cls, origin, stand_in):
+                new = not isinstance(error, FieldError) or error.field not in failed
+                if new and error.render() not in {e.render() for e in errors}:
+                    errors.append(error)
+    raise combine(list(errors)) from None
 
 
 _PROBLEMS = {
@@ -389,17 +449,33 @@ def readable_errors(
         if info is None:
             # A rule across fields (e.g. residual scores come in pairs); the message names them.
             message = str(err["msg"]).removeprefix("Value error, ")
-            first_word = message.split(" ", 1)[0]
-            named = first_word if first_word in fields else None
-            errors.append(origin.error(message, field=named, about_field=False))
+            errors.append(
+                origin.error(message, field=field_named_in(message, fields), about_field=False)
+            )
             continue
         problem = _PROBLEMS.get(err["type"]) or "is invalid: " + _lower_first(
             str(err["msg"]).removeprefix("Value error, ")
         )
-        value = None if err["type"] == "missing" else err.get("input")
+        value = None if err["type"] == "missing" else shown_value(err.get("input"))
         expected = _score_range(cls, info, data) or info.expected()
         errors.append(origin.error(problem, field=name, value=value, expected=expected))
     return errors
+
+
+def field_named_in(message: str, fields: Iterable[str]) -> str | None:
+    """The field a whole-entity message is about: the first field name it mentions."""
+    found = [(m.start(), name) for name in fields if (m := re.search(rf"\b{name}\b", message))]
+    return min(found)[1] if found else None
+
+
+def shown_value(value: object) -> object:
+    """A value as given, for a message: numbers and booleans as the text a person typed, so that
+    a value from a flag ('7') and from a form (7) read the same."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return value
 
 
 def _score_range(cls: type[Entity], info: FieldInfo, data: Mapping[str, object]) -> str | None:

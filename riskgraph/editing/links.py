@@ -23,6 +23,52 @@ from riskgraph.vocab import DCTERMS, ISO42001_GRAPH, REGISTER_GRAPH, RG, SKOS
 
 CATALOGUE_EXAMPLES = "a reference such as A.6.2.4 (Annex A), 6.1.3 (clause) or C.3.4 (Annex C)"
 
+CLAUSES_AND_ANNEX_A = (RG + "Clause", RG + "AnnexAControl")
+_RESTRICTED: dict[str, tuple[str | None, tuple[str, ...]]] = {
+    "supports": (RG + "Control", CLAUSES_AND_ANNEX_A),
+    "addresses": (None, CLAUSES_AND_ANNEX_A),
+    "sources": (RG + "RiskSource", (RG + "AnnexCRiskSource",)),
+}
+"""Link fields whose targets the shapes restrict beyond the ontology's range: field -> (class of
+register entities, catalogue classes). Evidence supports controls, clauses and Annex A controls;
+controls address clauses and Annex A controls (not objectives or Annex C); risk sources of the
+catalogue are the Annex C ones."""
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """What one link field may point to: the one table every face and check uses."""
+
+    entity_class: str | None
+    """Class IRI register entities must be (None: any entity)."""
+    catalogue_classes: tuple[str, ...]
+    """ISO/IEC 42001 classes accepted (empty: any catalogue item)."""
+    entities: bool
+    """Whether register entities are accepted."""
+    catalogue: bool
+    """Whether ISO/IEC 42001 references are accepted."""
+
+    def accepts(self, types: Iterable[str], *, catalogue: bool, onto: Ontology) -> bool:
+        """Whether an item of these rdf:types (in the catalogue or the register) fits."""
+        if catalogue:
+            wanted = self.catalogue_classes
+            return self.catalogue and (not wanted or any(onto.is_a(types, k) for k in wanted))
+        target = self.entity_class
+        return self.entities and (target is None or onto.is_a(types, target))
+
+
+def link_target(info: FieldInfo) -> LinkTarget:
+    """The targets a link field accepts, from the ontology's range and the shapes' limits."""
+    range_ = ontology().ranges.get(info.predicate or "")
+    default = (range_, (range_,) if range_ else ())
+    entity_class, catalogue_classes = _RESTRICTED.get(info.name, default)
+    return LinkTarget(
+        entity_class=entity_class,
+        catalogue_classes=catalogue_classes,
+        entities=info.value_kind in ("ref", "either"),
+        catalogue=info.value_kind in ("catalogue", "either"),
+    )
+
 
 def _pairs(store: Store, sparql: str, bindings: dict[str, ox.NamedNode]) -> list[tuple[str, str]]:
     result = store.select(sparql, bindings)
@@ -101,21 +147,33 @@ def _check(
     value: str, info: FieldInfo, known: KnownTargets, onto: Ontology
 ) -> tuple[str, str] | None:
     """(problem, expected) when ``value`` is not a valid target of the field, else None."""
-    wanted = onto.ranges.get(info.predicate or "")
-    if info.value_kind == "catalogue" or (info.value_kind == "either" and is_catalogue_ref(value)):
+    target = link_target(info)
+    in_catalogue = info.value_kind == "catalogue" or (
+        info.value_kind == "either" and is_catalogue_ref(value)
+    )
+    if in_catalogue:
         types = known.catalogue.get(value)
         if types is None:
             problem = f"names {value}, which is not in the ISO/IEC 42001 catalogue"
             return problem, CATALOGUE_EXAMPLES
-    else:
-        types = known.entities.get(value)
-        if types is None:
-            problem = f"names {value}, which is not in the register or in this input"
-            return problem, _expected_entity(wanted, onto)
-    if wanted and not onto.is_a(types, wanted):
+        if not target.accepts(types, catalogue=True, onto=onto):
+            problem = f"names {value}, which is {with_article(_describe(types, onto))}"
+            return problem, _catalogue_expected(target, onto)
+        return None
+    types = known.entities.get(value)
+    if types is None:
+        problem = f"names {value}, which is not in the register or in this input"
+        return problem, _expected_entity(target.entity_class, onto)
+    if not target.accepts(types, catalogue=False, onto=onto):
         problem = f"names {value}, which is {with_article(_describe(types, onto))}"
-        return problem, with_article(onto.label(wanted))
+        assert target.entity_class is not None
+        return problem, with_article(onto.label(target.entity_class))
     return None
+
+
+def _catalogue_expected(target: LinkTarget, onto: Ontology) -> str:
+    labels = " or ".join(onto.label(c) for c in target.catalogue_classes)
+    return f"{with_article(labels)} of ISO/IEC 42001 ({CATALOGUE_EXAMPLES})"
 
 
 def _describe(types: Iterable[str], onto: Ontology) -> str:

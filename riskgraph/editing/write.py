@@ -1,23 +1,33 @@
-"""Prepare additions and edits: IDs, validation, link checks, then one plan for one commit.
+"""The one write pipeline of the register: every face (CLI add/edit/remove, the terminal UI's
+forms) writes through it, so all accept and refuse the same inputs with the same messages.
 
-Everything here reads the store and raises InputError(s) before anything is written; the caller
-commits the returned plan in one transaction (all entities or none).
-Part of the core: the CLI imports it only when an entity command runs; the TUI uses it too.
+    parse (``editing.input``)  ->  model and domain checks (``editing.rules``)
+    ->  link targets (``editing.links``)  ->  SHACL on the affected entities (``editing.shapes``)
+    ->  one transaction, with its undo log entry (``commit_write``, ``editing.undo``)
+
+``prepare_*`` read the store and raise InputError(s) naming fields before anything is written;
+``commit_write`` commits the plan in one transaction (all entities or none).
+Part of the core: the CLI imports it only when an entity command runs.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
+from riskgraph.editing import undo
 from riskgraph.editing.input import Changes, Origin, build, combine, normalise, split_list
 from riskgraph.editing.links import KnownTargets, link_errors
+from riskgraph.editing.rules import domain_errors
 from riskgraph.editing.schema import fields_of, with_article
+from riskgraph.editing.shapes import check_shapes
 from riskgraph.errors import InputError, InputErrors, UserError
 from riskgraph.model.entities import Entity, Risk
 from riskgraph.model.repository import Plan, Repository
+from riskgraph.store.base import Store, commit
+from riskgraph.validation import Issue
 
 
 @dataclass
@@ -35,6 +45,55 @@ class Prepared:
 
     plan: Plan
     entities: list[Entity]
+    description: str = ""
+    """What the write does, in a few words ('add risk R-043'), for the undo log."""
+    notes: list[Issue] = field(default_factory=list)
+    """SHACL warnings and notes about the written entities; they do not stop the write."""
+
+
+def commit_write(store: Store, prepared: Prepared) -> int | None:
+    """Commit a prepared write and its undo log entry as one transaction; the new revision, or
+    None when the write changes nothing."""
+    if not prepared.plan.changes:
+        return None
+    return commit(store, undo.record(store, prepared.plan.changes, prepared.description))
+
+
+def _checked(
+    repo: Repository,
+    entities: list[Entity],
+    origins: list[Origin],
+    errors: list[InputError],
+    known: KnownTargets,
+    *,
+    before: Mapping[str, Entity] | None = None,
+) -> list[Issue]:
+    """Domain rules, link targets and SHACL for entities whose model passed; raises every
+    problem found (shapes run only when all else passed). Returns the SHACL notes."""
+    for entity, origin in zip(entities, origins, strict=True):
+        errors.extend(domain_errors(entity, origin))
+        old = before.get(entity.id) if before else None
+        errors.extend(link_errors(entity, origin, known, before=old))
+    if errors:
+        raise combine(errors)
+    outcome = check_shapes(
+        repo.store,
+        repo.base_iri,
+        entities,
+        {entity.id: origin for entity, origin in zip(entities, origins, strict=True)},
+    )
+    if outcome.violations:
+        raise combine(list(outcome.violations))
+    return outcome.notes
+
+
+def _describe(verb: str, entities: list[Entity] | list[str], kinds: Mapping[str, str]) -> str:
+    ids = [e.id if isinstance(e, Entity) else e for e in entities]
+    if len(ids) == 1:
+        kind = kinds.get(ids[0])
+        return f"{verb} {kind} {ids[0]}" if kind else f"{verb} {ids[0]}"
+    shown = ", ".join(ids[:5]) + (" ..." if len(ids) > 5 else "")
+    return f"{verb} {len(ids)} entities ({shown})"
 
 
 def next_id(prefix: str, taken: Iterable[str]) -> str:
@@ -46,8 +105,15 @@ def next_id(prefix: str, taken: Iterable[str]) -> str:
     return f"{prefix}{following:0{width}d}"
 
 
-def prepare_additions(repo: Repository, drafts: list[Draft], *, default_matrix: str) -> Prepared:
-    """New entities from ``drafts``; refuses IDs that exist, and links to nothing."""
+def prepare_additions(
+    repo: Repository,
+    drafts: list[Draft],
+    *,
+    default_matrix: str,
+    expected_revisions: Mapping[str, int] | None = None,
+) -> Prepared:
+    """New entities from ``drafts``; refuses IDs that exist, links to nothing and anything the
+    rules or the shapes refuse."""
     known = KnownTargets.load(repo.store)
     errors: list[InputError] = []
     given: set[str] = set()
@@ -60,8 +126,8 @@ def prepare_additions(repo: Repository, drafts: list[Draft], *, default_matrix: 
             kind = known.kind_of(entity_id) or "entity"
             errors.append(
                 draft.origin.error(
-                    f"{entity_id} already exists ({with_article(kind)}); change it with "
-                    f"'riskgraph edit {entity_id}'",
+                    f"{entity_id} is already used by {with_article(kind)} in the register; "
+                    "choose another ID, or edit that entity",
                     field="id",
                     about_field=False,
                 )
@@ -89,18 +155,24 @@ def prepare_additions(repo: Repository, drafts: list[Draft], *, default_matrix: 
         except UserError as exc:
             errors.extend(_flatten(exc))
     known.include(entities)
-    for entity, origin in zip(entities, origins, strict=True):
-        errors.extend(link_errors(entity, origin, known))
-    if errors:
-        raise combine(errors)
-    return Prepared(repo.plan_upsert(entities), entities)
+    notes = _checked(repo, entities, origins, errors, known)
+    plan = repo.plan_upsert(entities, expected_revisions)
+    kinds = {e.id: e.kind for e in entities}
+    return Prepared(plan, entities, _describe("add", entities, kinds), notes)
 
 
-def prepare_edits(repo: Repository, edits: list[tuple[str, Draft]]) -> Prepared:
+def prepare_edits(
+    repo: Repository,
+    edits: list[tuple[str, Draft]],
+    *,
+    expected_revisions: Mapping[str, int] | None = None,
+) -> Prepared:
     """Apply changes to existing entities: set, clear, add to or remove from lists."""
     known = KnownTargets.load(repo.store)
     errors: list[InputError] = []
     entities: list[Entity] = []
+    origins: list[Origin] = []
+    before: dict[str, Entity] = {}
     seen: set[str] = set()
     for entity_id, draft in edits:
         if entity_id in seen:
@@ -122,15 +194,41 @@ def prepare_edits(repo: Repository, edits: list[tuple[str, Draft]]) -> Prepared:
             continue
         try:
             data = apply_changes(old, draft.changes, draft.origin)
-            new = build(draft.cls, data, draft.origin)
+            new = build(draft.cls, data, draft.origin, fallback=old.model_dump())
         except UserError as exc:
             errors.extend(_flatten(exc))
             continue
         entities.append(new)
-        errors.extend(link_errors(new, draft.origin, known, before=old))
-    if errors:
-        raise combine(errors)
-    return Prepared(repo.plan_upsert(entities), entities)
+        origins.append(draft.origin)
+        before[new.id] = old
+    notes = _checked(repo, entities, origins, errors, known, before=before)
+    plan = repo.plan_upsert(entities, expected_revisions)
+    kinds = {e.id: e.kind for e in entities}
+    return Prepared(plan, entities, _describe("edit", entities, kinds), notes)
+
+
+def prepare_removal(
+    repo: Repository,
+    entity_ids: list[str],
+    *,
+    expected_revisions: Mapping[str, int] | None = None,
+) -> Prepared:
+    """Remove entities; refused while other entities still link to them."""
+    ids = list(dict.fromkeys(entity_ids))
+    for entity_id in ids:
+        if repo.iri_of(entity_id) is None:
+            raise missing_entity(repo, entity_id, Origin())
+    entities = [e for entity_id in ids if (e := _readable(repo, entity_id)) is not None]
+    plan = repo.plan_remove(ids, expected_revisions)
+    kinds = {e.id: e.kind for e in entities}
+    return Prepared(plan, entities, _describe("remove", ids, kinds))
+
+
+def _readable(repo: Repository, entity_id: str) -> Entity | None:
+    try:
+        return repo.get(entity_id)
+    except UserError:
+        return None
 
 
 def apply_changes(old: Entity, changes: Changes, origin: Origin) -> dict[str, object]:
@@ -138,17 +236,22 @@ def apply_changes(old: Entity, changes: Changes, origin: Origin) -> dict[str, ob
     cls = type(old)
     fields = fields_of(cls)
     data: dict[str, object] = old.model_dump()
+    errors: list[InputError] = []
     for name in changes.clear:
         if fields[name].required:
-            raise origin.error("is required and cannot be cleared", field=name)
+            errors.append(origin.error("is required", field=name))
+            continue
         data[name] = cls.model_fields[name].get_default(call_default_factory=True)
     for name, value in changes.values.items():
         if name == "id" and value != old.id:
-            raise origin.error(
-                "cannot be changed; add a new entity and remove the old one",
-                field="id",
-                value=value,
+            errors.append(
+                origin.error(
+                    "cannot be changed; add a new entity and remove the old one",
+                    field="id",
+                    value=value,
+                )
             )
+            continue
         data[name] = value
     for name, values in changes.add.items():
         current = _as_list(data.get(name))
@@ -157,12 +260,17 @@ def apply_changes(old: Entity, changes: Changes, origin: Origin) -> dict[str, ob
         current = _as_list(data.get(name))
         missing = [v for v in values if v not in current]
         if missing:
-            raise origin.error(
-                f"does not contain {', '.join(map(str, missing))}",
-                field=name,
-                expected="one of " + (", ".join(map(str, current)) or "(the list is empty)"),
+            errors.append(
+                origin.error(
+                    f"does not contain {', '.join(map(str, missing))}",
+                    field=name,
+                    expected="one of " + (", ".join(map(str, current)) or "(the list is empty)"),
+                )
             )
+            continue
         data[name] = [v for v in current if v not in values]
+    if errors:
+        raise combine(errors)
     return normalise(cls, data)
 
 
@@ -191,5 +299,5 @@ def existing_class(repo: Repository, entity_id: str, origin: Origin) -> type[Ent
 def missing_entity(repo: Repository, entity_id: str, origin: Origin) -> InputError:
     """'No such ID', with the closest IDs in the register as suggestions."""
     close = difflib.get_close_matches(entity_id, list(repo.ids().values()), n=3, cutoff=0.6)
-    hint = f"did you mean {', '.join(close)}?" if close else "find IDs with 'riskgraph list KIND'"
-    return origin.error(f"no entity with ID {entity_id!r} in the register; {hint}")
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return origin.error(f"no entity with ID {entity_id!r} in the register{hint}")

@@ -348,12 +348,21 @@ def test_add_one_object_of_a_given_kind_from_stdin(seeded: Path) -> None:
 
 
 def test_next_id_follows_the_highest_of_the_prefix(seeded: Path) -> None:
-    done = run("add", "risk", "-r", str(seeded), "--title=New", "--likelihood=1", "--severity=1")
+    done = run(
+        "add",
+        "risk",
+        "-r",
+        str(seeded),
+        "--title=New",
+        "--likelihood=1",
+        "--severity=1",
+        "--affects=SYS-A",
+    )
     assert done.code == 0, done.err
     assert "R-042" in done.out
     batch = [
-        {"title": "A", "likelihood": 1, "severity": 1},
-        {"title": "B", "likelihood": 1, "severity": 2},
+        {"title": "A", "likelihood": 1, "severity": 1, "affects": "SYS-A"},
+        {"title": "B", "likelihood": 1, "severity": 2, "affects": "SYS-B"},
     ]
     assert run("add", "risks", "-r", str(seeded), "-", stdin=json.dumps(batch)).code == 0
     assert ids(seeded, "risks")[-2:] == ["R-043", "R-044"]
@@ -366,18 +375,19 @@ def test_next_id_follows_the_highest_of_the_prefix(seeded: Path) -> None:
 def test_new_risks_use_the_registers_matrix(empty: Path) -> None:
     config = empty / "register.toml"
     config.write_text(config.read_text().replace('matrix = "5x5"', 'matrix = "3x3"'))
-    too_high = run(
-        "add", "risk", "-r", str(empty), "--title", "X", "--likelihood", "4", "--severity", "1"
-    )
+    assert run("add", "system", "-r", str(empty), "--id", "SYS-A", "--title", "A").code == 0
+    risk = ["add", "risk", "-r", str(empty), "--title", "X", "--affects", "SYS-A"]
+    too_high = run(*risk, "--likelihood", "4", "--severity", "1")
     assert too_high.code == 2 and "3x3" in too_high.err
-    ok = run(
-        "add", "risk", "-r", str(empty), "--title", "X", "--likelihood", "3", "--severity", "3"
-    )
+    ok = run(*risk, "--likelihood", "3", "--severity", "3")
     assert ok.code == 0, ok.err
     assert records(empty, "risks")[0]["matrix"] == "3x3"
 
 
-RISK = ["add", "risk", "--title", "Bias", "--likelihood", "3", "--severity", "3"]
+RISK = [
+    *["add", "risk", "--title", "Bias", "--likelihood", "3", "--severity", "3"],
+    *["--affects", "SYS-A"],
+]
 
 
 @pytest.mark.parametrize(
@@ -393,67 +403,69 @@ RISK = ["add", "risk", "--title", "Bias", "--likelihood", "3", "--severity", "3"
         ),
         pytest.param(
             ["add", "risk", "--title", "X", "--likelihood", "9", "--severity", "1"],
-            ["--likelihood", "'9'", "1 to 5"],
+            ["likelihood is too large", "'9'", "1 to 5 on the 5x5 matrix"],
             id="likelihood 9",
         ),
         pytest.param(
             ["add", "risk", "--title", "X", "--likelihood", "high", "--severity", "1"],
-            ["--likelihood", "'high'", "whole number"],
+            ["likelihood is not a whole number", "'high'"],
             id="not a number",
         ),
         pytest.param(
             [*RISK, "--review-due", "2026-02-30"],
-            ["--review-due", "'2026-02-30'", "YYYY-MM-DD"],
+            ["review_due is not a valid date", "'2026-02-30'", "YYYY-MM-DD"],
             id="bad date",
         ),
         pytest.param(
             [*RISK, "--affects", "SYS-NOPE"],
-            ["--affects", "SYS-NOPE", "AI system"],
+            ["affects names SYS-NOPE", "AI system"],
             id="dangling reference",
         ),
         pytest.param(
             [*RISK, "--owner", "SYS-A"],
-            ["--owner", "SYS-A", "is a system", "party"],
+            ["owner names SYS-A", "is a system", "party"],
             id="reference to the wrong kind",
         ),
         pytest.param(
             ["add", "control", "--title", "X", "--addresses", "A.99.9"],
-            ["--addresses", "A.99.9", "catalogue"],
+            ["addresses names A.99.9", "catalogue"],
             id="unknown catalogue ref",
         ),
         pytest.param(
             ["add", "soa", "--title", "X", "--annex-a", "A.6.2"],
-            ["--annex-a", "A.6.2", "Annex A control"],
+            ["annex_a names A.6.2", "Annex A control"],
             id="objective, not a control",
         ),
         pytest.param(
             [*RISK, "--id", "R-001"],
-            ["R-001 already exists", "riskgraph edit R-001"],
+            ["R-001 is already used by a risk", "choose another ID"],
             id="existing ID",
         ),
         pytest.param(
             ["add", "control", "--title", "X", "--status", "done"],
-            ["--status", "'done'", "planned, implemented, verified, retired"],
+            ["status is not an allowed value", "'done'", "planned, implemented, verified, retired"],
             id="bad status",
         ),
         pytest.param(["add", "--title", "X", "risk"], ["KIND comes first"], id="kind last"),
         pytest.param(["add", "dragon", "--title", "X"], ["unknown kind 'dragon'"], id="bad kind"),
         pytest.param(
-            ["edit", "R-001", "--likelihood", "0"], ["--likelihood", "'0'"], id="edit bad value"
+            ["edit", "R-001", "--likelihood", "0"],
+            ["likelihood is too small", "'0'"],
+            id="edit bad value",
         ),
         pytest.param(
             ["edit", "R-001", "--add-affects", "SYS-NOPE"],
-            ["--affects", "SYS-NOPE"],
+            ["affects names SYS-NOPE"],
             id="edit dangling reference",
         ),
         pytest.param(
             ["edit", "R-001", "--clear", "title"],
-            ["--title", "cannot be cleared"],
+            ["title is required"],
             id="clear a required field",
         ),
         pytest.param(
             ["edit", "R-001", "--remove-affects", "SYS-B"],
-            ["--affects does not contain SYS-B"],
+            ["affects does not contain SYS-B"],
             id="remove a missing item",
         ),
         pytest.param(["edit", "R-001", "--id", "R-100"], ["ID cannot be changed"], id="edit ID"),
@@ -644,7 +656,18 @@ def test_listed_yaml_edits_back_unchanged(seeded: Path, tmp_path: Path) -> None:
 def test_dry_run_writes_nothing(seeded: Path) -> None:
     before = nquads(seeded)
     for args in (
-        ["add", "risk", "--title", "X", "--likelihood", "1", "--severity", "1"],
+        [
+            "add",
+            "risk",
+            "--title",
+            "X",
+            "--likelihood",
+            "1",
+            "--severity",
+            "1",
+            "--affects",
+            "SYS-A",
+        ],
         ["edit", "R-001", "--likelihood", "1"],
         ["remove", "C-001"],
     ):

@@ -239,13 +239,9 @@ def test_pull_refuses_a_register_with_data_unless_replace(
     assert (
         run(
             "add",
-            "risk",
+            "system",
             "--title",
             "Mine",
-            "--likelihood",
-            "1",
-            "--severity",
-            "1",
             "-r",
             str(mine),
         ).code

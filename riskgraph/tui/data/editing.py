@@ -1,60 +1,52 @@
-"""Create and edit risks, controls, treatments and evidence: the form's fields, the checks that
-run before a save, the save itself as one transaction, and undo.
+"""The terminal UI's forms over the core write pipeline: which widget each field gets, the link
+choices a picker offers, and the translation of form values into the core's drafts and of the
+core's problems into messages at their fields.
 
-Checks, in order: the pydantic model (every field error at once), the ID (new entities only),
-the links (targets exist and are of the right class), then the SHACL shapes for this entity.
-Errors come back per field, so the form can show each at its field.
+Nothing here decides what is valid: checks, link targets, SHACL, the save and undo are the core's
+(``riskgraph.editing``), the same the CLI uses, so both accept and refuse the same inputs with the
+same messages.
 
 Concurrency: the form remembers the revision stamp the entity had when it opened, and the save
-passes it to ``Repository.plan_upsert``, so ``commit`` refuses the save (``ConflictError``) if
-someone changed the entity meanwhile. A save keeps the entity's quads from before and after the
-change (``Change``); undo writes the "before" quads back as another transaction, on condition
-that the entity still carries the stamp of that save.
+passes it to the core as the expected revision, so ``commit`` refuses the save
+(``ConflictError``) if someone changed the entity meanwhile.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-import pyoxigraph as ox
-from pydantic import ValidationError
-
-from riskgraph.editing.input import Origin
-from riskgraph.editing.links import KnownTargets, link_errors
+from riskgraph.editing import undo as undo_log
+from riskgraph.editing.input import TYPED, Changes, FieldError
+from riskgraph.editing.links import KnownTargets, LinkTarget, link_target
 from riskgraph.editing.schema import FieldInfo, fields_of, ontology
-from riskgraph.editing.write import next_id
-from riskgraph.errors import UserError
+from riskgraph.editing.write import (
+    Draft,
+    Prepared,
+    commit_write,
+    next_id,
+    prepare_additions,
+    prepare_edits,
+)
+from riskgraph.errors import InputError, InputErrors, UserError
 from riskgraph.ids import natural_key
 from riskgraph.model.entities import Control, Entity, Evidence, Risk, Treatment
-from riskgraph.model.rdf import entity_iri, field_specs, to_quads
+from riskgraph.model.rdf import entity_iri
 from riskgraph.model.repository import Repository
 from riskgraph.register import Register
-from riskgraph.store.base import ChangeSet, Store, commit, read_stamp_revisions
+from riskgraph.store.base import Store
 from riskgraph.tui.data.nodes import kind_of
-from riskgraph.validation import validate_quads
-from riskgraph.vocab import DCTERMS, ISO42001_GRAPH, ONTOLOGY_GRAPH, REGISTER_GRAPH, RG, SKOS
+from riskgraph.vocab import DCTERMS, ISO42001_GRAPH, REGISTER_GRAPH, SKOS
 
 EDITABLE: dict[str, type[Entity]] = {cls.kind: cls for cls in (Risk, Control, Treatment, Evidence)}
 """The kinds the TUI's forms create and edit."""
 LONG_TEXT = {"description", "statement", "reason"}
-HIDDEN_FIELDS = {"derived_from"}
-"""Fields set by the assistant, never typed: kept as they are when an entity is edited."""
+HIDDEN_FIELDS = {"derived_from", "catalogue_entry"}
+"""Fields the forms do not show (set by the assistant or by an import of a risk library): kept as
+they are when an entity is edited."""
 GENERAL = "_form"
 """Key of errors that belong to no single field."""
-
-CLAUSES_AND_ANNEX_A = (RG + "Clause", RG + "AnnexAControl")
-LINK_TARGETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
-    "supports": (RG + "Control", CLAUSES_AND_ANNEX_A),
-    "addresses": (None, CLAUSES_AND_ANNEX_A),
-    "sources": (RG + "RiskSource", (RG + "AnnexCRiskSource",)),
-}
-"""Link fields whose targets the shapes restrict beyond the ontology's range: field -> (class of
-register entities, catalogue classes). Evidence supports controls, clauses and Annex A controls;
-controls address clauses and Annex A controls (not objectives or Annex C); risk sources of the
-catalogue are the Annex C ones."""
 
 Widget = Literal["text", "long", "choice", "score", "date", "link", "links"]
 
@@ -96,8 +88,7 @@ def _form_field(info: FieldInfo) -> FormField:
         widget = "long"
     else:
         widget = "text"
-    target = ontology().ranges.get(info.predicate or "") if info.is_link else None
-    target, catalogue_kinds = LINK_TARGETS.get(info.name, (target, ()))
+    target = link_target(info)
     return FormField(
         name=info.name,
         label=info.name.replace("_", " "),
@@ -105,20 +96,35 @@ def _form_field(info: FieldInfo) -> FormField:
         required=info.required,
         choices=info.choices,
         description=info.description,
-        target=target,
-        catalogue_kinds=catalogue_kinds,
-        catalogue=info.value_kind in ("catalogue", "either"),
-        entities=info.value_kind in ("ref", "either"),
+        target=target.entity_class if info.is_link else None,
+        catalogue_kinds=target.catalogue_classes if info.is_link else (),
+        catalogue=target.catalogue,
+        entities=target.entities,
     )
 
 
 class FormErrors(UserError):
-    """What is wrong with a form: messages by field name (``GENERAL`` for the form as a whole)."""
+    """What is wrong with a form: messages by field name (``GENERAL`` for the form as a whole).
+    ``problems`` are the core's own errors, worded as the CLI shows them."""
 
-    def __init__(self, errors: Mapping[str, list[str]]) -> None:
+    def __init__(
+        self, errors: Mapping[str, list[str]], problems: Iterable[InputError] = ()
+    ) -> None:
         self.errors = {name: list(messages) for name, messages in errors.items() if messages}
+        self.problems = list(problems)
         lines = [f"{name}: {m}" for name, messages in self.errors.items() for m in messages]
         super().__init__("; ".join(lines))
+
+    @classmethod
+    def from_core(cls, exc: InputError | InputErrors) -> FormErrors:
+        problems = list(exc.errors) if isinstance(exc, InputErrors) else [exc]
+        errors: dict[str, list[str]] = {}
+        for problem in problems:
+            if isinstance(problem, FieldError) and problem.field:
+                errors.setdefault(problem.field, []).append(problem.at_field())
+            else:
+                errors.setdefault(GENERAL, []).append(problem.render())
+        return cls(errors, problems)
 
 
 @dataclass(frozen=True)
@@ -130,30 +136,25 @@ class Checked:
 
 @dataclass(frozen=True)
 class Editing:
-    """An entity opened in a form, as it was read: its fields, its quads and its stamp."""
+    """An entity opened in a form, as it was read, and its stamp."""
 
     entity: Entity
-    before: frozenset[ox.Quad]
     revision: int
     """The entity's revision stamp when it was read (0: never stamped)."""
 
 
 @dataclass(frozen=True)
 class Change:
-    """One saved change, with what undo needs to reverse it."""
+    """One saved change: what it was, and its entry in the register's undo log."""
 
     entity_id: str
     kind: str
     iri: str
-    before: frozenset[ox.Quad]
-    """The entity's register quads before the change (empty: it was created)."""
-    after: frozenset[ox.Quad]
+    created: bool
     revision: int
     """The register revision of the save, which is also the entity's stamp after it."""
-
-    @property
-    def created(self) -> bool:
-        return not self.before
+    entry: str | None
+    """IRI of the save's entry in the undo log."""
 
     def describe(self) -> str:
         return f"{'created' if self.created else 'edited'} {self.kind} {self.entity_id}"
@@ -173,10 +174,6 @@ class Choice:
 # --- opening --------------------------------------------------------------------------------
 
 
-def subject_quads(store: Store, iri: str) -> frozenset[ox.Quad]:
-    return frozenset(store.quads(REGISTER_GRAPH, subject=iri))
-
-
 def open_for_edit(register: Register, entity_id: str) -> Editing:
     with register.reader() as store:
         repo = Repository(store, register.base_iri)
@@ -189,8 +186,7 @@ def open_for_edit(register: Register, entity_id: str) -> Editing:
                 f"{entity_id} is {entity.kind}; the forms edit "
                 f"{', '.join(EDITABLE)} (use 'riskgraph edit' for the others)"
             )
-        iri = repo.iri_of(entity_id) or entity_iri(register.base_iri, entity_id)
-        return Editing(entity, subject_quads(store, iri), revision)
+        return Editing(entity, revision)
 
 
 def new_values(register: Register, cls: type[Entity]) -> dict[str, object]:
@@ -224,20 +220,16 @@ def load_choices(register: Register) -> Choices:
 def choices_for(
     form_field: FormField, types: Mapping[str, set[str]], choices: Iterable[Choice]
 ) -> list[Choice]:
-    """The choices a link field accepts: of its target class, register or catalogue as allowed."""
+    """The choices a link field accepts, by the core's link-target table."""
     onto = ontology()
-    result = []
-    for choice in choices:
-        kinds = types.get(choice.key, set())
-        if choice.catalogue:
-            wanted = form_field.catalogue_kinds
-            fits = form_field.catalogue and (not wanted or any(onto.is_a(kinds, k) for k in wanted))
-        else:
-            target = form_field.target
-            fits = form_field.entities and (target is None or onto.is_a(kinds, target))
-        if fits:
-            result.append(choice)
-    return result
+    target = LinkTarget(
+        form_field.target, form_field.catalogue_kinds, form_field.entities, form_field.catalogue
+    )
+    return [
+        choice
+        for choice in choices
+        if target.accepts(types.get(choice.key, set()), catalogue=choice.catalogue, onto=onto)
+    ]
 
 
 def _titles(store: Store) -> dict[str, str]:
@@ -256,54 +248,65 @@ def _titles(store: Store) -> dict[str, str]:
     return titles
 
 
-# --- checking -------------------------------------------------------------------------------
+# --- from form values to the core's drafts ----------------------------------------------------
 
 
-def build(cls: type[Entity], values: Mapping[str, object], original: Entity | None) -> Entity:
-    """The entity from the form's values (the original's hidden fields kept). Raises FormErrors
-    with every field the model refuses.
+def _empty(value: object) -> bool:
+    return value is None or value == "" or value == []
 
-    pydantic checks the fields first and runs the whole-entity rules (scores on the matrix,
-    an approval's approver ...) only when every field passed; so when some fields fail, their
-    old values (or none) stand in and the rules run again, to report all problems at once.
-    """
-    data: dict[str, object] = original.model_dump() if original is not None else {}
-    data.update(values)
-    data = {name: value for name, value in data.items() if value is not None and value != ""}
+
+def form_changes(values: Mapping[str, object], original: Entity | None) -> Changes:
+    """The changes a form's values make: every value given is set; on an edit, a field left
+    empty that had a value is cleared."""
+    changes = Changes()
+    old = original.model_dump() if original is not None else {}
+    for name, value in values.items():
+        if name in HIDDEN_FIELDS:
+            continue
+        if not _empty(value):
+            changes.values[name] = value
+        elif original is not None and not _empty(old.get(name)):
+            changes.clear.append(name)
+    return changes
+
+
+def entity_changes(entity: Entity, original: Entity | None) -> Changes:
+    """The changes that turn ``original`` (None: nothing) into ``entity``."""
+    new = entity.model_dump()
+    old = original.model_dump() if original is not None else {}
+    changes = Changes()
+    for name, value in new.items():
+        if original is not None and old.get(name) == value:
+            continue
+        if _empty(value):
+            if original is not None and not _empty(old.get(name)):
+                changes.clear.append(name)
+        else:
+            changes.values[name] = value
+    return changes
+
+
+def _prepare(
+    repo: Repository,
+    cls: type[Entity],
+    changes: Changes,
+    original: Entity | None,
+    default_matrix: str,
+    expected: Mapping[str, int] | None = None,
+) -> Prepared:
+    """The core pipeline for one form; its problems as FormErrors."""
+    draft = Draft(cls, changes, TYPED)
     try:
-        return cls.model_validate(data)
-    except ValidationError as exc:
-        errors = _model_errors(cls, exc)
-    stand_in = {name: value for name, value in data.items() if name not in errors}
-    if original is not None:
-        old = original.model_dump()
-        stand_in.update({name: old[name] for name in errors if old.get(name) is not None})
-    try:
-        cls.model_validate(stand_in)
-    except ValidationError as again:
-        for name, messages in _model_errors(cls, again).items():
-            if name not in errors:
-                errors[name] = messages
-    raise FormErrors(errors)
+        if original is None:
+            return prepare_additions(
+                repo, [draft], default_matrix=default_matrix, expected_revisions=expected
+            )
+        return prepare_edits(repo, [(original.id, draft)], expected_revisions=expected)
+    except (InputError, InputErrors) as exc:
+        raise FormErrors.from_core(exc) from None
 
 
-def _model_errors(cls: type[Entity], exc: ValidationError) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    names = [name for name in cls.model_fields if name not in HIDDEN_FIELDS]
-    for error in exc.errors():
-        message = str(error["msg"]).removeprefix("Value error, ")
-        loc = error["loc"]
-        name = str(loc[0]) if loc else _field_named_in(message, names)
-        if error["type"] == "missing":
-            message = "is required"
-        errors.setdefault(name, []).append(message)
-    return errors
-
-
-def _field_named_in(message: str, names: list[str]) -> str:
-    """The field a whole-model error is about: the first field name it mentions."""
-    found = [(message.find(name), name) for name in names if re.search(rf"\b{name}\b", message)]
-    return min(found)[1] if found else GENERAL
+# --- checking, saving and undoing -------------------------------------------------------------
 
 
 def check(
@@ -313,129 +316,48 @@ def check(
     *,
     original: Entity | None,
 ) -> Checked:
-    """Every check before a save. Raises FormErrors; returns the entity and its warnings."""
-    entity = build(cls, values, original)
+    """Every check of the core before a save. Raises FormErrors; returns the entity and its
+    warnings."""
     with register.reader() as store:
         repo = Repository(store, register.base_iri)
-        if original is None and repo.iri_of(entity.id) is not None:
-            raise FormErrors({"id": [f"{entity.id} is already used in the register"]})
-        known = KnownTargets.load(store)
-        known.include([entity])
-        problems = link_errors(entity, Origin(source="form"), known, before=original)
-        if problems:
-            errors: dict[str, list[str]] = {}
-            for problem in problems:
-                name = problem.location.column or GENERAL
-                text = problem.problem.removeprefix(name).strip()
-                if problem.expected:
-                    text += f"; expected {problem.expected}"
-                errors.setdefault(name, []).append(text)
-            raise FormErrors(errors)
-        quads = _shapes_input(store, entity, register.base_iri)
-    report = validate_quads(quads)
-    mine = [issue for issue in report.issues if issue.focus == entity.id]
-    violations: dict[str, list[str]] = {}
-    for issue in mine:
-        if issue.severity == "Violation":
-            violations.setdefault(_field_of_path(cls, issue.path), []).append(issue.message)
-    if violations:
-        raise FormErrors(violations)
-    return Checked(entity, [f"{i.severity}: {i.message}" for i in mine])
-
-
-def _shapes_input(store: Store, entity: Entity, base_iri: str) -> list[ox.Quad]:
-    """The entity as it would be saved, what it links to, what links to it (the linking quad and
-    the linker's types), the ontology and the catalogue: what the shapes need about it."""
-    iri = entity_iri(base_iri, entity.id)
-    mine = to_quads(entity, base_iri)
-    targets = {q.object.value for q in mine if isinstance(q.object, ox.NamedNode)}
-    quads = [*mine]
-    for target in targets:
-        quads.extend(store.quads(REGISTER_GRAPH, subject=target))
-    incoming = store.query(
-        f"SELECT ?s ?p WHERE {{ GRAPH <{REGISTER_GRAPH}> {{ ?s ?p ?o }} }}",
-        {"o": ox.NamedNode(iri)},
-    )
-    graph = ox.NamedNode(REGISTER_GRAPH)
-    for row in getattr(incoming, "rows", []):
-        subject, predicate = row["s"], row["p"]
-        if isinstance(subject, ox.NamedNode) and isinstance(predicate, ox.NamedNode):
-            quads.append(ox.Quad(subject, predicate, ox.NamedNode(iri), graph))
-            quads.extend(
-                q
-                for q in store.quads(REGISTER_GRAPH, subject=subject.value)
-                if q.predicate.value in _NAMING
-            )
-    for system_graph in (ONTOLOGY_GRAPH, ISO42001_GRAPH):
-        quads.extend(store.quads(system_graph))
-    return quads
-
-
-_NAMING = {
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
-    DCTERMS + "identifier",
-    DCTERMS + "title",
-}
-
-
-def _field_of_path(cls: type[Entity], path: str | None) -> str:
-    """The form field of a SHACL result path such as 'rg:affects'."""
-    if not path:
-        return GENERAL
-    predicate = RG + path.removeprefix("rg:") if path.startswith("rg:") else path
-    for spec in field_specs(cls):
-        if spec.predicate == predicate:
-            return spec.name
-    if predicate == RG + "riskMatrix":
-        return "matrix"
-    return GENERAL
-
-
-# --- saving and undoing ---------------------------------------------------------------------
+        changes = form_changes(values, original)
+        prepared = _prepare(repo, cls, changes, original, register.config.risk.matrix)
+    return Checked(prepared.entities[0], [f"{i.severity}: {i.message}" for i in prepared.notes])
 
 
 def save(register: Register, entity: Entity, opened: Editing | None) -> Change | None:
-    """Write ``entity`` in one transaction; None when nothing changed. ``opened`` is how the
-    entity was read when its form opened (None for a new entity): if it has changed since,
-    ``commit`` raises ConflictError and nothing is written.
-
-    A new entity's ID must still be free. Its expected stamp is the one the ID has now: an ID
-    that was used before (and removed, e.g. by an undo) keeps its old stamp as a tombstone.
-    """
-    iri = entity_iri(register.base_iri, entity.id)
+    """Write ``entity`` through the core pipeline in one transaction; None when nothing
+    changed. ``opened`` is how the entity was read when its form opened (None for a new
+    entity): if it has changed since, ``commit`` raises ConflictError and nothing is written."""
+    original = opened.entity if opened is not None else None
     with register.writer() as store:
         repo = Repository(store, register.base_iri)
-        if opened is not None:
-            expected = opened.revision
-        elif repo.iri_of(entity.id) is not None:
-            raise FormErrors({"id": [f"{entity.id} was taken meanwhile; choose another ID"]})
-        else:
-            expected = read_stamp_revisions(store, [iri]).get(iri, 0)
-        plan = repo.plan_upsert([entity], {entity.id: expected})
-        if not plan.changes:
+        expected = {entity.id: opened.revision} if opened is not None else None
+        changes = entity_changes(entity, original)
+        if original is not None and not changes:
             return None
-        revision = commit(store, plan.changes)
-        after = subject_quads(store, iri)
-    before = opened.before if opened is not None else frozenset()
-    return Change(entity.id, entity.kind, iri, before, after, revision)
+        prepared = _prepare(
+            repo, type(entity), changes, original, register.config.risk.matrix, expected
+        )
+        revision = commit_write(store, prepared)
+        if revision is None:
+            return None
+        entries = undo_log.history(store)
+    return Change(
+        entity.id,
+        entity.kind,
+        entity_iri(register.base_iri, entity.id),
+        original is None,
+        revision,
+        entries[0].iri if entries else None,
+    )
 
 
 def undo(register: Register, change: Change) -> int:
-    """Put the entity back as it was before ``change``, in one transaction; the new revision.
-    Refused (ConflictError) when the entity changed after ``change``."""
+    """Undo ``change`` through the core's undo log; the new revision. Refused when the entity
+    changed after ``change``."""
     with register.writer() as store:
-        current = subject_quads(store, change.iri)
-        if change.created:
-            others = Repository(store, register.base_iri).referrers(change.iri)
-            others = [o for o in others if o != change.entity_id]
-            if others:
-                raise UserError(
-                    f"{change.entity_id} cannot be removed: {', '.join(others[:5])} "
-                    "now link to it; remove those links first"
-                )
-        restore = ChangeSet(
-            remove=list(current),
-            add=list(change.before),
-            preconditions={change.iri: change.revision},
-        )
-        return commit(store, restore)
+        entry = undo_log.entry_by_iri(store, change.entry) if change.entry else None
+        if entry is None:
+            raise UserError(f"{change.describe()} is no longer in the register's undo log")
+        return undo_log.undo(store, entry).revision

@@ -1,0 +1,119 @@
+"""SHACL on the entities a write touches, before it is committed.
+
+The shapes run on a small graph: the entities as they will be written, the entities they link to,
+the links that point at them (with the linkers' types and names), the dependency chains and
+applicability statements (rules that look further than one link), the ontology and the
+catalogue. A violation on a written entity refuses the write; warnings and notes are returned.
+
+Part of the core: every write from any face runs this (``editing.write``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from riskgraph.editing.input import FieldError, Origin
+from riskgraph.model.entities import Entity
+from riskgraph.model.rdf import entity_iri, field_specs, to_quads
+from riskgraph.store.base import SelectResult, Store
+from riskgraph.validation import Issue, validate_quads
+from riskgraph.vocab import DCTERMS, ISO42001_GRAPH, ONTOLOGY_GRAPH, RDF, REGISTER_GRAPH, RG
+
+_NAMING = {RDF + "type", DCTERMS + "identifier", DCTERMS + "title"}
+_CHAINS = (RG + "dependsOn", RG + "annexAControl")
+"""Predicates of rules that look further than one link (dependency cycles, one applicability
+statement per Annex A control): all their quads go in, with their subjects' types."""
+
+
+@dataclass(frozen=True)
+class ShapesOutcome:
+    violations: list[FieldError]
+    notes: list[Issue]
+    """Warnings and notes about the written entities; they do not stop a write."""
+
+
+def check_shapes(
+    store: Store,
+    base_iri: str,
+    entities: Sequence[Entity],
+    origins: Mapping[str, Origin],
+) -> ShapesOutcome:
+    """Run the shapes on ``entities`` as they would be written (IDs -> where each came from)."""
+    if not entities:
+        return ShapesOutcome([], [])
+    written = {entity_iri(base_iri, e.id) for e in entities}
+    quads = [q for e in entities for q in to_quads(e, base_iri)]
+    graph = ox.NamedNode(REGISTER_GRAPH)
+    subjects_seen = set(written)
+    naming_of: set[str] = set()
+    targets = {q.object.value for q in quads if isinstance(q.object, ox.NamedNode)}
+    for target in sorted(targets - subjects_seen):
+        subjects_seen.add(target)
+        quads.extend(store.quads(REGISTER_GRAPH, subject=target))
+    for iri in sorted(written):
+        for row in _rows(store, "SELECT ?s ?p WHERE { GRAPH ?g { ?s ?p ?o } }", iri):
+            subject, predicate = row["s"], row["p"]
+            if not isinstance(subject, ox.NamedNode) or subject.value in written:
+                continue
+            if isinstance(predicate, ox.NamedNode):
+                quads.append(ox.Quad(subject, predicate, ox.NamedNode(iri), graph))
+                naming_of.add(subject.value)
+    for chain in _CHAINS:
+        link = ox.NamedNode(chain)
+        result = store.query(
+            "SELECT ?s ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph, "p": link}
+        )
+        for found in result.rows if isinstance(result, SelectResult) else []:
+            linker, obj = found["s"], found["o"]
+            if isinstance(linker, ox.NamedNode) and linker.value not in written and obj:
+                quads.append(ox.Quad(linker, link, obj, graph))
+                naming_of.add(linker.value)
+    for other in sorted(naming_of - subjects_seen):
+        quads.extend(
+            q for q in store.quads(REGISTER_GRAPH, subject=other) if q.predicate.value in _NAMING
+        )
+    for system_graph in (ONTOLOGY_GRAPH, ISO42001_GRAPH):
+        quads.extend(store.quads(system_graph))
+    report = validate_quads(quads)
+    by_id = {e.id: e for e in entities}
+    violations: list[FieldError] = []
+    notes: list[Issue] = []
+    for issue in report.issues:
+        entity = by_id.get(issue.focus)
+        if entity is None:
+            continue
+        if issue.severity != "Violation":
+            notes.append(issue)
+            continue
+        origin = origins.get(entity.id, Origin())
+        field = field_of_path(type(entity), issue.path)
+        message = issue.message if len(entities) == 1 else f"{entity.id}: {issue.message}"
+        violations.append(origin.error(message, field=field, about_field=False))
+    return ShapesOutcome(violations, notes)
+
+
+def _rows(
+    store: Store, sparql: str, iri: str
+) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]]:
+    result = store.query(sparql, {"g": ox.NamedNode(REGISTER_GRAPH), "o": ox.NamedNode(iri)})
+    return list(result.rows) if isinstance(result, SelectResult) else []
+
+
+def field_of_path(cls: type[Entity], path: str | None) -> str | None:
+    """The field of a SHACL result path such as 'rg:affects' (None: the entity as a whole)."""
+    if not path:
+        return None
+    predicate = RG + path.removeprefix("rg:") if path.startswith("rg:") else path
+    for spec in field_specs(cls):
+        if spec.predicate == predicate:
+            return spec.name
+    if predicate == RG + "riskMatrix":
+        return "matrix"
+    if predicate in (RG + "inherentLevel",):
+        return "likelihood"
+    if predicate in (RG + "residualLevel",):
+        return "residual_likelihood"
+    return None
