@@ -125,8 +125,3 @@ def above_appetite(level: Level | None, appetite_rank: int) -> bool:
 
     A risk without a level is not above appetite."""
     return level is not None and level.rank > appetite_rank
-
-
-def appetite_verdict(level: Level | None, appetite_rank: int) -> str:
-    """'above' or 'within', as screens word it."""
-    return "above" if above_appetite(level, appetite_rank) else "within"

@@ -267,25 +267,26 @@ def show(
     fmt: str = typer.Option("text", "--format", help="text, json or yaml."),
     register: Path | None = RegisterOption,
 ) -> None:
-    """Show one entity: its fields, risk levels, and links in both directions.
+    """Show one entity or catalogue item: its fields, risk levels, and links both ways.
+
+    IDs of the register (R-001) and ISO/IEC 42001 references (6.1.2, A.6.2.4, C.3.4).
 
     Example:  riskgraph show R-001 --format yaml
     """
     from riskgraph.cli.entity_render import SHOW_FORMATS, check_format, dump, print_view
-    from riskgraph.cli.entity_view import view
     from riskgraph.cli.output import console
     from riskgraph.editing.input import FLAGS
     from riskgraph.editing.write import missing_entity
     from riskgraph.model.repository import Repository
+    from riskgraph.views.detail import find_node, read_detail
 
     fmt = check_format(fmt, SHOW_FORMATS)
     reg = open_register(register)
     with reg.reader() as store:
-        repo = Repository(store, reg.base_iri)
-        entity = repo.get(entity_id)
-        if entity is None:
-            raise missing_entity(repo, entity_id, FLAGS)
-        shown = view(repo, entity, reg.config)
+        iri = find_node(store, reg.base_iri, entity_id)
+        if iri is None:
+            raise missing_entity(Repository(store, reg.base_iri), entity_id, FLAGS)
+        shown = read_detail(store, reg.base_iri, iri, reg.config, with_entity=True)
     if fmt == "text":
         print_view(console, shown)
     else:

@@ -17,12 +17,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from riskgraph.cli.entity_view import EntityView, Link
 from riskgraph.editing.schema import fields_of, ontology, with_article
 from riskgraph.errors import InputError
 from riskgraph.model.entities import ENTITY_TYPES, Entity
 from riskgraph.model.repository import Plan
 from riskgraph.scoring import level_by_name
+from riskgraph.views.detail import Detail, Link
 from riskgraph.views.listing import HEADERS, LEVEL_COLUMNS, Record, columns_of, table_columns
 
 LIST_FORMATS = ("table", "json", "yaml", "csv")
@@ -89,33 +89,37 @@ def print_fields(console: Console, cls: type[Entity]) -> None:
 # show -------------------------------------------------------------------------------------------
 
 
-def print_view(console: Console, shown: EntityView) -> None:
-    entity = shown.entity
+def print_view(console: Console, shown: Detail) -> None:
+    node = shown.node
     console.print(
-        f"[bold]{escape(entity.id)}[/]  [dim]{entity.kind}[/]  {escape(entity.title)}",
+        f"[bold]{escape(node.key)}[/]  [dim]{escape(shown.kind)}[/]  {escape(node.title)}",
         highlight=False,
     )
     fields = Table(show_header=False, box=None, pad_edge=False)
     fields.add_column(style="dim", no_wrap=True)
     fields.add_column()
-    for name, value in entity.model_dump(mode="json").items():
+    if shown.entity is not None:
+        rows = list(shown.entity.model_dump(mode="json").items())
+    else:
+        rows = [(f.name, f.value) for f in shown.fields]
+    for name, value in rows:
         if name in ("id", "title") or value in (None, [], ""):
             continue
-        fields.add_row(name, escape(cell(value)))
+        fields.add_row(escape(name), escape(cell(value)))
     console.print(fields)
     if (levels := shown.levels) is not None:
-        residual = f", residual {levels.residual}" if levels.residual else ", no residual score"
-        verdict = (
-            f"[bold red]above appetite[/] ({levels.appetite})"
-            if levels.above_appetite
-            else f"[green]within appetite[/] ({levels.appetite})"
+        inherent = f"inherent {levels.inherent.name}" if levels.inherent else "no inherent score"
+        residual = (
+            f", residual {levels.residual.name}" if levels.residual else ", no residual score"
         )
+        colour = "bold red" if levels.above_appetite else "green"
         console.print(
-            f"\n[bold]levels[/] ({levels.matrix}): inherent {levels.inherent}{residual}; {verdict}",
+            f"\n[bold]levels[/] ({levels.matrix}): {inherent}{residual}; "
+            f"[{colour}]{levels.verdict}[/] ({levels.appetite})",
             highlight=False,
         )
-    _print_links(console, "links to", shown.links_to)
-    _print_links(console, "linked from", shown.linked_from)
+    _print_links(console, "links to", shown.outgoing())
+    _print_links(console, "linked from", shown.incoming())
 
 
 def _print_links(console: Console, heading: str, links: list[Link]) -> None:
@@ -126,7 +130,8 @@ def _print_links(console: Console, heading: str, links: list[Link]) -> None:
     for column in ("via", "id", "kind", "title"):
         table.add_column(column, no_wrap=column in ("via", "id"))
     for link in links:
-        table.add_row(link.via, escape(link.id), link.kind, escape(link.title))
+        node = link.node
+        table.add_row(escape(link.via), escape(node.key), escape(node.kind), escape(node.title))
     console.print()
     console.print(table)
 

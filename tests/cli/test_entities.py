@@ -36,7 +36,8 @@ from riskgraph.model.rdf import known_predicates
 from riskgraph.model.repository import Repository
 from riskgraph.register import Register, init_register
 from riskgraph.store.base import ChangeSet, commit
-from riskgraph.vocab import DCTERMS, RDF, REGISTER_GRAPH, RG
+from riskgraph.views.detail import load_detail
+from riskgraph.vocab import DCTERMS, ISO42001, RDF, REGISTER_GRAPH, RG
 
 runner = CliRunner()
 
@@ -852,3 +853,43 @@ def test_the_example_round_trips_through_list_and_add(
     owned = {f"<{p}>" for cls in ENTITY_TYPES for p in known_predicates(cls)}
     left_out = {line.split(" ")[1] for line in original - copied}
     assert not left_out & owned, left_out & owned
+
+
+@pytest.mark.parametrize(
+    ("ref", "kind", "broader"),
+    [
+        ("A.6.2.6", "Annex A control", "A.6.2"),
+        ("C.3.4", "Annex C risk source", "C.3"),
+        ("6.1.2", "management system clause", "6.1"),
+    ],
+)
+def test_show_opens_catalogue_items_through_the_same_detail(
+    seeded: Path, ref: str, kind: str, broader: str
+) -> None:
+    done = run("show", ref, "-r", str(seeded), "--format", "json")
+    assert done.code == 0, done.err
+    data = json.loads(done.out)
+    assert data["id"] == ref and data["kind"] == kind and data["levels"] is None
+    up = [link for link in data["links_to"] if link["id"] == broader]
+    assert up and up[0]["via"] == "skos:broader"
+    text = run("show", ref, "-r", str(seeded))
+    assert text.code == 0 and ref in text.out and broader in text.out
+    # The TUI's detail pane reads the same model: same links, same kinds.
+    register = Register.open(seeded)
+    detail = load_detail(register, ISO42001 + ref, frozenset())
+    assert [link.to_dict() for link in detail.outgoing()] == data["links_to"]
+    assert [link.to_dict() for link in detail.incoming()] == data["linked_from"]
+
+
+def test_show_of_a_catalogue_item_lists_register_links_into_it(seeded: Path) -> None:
+    data = json.loads(run("show", "A.6.2.6", "-r", str(seeded), "--format", "json").out)
+    assert {"via": "addresses", "id": "C-001", "kind": "control", "title": "Drift monitoring"} in (
+        data["linked_from"]
+    )
+
+
+@pytest.mark.parametrize("ref", ["A.99.1", "C.9.9", "42.1"])
+def test_show_of_an_unknown_catalogue_reference_exits_2(seeded: Path, ref: str) -> None:
+    done = run("show", ref, "-r", str(seeded))
+    assert done.code == 2 and "Traceback" not in done.err
+    assert f"no entity with ID {ref!r}" in " ".join(done.err.split())

@@ -5,9 +5,9 @@ from __future__ import annotations
 from riskgraph.model.entities import Evidence
 from riskgraph.register import Register
 from riskgraph.results import ResultKind
-from riskgraph.tui.data.detail import load_detail
 from riskgraph.tui.data.editing import EDITABLE, choices_for, form_fields, load_choices
 from riskgraph.tui.data.query import ResultTable
+from riskgraph.views.detail import load_detail
 from riskgraph.vocab import ISO42001
 
 
@@ -24,7 +24,7 @@ def test_detail_of_a_risk_has_levels_and_links_both_ways(example: Register) -> N
     detail = load_detail(example, example.base_iri + "R-001", frozenset(EDITABLE))
     fields = {field.name: field.value for field in detail.fields}
     assert fields["inherent level"] == "high" and fields["current level"] == "moderate"
-    assert fields["appetite"] == "moderate (within appetite)"
+    assert fields["appetite"] == "moderate (current level within appetite)"
     assert ("treats", "T-001") in {(link.relation, link.node.key) for link in detail.incoming()}
     assert ("affects", "SYS-CREDIT") in {
         (link.relation, link.node.key) for link in detail.outgoing()

@@ -18,7 +18,7 @@ from riskgraph.model.rdf import rdf_types_for
 from riskgraph.register import Register
 from riskgraph.scoring import Level, Matrix, matrix, matrix_by_iri
 from riskgraph.store.base import Store, Term, read_revision
-from riskgraph.tui.data.nodes import NodeInfo, describe
+from riskgraph.views.nodes import NodeInfo, describe
 from riskgraph.vocab import REGISTER_GRAPH, RG, XSD
 
 REVIEW_HORIZON_DAYS = 30

@@ -36,7 +36,7 @@ from riskgraph.model.rdf import entity_iri
 from riskgraph.model.repository import Repository
 from riskgraph.register import Register
 from riskgraph.store.base import Store
-from riskgraph.tui.data.nodes import kind_of
+from riskgraph.views.nodes import kind_of
 from riskgraph.vocab import DCTERMS, ISO42001_GRAPH, REGISTER_GRAPH, SKOS
 
 EDITABLE: dict[str, type[Entity]] = {cls.kind: cls for cls in (Risk, Control, Treatment, Evidence)}

@@ -13,7 +13,7 @@ from riskgraph.model.entities import ControlStatus, FindingStatus, TreatmentOpti
 from riskgraph.scoring import all_levels
 from riskgraph.store.base import Store, Term
 from riskgraph.tui.data.listing import Column, Listing, Row
-from riskgraph.tui.data.nodes import short_key
+from riskgraph.views.nodes import short_key
 from riskgraph.vocab import DCTERMS, REGISTER_GRAPH, RG
 
 Props = dict[str, dict[str, list[str]]]

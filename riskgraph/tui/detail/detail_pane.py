@@ -11,8 +11,8 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from riskgraph.tui.data.detail import Detail, Link
 from riskgraph.tui.styles import stylesheet
+from riskgraph.views.detail import Detail, Link
 
 RELATION_WIDTH = 20
 

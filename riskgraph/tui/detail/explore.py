@@ -11,15 +11,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static, TabbedContent, TabPane
 
-from riskgraph.tui.data.detail import Detail, load_detail
 from riskgraph.tui.data.editing import EDITABLE
 from riskgraph.tui.data.neighbourhood import Neighbourhood, load_neighbourhood
-from riskgraph.tui.data.nodes import short_key
 from riskgraph.tui.detail.detail_pane import DetailPane, LinkList
 from riskgraph.tui.detail.neighbourhood_view import NeighbourhoodTree, NeighbourhoodView
 from riskgraph.tui.messages import EditEntity
 from riskgraph.tui.screen import RegisterScreen
 from riskgraph.tui.workers import describe_error, in_background
+from riskgraph.views.detail import Detail, load_detail
+from riskgraph.views.nodes import short_key
 
 EMPTY_HINT = (
     "Nothing open yet. Open an entity from the dashboard or the browser (enter), "
