@@ -275,18 +275,12 @@ def show(
     """
     from riskgraph.cli.entity_render import SHOW_FORMATS, check_format, dump, print_view
     from riskgraph.cli.output import console
-    from riskgraph.editing.input import FLAGS
-    from riskgraph.editing.write import missing_entity
-    from riskgraph.model.repository import Repository
-    from riskgraph.views.detail import find_node, read_detail
+    from riskgraph.views.detail import open_detail
 
     fmt = check_format(fmt, SHOW_FORMATS)
     reg = open_register(register)
     with reg.reader() as store:
-        iri = find_node(store, reg.base_iri, entity_id)
-        if iri is None:
-            raise missing_entity(Repository(store, reg.base_iri), entity_id, FLAGS)
-        shown = read_detail(store, reg.base_iri, iri, reg.config, with_entity=True)
+        shown = open_detail(store, reg.base_iri, entity_id, reg.config)
     if fmt == "text":
         print_view(console, shown)
     else:

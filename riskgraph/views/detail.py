@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from riskgraph.config import RegisterConfig
+from riskgraph.editing.input import FLAGS
 from riskgraph.editing.schema import ontology
+from riskgraph.editing.write import missing_entity
 from riskgraph.ids import natural_key
 from riskgraph.model.entities import Entity
 from riskgraph.model.fields import catalogue_iri, is_catalogue_ref
@@ -154,6 +156,20 @@ def find_node(store: Store, base_iri: str, key: str) -> str | None:
         if getattr(found, "value", False):
             return catalogue_iri(key)
     return None
+
+
+def open_detail(store: Store, base_iri: str, key: str, config: RegisterConfig) -> Detail:
+    """The detail of a register ID or an ISO/IEC 42001 reference, with the register entity read
+    through the model; an unknown key is an InputError with the closest IDs."""
+    iri = find_node(store, base_iri, key)
+    if iri is None:
+        raise missing_entity(Repository(store, base_iri), key.strip(), FLAGS)
+    return read_detail(store, base_iri, iri, config, with_entity=True)
+
+
+def entity_detail(register: Register, store: Store, key: str) -> dict[str, object]:
+    """``open_detail`` as JSON-ready data: what ``riskgraph show KEY --format json`` prints."""
+    return open_detail(store, register.base_iri, key, register.config).to_dict()
 
 
 def relation_name(predicate: str) -> str:
