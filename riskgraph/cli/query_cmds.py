@@ -331,6 +331,7 @@ def _show(
 ) -> None:
     """Write at most ``limit`` rows to stdout; say "showing N of M" when there were more."""
     from riskgraph.queries import count_rows, run_query
+    from riskgraph.queries.runner import COUNT_TIME_LIMIT
     from riskgraph.results import write_result
     from riskgraph.store.base import SelectResult
 
@@ -355,7 +356,12 @@ def _show(
 
         try:
             total = count_rows(
-                store, query, params, base_iri=reg.base_iri, today=today, time_limit=time_limit
+                store,
+                query,
+                params,
+                base_iri=reg.base_iri,
+                today=today,
+                time_limit=min(time_limit, COUNT_TIME_LIMIT),
             )
         except UserError:
             total = None  # counting is a courtesy; the rows shown stand

@@ -2,6 +2,7 @@
 queries (``library``), and the safe read-only runner (``runner``)."""
 
 from riskgraph.queries.header import parse_ad_hoc, parse_stored_query
+from riskgraph.queries.isolation import DEFAULT_MEMORY_LIMIT, QueryMemoryError
 from riskgraph.queries.library import (
     AUDIT_TAG,
     GAPS_TAG,
@@ -24,12 +25,14 @@ from riskgraph.sparql.guard import UnsafeQueryError, check_read_only
 
 __all__ = [
     "AUDIT_TAG",
+    "DEFAULT_MEMORY_LIMIT",
     "DEFAULT_ROW_LIMIT",
     "DEFAULT_TIME_LIMIT",
     "GAPS_TAG",
     "ParamType",
     "ParamValue",
     "QueryLibrary",
+    "QueryMemoryError",
     "QueryParameter",
     "QueryRun",
     "QuerySource",

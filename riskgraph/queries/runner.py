@@ -1,9 +1,18 @@
-"""Run stored or ad-hoc queries safely: read-only, parameters bound as values, limited in rows
-and in time.
+"""Run stored or ad-hoc queries safely: read-only, parameters bound as values, limited in rows,
+in time and (for query text from users) in memory.
 
-Time limit: the design
-----------------------
-pyoxigraph cannot cancel a query, so every query is evaluated in a worker thread. The worker
+Where a query runs
+------------------
+Query text from users (ad hoc, or a ``.rq`` in a register's ``queries/`` folder) on a register
+on disk runs in a child process capped in memory (``isolation``): when its time is up, or the
+caller has the rows it wants, the child is killed, so nothing runs on and no query can take the
+machine's memory. Built-in queries and in-memory stores run in a worker thread of this process,
+as described next; a remote store evaluates queries on the server, and its answer is streamed
+(never held whole) through the same worker.
+
+Time limit in a worker thread
+-----------------------------
+pyoxigraph cannot cancel a query, so the query is evaluated in a worker thread. The worker
 calls ``Store.query`` and reads the answer itself (rows are consumed in the thread that called
 ``query``, as the Store interface asks) and hands each row to the caller through a small bounded
 queue. The caller waits on that queue with what is left of its time budget:
@@ -22,9 +31,8 @@ on time, but that evaluation runs on in the background (pyoxigraph releases the 
 program stays responsive) until pyoxigraph finishes it; then the worker ends without handing
 anything over. So that runaway queries cannot pile up, at most ``MAX_BACKGROUND_EVALUATIONS``
 may be left running; while that many are, new queries are refused with a message saying so
-(``background_evaluations()`` reports the number). A hard stop would need a child process, but
-the runner works with any ``Store``, and a live store cannot be handed to another process (an
-in-memory store lives in our memory; forking a process with an open RocksDB is unsupported).
+(``background_evaluations()`` reports the number). This is why query text from users runs in a
+child process instead whenever the store allows it.
 
 The worker uses the store from its own thread, so ``Store.query`` must be callable from any
 thread (pyoxigraph stores and httpx clients are).
@@ -37,14 +45,17 @@ import re
 import threading
 import time
 import weakref
+from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
 from riskgraph.errors import InputError, Location, UserError
 from riskgraph.queries.header import parse_ad_hoc
-from riskgraph.queries.model import StoredQuery
+from riskgraph.queries.isolation import DEFAULT_MEMORY_LIMIT, ChildEvaluation, QueryMemoryError
+from riskgraph.queries.model import QuerySource, StoredQuery
 from riskgraph.queries.params import ParamValue, bind_parameters
 from riskgraph.sparql.guard import check_read_only, form_token, has_dataset_clause
 from riskgraph.store.base import (
@@ -57,12 +68,16 @@ from riskgraph.store.base import (
     Term,
 )
 from riskgraph.store.binding import bind
+from riskgraph.store.embedded import EmbeddedStore
 from riskgraph.vocab import DEFAULT_BASE_IRI
 
 DEFAULT_ROW_LIMIT = 10_000
 """Rows returned for display unless the caller asks otherwise (exporters pass ``None``)."""
 DEFAULT_TIME_LIMIT = 60.0
 """Seconds a query may keep the caller waiting."""
+COUNT_TIME_LIMIT = 5.0
+"""Seconds that counting the rows a display left out may take; after that the count is skipped
+(the rows shown stand, the total is unknown)."""
 MAX_BACKGROUND_EVALUATIONS = 2
 """Timed-out evaluations that may still be running before new queries are refused."""
 COUNT_VARIABLE = "riskgraph_row_count"
@@ -148,11 +163,7 @@ class _Evaluation:
             item = self._queue.get(timeout=None if self._left is None else max(self._left, 0.0))
         except queue.Empty:
             self.cancel()
-            raise QueryTimeoutError(
-                f"{self._origin}: the query ran longer than its time limit of "
-                f"{self._time_limit:g} s and was stopped; make it more selective (more specific "
-                "patterns, a LIMIT) or allow more time"
-            ) from None
+            raise _timeout_error(self._origin, self._time_limit) from None
         finally:
             if self._left is not None:
                 self._left -= time.monotonic() - started
@@ -200,10 +211,124 @@ class _Evaluation:
         return False
 
 
+def _timeout_error(origin: str, time_limit: float | None) -> QueryTimeoutError:
+    return QueryTimeoutError(
+        f"{origin}: the query ran longer than its time limit of {time_limit or 0:g} s and was "
+        "stopped; make it more selective (more specific patterns, a LIMIT) or allow more time"
+    )
+
+
+class _IsolatedEvaluation:
+    """One query evaluated in a child process (see ``isolation``), with the same interface as
+    ``_Evaluation``: stopping it kills the child, so nothing runs on in the background."""
+
+    def __init__(
+        self,
+        folder: Path,
+        sparql: str,
+        bindings: Mapping[str, Term],
+        time_limit: float | None,
+        origin: str,
+        memory_limit: int,
+    ) -> None:
+        self._arguments = (folder, sparql, dict(bindings))
+        self._memory_limit = memory_limit
+        self._left = time_limit
+        self._time_limit = time_limit
+        self._origin = origin
+        self._child: ChildEvaluation | None = None
+        self._pending: deque[_Item] = deque()
+        self._variables: list[str] | None = None
+
+    def start(self) -> _Head:
+        folder, sparql, bindings = self._arguments
+        self._child = ChildEvaluation(folder, sparql, bindings, memory_limit=self._memory_limit)
+        head: _Head = self.next_item().value
+        return head
+
+    def next_item(self) -> _Item:
+        """The next item, waiting at most for what is left of the time budget."""
+        if self._pending:
+            return self._pending.popleft()
+        if self._child is None:
+            return _Item("end")
+        started = time.monotonic()
+        try:
+            message = self._child.receive(None if self._left is None else max(self._left, 0.0))
+        finally:
+            if self._left is not None:
+                self._left -= time.monotonic() - started
+        if message is None:
+            self.cancel()
+            raise _timeout_error(self._origin, self._time_limit)
+        kind = message[0]
+        if kind == "head":
+            _, form, variables, answer = message
+            self._variables = variables if form == "select" else None
+            if form == "ask":
+                self.cancel()
+            return _Item("head", _Head(form, variables, answer))
+        if kind == "rows":
+            names = self._variables
+            for row in message[1]:
+                value = dict(zip(names, row, strict=True)) if names is not None else row
+                self._pending.append(_Item("row", value))
+            return self._pending.popleft()
+        self.cancel()
+        if kind == "end":
+            return _Item("end")
+        if kind == "error":
+            error = _translate(message[1], self._origin)
+            if error is message[1]:
+                raise error
+            raise error from message[1]
+        if kind == "memory":
+            raise QueryMemoryError(
+                f"{self._origin}: the query needed more memory than the "
+                f"{self._memory_limit / 1024**3:g} GB it may use and was stopped; make it more "
+                "selective (more specific patterns, fewer rows to sort or group, a LIMIT)"
+            )
+        raise UserError(
+            f"{self._origin}: the process evaluating the query ended unexpectedly "
+            f"(exit status {message[1]}); nothing was changed"
+        )
+
+    def cancel(self) -> None:
+        """Stop the child at once; the rows not read yet are dropped."""
+        if self._child is not None:
+            self._child.stop()
+            self._child = None
+
+
+AnyEvaluation = _Evaluation | _IsolatedEvaluation
+
+
+def _evaluation(
+    store: Store,
+    stored: StoredQuery,
+    sparql: str,
+    bindings: Mapping[str, Term],
+    time_limit: float | None,
+    memory_limit: int | None,
+) -> AnyEvaluation:
+    """A child process for query text from users on a store on disk; a thread otherwise."""
+    if (
+        memory_limit is not None
+        and stored.source is not QuerySource.BUILT_IN
+        and isinstance(store, EmbeddedStore)
+        and store.path is not None
+    ):
+        folder = store.path.resolve()
+        return _IsolatedEvaluation(
+            folder, sparql, bindings, time_limit, stored.origin, memory_limit
+        )
+    return _Evaluation(store, sparql, bindings, time_limit, stored.origin)
+
+
 class LimitedStream(Iterator[T], Generic[T]):
     """Rows (or triples) from a worker, stopping at ``limit`` and noting whether more existed."""
 
-    def __init__(self, evaluation: _Evaluation, limit: int | None) -> None:
+    def __init__(self, evaluation: AnyEvaluation, limit: int | None) -> None:
         self._evaluation = evaluation
         self._limit = limit
         self.delivered = 0
@@ -285,18 +410,21 @@ def run_query(
     today: date | None = None,
     limit: int | None = DEFAULT_ROW_LIMIT,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
 ) -> QueryRun:
     """Check, bind and start ``query``; return once its first answer is in (or raise).
 
     ``params`` are parsed per declared type (IRIs resolve against ``base_iri``; 'today' is
     ``today``, by default the current date). ``limit=None`` returns every row; ``time_limit=None``
-    waits as long as it takes.
+    waits as long as it takes. Query text from users (ad hoc or a register's own ``.rq``) on a
+    store on disk runs in a child process capped at ``memory_limit`` bytes (see ``isolation``);
+    ``memory_limit=None`` runs it in this process.
     """
     stored = as_stored_query(query)
     check_read_only(stored.sparql, stored.origin)
     _check_limits(limit, time_limit)
     bindings = bind_parameters(stored, params, base_iri=base_iri, today=today or date.today())
-    evaluation = _Evaluation(store, stored.sparql, bindings, time_limit, stored.origin)
+    evaluation = _evaluation(store, stored, stored.sparql, bindings, time_limit, memory_limit)
     head = evaluation.start()
     if head.form == "ask":
         return QueryRun(stored, bindings, AskResult(head.answer), limit)
@@ -315,6 +443,7 @@ def count_rows(
     base_iri: str = DEFAULT_BASE_IRI,
     today: date | None = None,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
 ) -> int:
     """How many rows a SELECT query has, counted by the store, not by fetching them.
 
@@ -336,7 +465,7 @@ def count_rows(
         raise UserError(f"{stored.origin}: {exc}") from None
     counting = _count_query(inner, stored.origin)
     check_read_only(counting, stored.origin)
-    evaluation = _Evaluation(store, counting, {}, time_limit, stored.origin)
+    evaluation = _evaluation(store, stored, counting, {}, time_limit, memory_limit)
     evaluation.start()
     row = evaluation.next_item()
     evaluation.cancel()
