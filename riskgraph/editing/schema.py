@@ -43,8 +43,13 @@ OWN_DESCRIPTIONS: dict[str, str] = {
     "component_type": "What the component is; stored as its class.",
     "finding_type": "An audit finding, or a nonconformity that needs a corrective action.",
     "derived_from": "IRI of the assistant draft this treatment was accepted from.",
+    "catalogue_entry": "A risk from a library, not yet adopted: it need not affect an AI system "
+    "yet, and its scores are placeholders. Stored as the class rg:CatalogueRisk.",
 }
 """Descriptions of fields the ontology does not describe (Dublin Core terms, stored classes)."""
+
+OWN_KINDS: dict[str, str] = {"catalogue_entry": "boolean"}
+"""Value kinds of fields stored as a class rather than a property (the rest are text)."""
 
 VALUE_DESCRIPTIONS = {
     "integer": "whole number",
@@ -202,7 +207,7 @@ def fields_of(cls: type[Entity]) -> dict[str, FieldInfo]:
     result: dict[str, FieldInfo] = {}
     for name, info in cls.model_fields.items():
         spec = specs.get(name)
-        value_kind = spec.kind if spec else "text"
+        value_kind = spec.kind if spec else OWN_KINDS.get(name, "text")
         predicate = spec.predicate if spec else None
         choices = CHOICES.get(name, ())
         if spec and spec.enum is not None:

@@ -201,6 +201,7 @@ class Consequence(Entity):
 
 
 Score = Annotated[int, Field(ge=1, le=7)]
+CATALOGUE_RISK = RG + "CatalogueRisk"
 
 
 class Risk(Entity):
@@ -225,6 +226,9 @@ class Risk(Entity):
     category: Annotated[str | None, Rdf(RG + "category")] = None
     review_due: Annotated[date | None, Rdf(RG + "reviewDue", "date")] = None
     last_reviewed: Annotated[date | None, Rdf(RG + "lastReviewed", "date")] = None
+    catalogue_entry: bool = False
+    """A risk from a library (e.g. the MIT AI Risk Repository), not yet adopted: it need not
+    affect an AI system. Stored as the extra class rg:CatalogueRisk."""
 
     @model_validator(mode="after")
     def _scores_on_matrix(self) -> Risk:
@@ -252,6 +256,9 @@ class Risk(Entity):
         if self.residual_likelihood is None or self.residual_severity is None:
             return None
         return matrix(self.matrix).level(self.residual_likelihood, self.residual_severity)
+
+    def rdf_types(self) -> list[str]:
+        return [self.rdf_type, CATALOGUE_RISK] if self.catalogue_entry else [self.rdf_type]
 
     def derived_links(self) -> list[tuple[str, str]]:
         """Links computed from the scores: the matrix and the levels read off it."""

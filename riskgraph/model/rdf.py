@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from riskgraph.errors import InputError
 from riskgraph.model.entities import (
+    CATALOGUE_RISK,
     COMPONENT_TYPES,
     ENTITY_TYPES,
     FINDING_TYPES,
@@ -198,6 +199,7 @@ def from_properties(
             "nonconformity" if FINDING_TYPES["nonconformity"] in types_ else "finding"
         )
     if cls is Risk:
+        data["catalogue_entry"] = CATALOGUE_RISK in types_
         matrices = props.get(RG + "riskMatrix", [])
         data["matrix"] = next(
             (n for n in MATRIX_NAMES if matrices and matrix(n).iri == matrices[0].value), "5x5"

@@ -238,6 +238,13 @@ CASES = [
     ),
     case("risk without owner", remove("ex:R-2", "rg:owner"), warning("RiskOwner", "ex:R-2")),
     case(
+        "a catalogue risk needs no system, owner or treatment",
+        remove("ex:R-2", "rg:affects")
+        + remove("ex:R-2", "rg:owner")
+        + remove_entity("ex:T-2")
+        + add("ex:R-2 a rg:CatalogueRisk ."),
+    ),
+    case(
         "risk without matrix", remove("ex:R-2", "rg:riskMatrix"), violation("RiskMatrix", "ex:R-2")
     ),
     case(
@@ -329,7 +336,7 @@ CASES = [
             "ex:R-2 rg:residualLikelihood 3 ; rg:residualSeverity 3 ;"
             " rg:residualLevel risk:HighRisk ."
         ),
-        warning("ResidualNotAboveInherent", "ex:R-2"),
+        violation("ResidualNotAboveInherent", "ex:R-2"),
     ),
     case("untreated risk", remove_entity("ex:T-2"), info("RiskTreated", "ex:R-2")),
     # dr:D-R-1-1, a treatment draft, still treats R-1.
