@@ -166,8 +166,8 @@ def _check(
         return problem, _expected_entity(target.entity_class, onto)
     if not target.accepts(types, catalogue=False, onto=onto):
         problem = f"names {value}, which is {with_article(_describe(types, onto))}"
-        assert target.entity_class is not None
-        return problem, with_article(onto.label(target.entity_class))
+        wanted = target.entity_class
+        return problem, with_article(onto.label(wanted)) if wanted else CATALOGUE_EXAMPLES
     return None
 
 
