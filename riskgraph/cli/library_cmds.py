@@ -7,10 +7,14 @@ Only typer and the standard library load with this module; each command imports 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from riskgraph.cli.options import RegisterOption, open_register
+
+if TYPE_CHECKING:
+    from riskgraph.library.crosswalk import Crosswalk
 
 library_app = typer.Typer(
     name="library",
@@ -175,5 +179,284 @@ def unload_cmd(
     success(f"unloaded {name} ({removed} triples)")
 
 
+@library_app.command("concepts")
+def concepts_cmd(
+    name: str | None = typer.Argument(None, metavar="[NAME]", help="Only this library."),
+    kind: str | None = typer.Option(
+        None, "--kind", "-k", help="risk, control, group, term, incident or evaluation."
+    ),
+    text: str | None = typer.Option(
+        None,
+        "--text",
+        "-t",
+        help="Only concepts whose notation, label or definition contains this text.",
+    ),
+    limit: int = typer.Option(200, "--limit", help="Show at most this many."),
+    register: Path | None = RegisterOption,
+) -> None:
+    """List concepts of the loaded libraries.
+
+    Example:  riskgraph library concepts finos-aigf --kind control
+    """
+    from rich.table import Table
+
+    from riskgraph.cli.output import console
+    from riskgraph.library.catalogue import concepts
+
+    reg = open_register(register)
+    with reg.reader() as store:
+        rows = concepts(store, name, kind=kind, text=text, limit=limit)
+    table = Table("library", "notation", "kind", "label")
+    for row in rows:
+        table.add_row(row.library, row.notation, row.kind, row.label)
+    console.print(table)
+    console.print(f"{len(rows)} concept(s)" + (f" (limit {limit})" if len(rows) >= limit else ""))
+
+
+@library_app.command("export")
+def export_cmd(
+    name: str = NameArgument,
+    output: Path = typer.Option(
+        ...,
+        "--output",
+        "-o",
+        help="FILE.ttl (the library) or FILE.sssom.tsv (its mappings, as SSSOM TSV).",
+        show_default=False,
+    ),
+    register: Path | None = RegisterOption,
+) -> None:
+    """Write a library (as loaded, else as bundled) to Turtle, or its mappings to SSSOM TSV.
+
+    Both carry the library's licence and attribution.
+
+    Example:  riskgraph library export finos-aigf -o finos.sssom.tsv
+    """
+    from riskgraph.cli.output import success
+    from riskgraph.library.bundled import bundled, read_bundled
+    from riskgraph.library.catalogue import resolve
+    from riskgraph.library.exchange import export_library
+    from riskgraph.register import RegisterNotFoundError
+
+    try:
+        reg = open_register(register)
+    except RegisterNotFoundError:
+        if register is not None or name not in bundled():
+            raise
+        library = read_bundled(name)
+    else:
+        with reg.reader() as store:
+            library = resolve(store, name)
+    count = export_library(library, output)
+    success(
+        f"wrote {count} {'mappings' if output.name.endswith('.tsv') else 'triples'} of "
+        f"{name} to {output}"
+    )
+
+
+@library_app.command("import")
+def import_cmd(
+    source: Path = typer.Argument(
+        ...,
+        metavar="SOURCE",
+        help="A library file (.ttl), an SSSOM "
+        "mapping set (.sssom.tsv), the FINOS framework folder or the "
+        "AI Atlas Nexus knowledge_graph folder.",
+        show_default=False,
+    ),
+    name: str | None = typer.Option(
+        None,
+        "--name",
+        help="Library name for an SSSOM mapping set (default: from its mapping_set_id).",
+    ),
+    replace: bool = typer.Option(
+        False, "--replace", help="Replace a library loaded at another version."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Read and check; write nothing."),
+    register: Path | None = RegisterOption,
+) -> None:
+    """Import a library into the register from the publisher's files, in one command.
+
+    The FINOS AI governance framework folder (Markdown with YAML front matter), the AI Atlas
+    Nexus YAML folder, an SSSOM TSV mapping set, or a library in Turtle (as 'library export'
+    writes it). All or nothing: a bad file changes nothing and names file, line and field.
+
+    Example:  riskgraph library import ai-governance-framework/
+    """
+    from riskgraph.cli.output import success
+    from riskgraph.library.catalogue import load
+    from riskgraph.library.exchange import read_source
+
+    reg = open_register(register)
+    library = read_source(source, name=name)
+    if dry_run:
+        success(
+            f"{source}: library {library.name}, {len(library.concepts)} concepts, "
+            f"{len(library.mappings)} mappings; nothing written (--dry-run)"
+        )
+        return
+    added = load(reg, [library], replace=replace)
+    success(
+        f"imported {library.name} from {source}: {len(library.concepts)} concepts, "
+        f"{len(library.mappings)} mappings ({added} triples)"
+    )
+
+
+CrosswalkFormat = typer.Option("table", "--format", "-f", help="table, json or sssom.")
+HopsOption = typer.Option(6, "--max-hops", help="Longest chain of mappings to follow.")
+
+
+def crosswalk_cmd(
+    source: str = typer.Argument(
+        ...,
+        metavar="FROM",
+        help="A loaded library, a taxonomy in one "
+        "(e.g. owasp-llm-2.0), iso42001, iso42001-annex-a or register.",
+        show_default=False,
+    ),
+    target: str = typer.Argument(
+        ..., metavar="TO", help="Same choices as FROM.", show_default=False
+    ),
+    max_hops: int = HopsOption,
+    fmt: str = CrosswalkFormat,
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+    register: Path | None = RegisterOption,
+) -> None:
+    """Show how two frameworks meet: for each concept of FROM, the concepts of TO it reaches
+    through mappings (each chain named, with how every step was matched), and the concepts of
+    FROM with no counterpart in TO.
+
+    Example:  riskgraph crosswalk owasp-llm-2.0 iso42001-annex-a
+    """
+    from riskgraph.cli.output import console
+    from riskgraph.library.crosswalk import crosswalk
+    from riskgraph.library.exchange import crosswalk_json, crosswalk_sssom
+
+    if fmt not in ("table", "json", "sssom"):
+        from riskgraph.errors import InputError
+
+        raise InputError("unknown format", value=fmt, expected="table, json or sssom")
+    reg = open_register(register)
+    with reg.reader() as store:
+        walk = crosswalk(store, source, target, max_hops=max_hops)
+    if fmt == "table":
+        text = None
+        _print_crosswalk(walk)
+    elif fmt == "json":
+        text = crosswalk_json(walk)
+    else:
+        text = crosswalk_sssom(walk)
+    if text is not None:
+        if output is not None:
+            output.write_text(text, encoding="utf-8")
+        else:
+            console.out(text, highlight=False)
+
+
+def _print_crosswalk(walk: Crosswalk) -> None:
+    from riskgraph.cli.output import console
+
+    matched = [(s, p) for s, paths in walk.paths.items() for p in paths]
+    console.print(
+        f"[bold]{walk.source} -> {walk.target}[/]: {len(walk.source_members)} concepts, "
+        f"{len(walk.source_members) - len(walk.unmatched)} with a counterpart, "
+        f"{len(matched)} links",
+        highlight=False,
+    )
+    for start in sorted(walk.paths, key=lambda s: walk.source_members[s]):
+        for path in walk.paths[start]:
+            console.print(
+                f"{walk.source_members[start]} ={path.predicate}=> "
+                f"{walk.target_members[path.end]}  "
+                f"({len(path.edges)} step{'s' if len(path.edges) > 1 else ''})",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+            console.print(
+                "    " + " ".join(e.describe(walk.labels) for e in path.edges),
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+                style="dim",
+            )
+    if walk.unmatched:
+        console.print(
+            f"\n[bold]no counterpart in {walk.target}[/] ({len(walk.unmatched)}):", highlight=False
+        )
+        for iri in walk.unmatched:
+            console.print(
+                f"  {walk.source_members[iri]}  {walk.labels.get(iri, '')}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+
+
+def coverage_cmd(
+    framework: str = typer.Argument(
+        ...,
+        metavar="FRAMEWORK",
+        help="What to cover: "
+        "iso42001-annex-a, nist-ai-rmf, owasp-llm-2.0, eu-ai-act, "
+        "any loaded library or taxonomy.",
+        show_default=False,
+    ),
+    by: str = typer.Option(
+        "register",
+        "--by",
+        help="Whose risks and controls count: register "
+        "(default) or a loaded library, e.g. finos-aigf.",
+    ),
+    max_hops: int = HopsOption,
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    register: Path | None = RegisterOption,
+) -> None:
+    """Framework coverage: which concepts of FRAMEWORK the register's risks and controls (or a
+    library's) address directly or through crosswalks, and which not.
+
+    Example:  riskgraph coverage iso42001-annex-a --by finos-aigf
+    """
+    import json
+    from collections import Counter
+    from dataclasses import asdict
+
+    from riskgraph.cli.output import console
+    from riskgraph.library.coverage import NOT_ADDRESSED, coverage
+
+    reg = open_register(register)
+    with reg.reader() as store:
+        rows = coverage(store, framework, by, max_hops=max_hops)
+    if fmt == "json":
+        console.out(
+            json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False), highlight=False
+        )
+        return
+    counts = Counter(r.status for r in rows)
+    console.print(
+        f"[bold]{framework} covered by {by}[/]: {len(rows)} concepts; "
+        + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())),
+        highlight=False,
+    )
+    for row in rows:
+        if row.status == NOT_ADDRESSED:
+            continue
+        console.print(
+            f"  {row.notation}  {row.status}: {', '.join(row.by[:5])}"
+            + (" ..." if len(row.by) > 5 else ""),
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    missing = [r for r in rows if r.status == NOT_ADDRESSED]
+    if missing:
+        console.print(f"[bold]not addressed[/] ({len(missing)}):", highlight=False)
+        for row in missing:
+            console.print(
+                f"  {row.notation}  {row.label}", markup=False, highlight=False, soft_wrap=True
+            )
+
+
 def attach(app: typer.Typer) -> None:
     app.add_typer(library_app, name="library")
+    app.command("crosswalk")(crosswalk_cmd)
+    app.command("coverage")(coverage_cmd)

@@ -41,7 +41,7 @@ AUDITOR_VIEWS = {
     "ownership",
     "agent-calls",
 }
-OTHER_QUERIES = {"search-entities"}
+OTHER_QUERIES = {"search-entities", "owasp-llm-to-annex-a"}
 SAMPLE_VALUES = {
     ParamType.STRING: "text",
     ParamType.INTEGER: "5",

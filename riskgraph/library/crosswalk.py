@@ -1,0 +1,351 @@
+"""Crosswalks: how two frameworks meet, through mappings that keep their provenance.
+
+A framework is a loaded library (``finos-aigf``), a taxonomy inside one (``owasp-llm-2.0`` of
+AI Atlas Nexus), ``iso42001`` (riskgraph's ISO/IEC 42001 catalogue: clauses and Annex A) or
+``iso42001-annex-a`` (its Annex A controls only), or ``register`` (the register's risks and
+controls). Edges are the mapping records of every loaded library and of the register, and
+``rgl:mitigates`` (a control addresses a risk). A chain of edges gives a derived mapping that
+names every mapping it came through, with a predicate composed along the chain.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from datetime import date
+
+import pyoxigraph as ox
+
+from riskgraph.errors import UserError
+from riskgraph.library.catalogue import PREFIXES, loaded_libraries
+from riskgraph.library.model import (
+    JUSTIFICATION_NAMES,
+    LIBRARY_GRAPH_PREFIX,
+    PREDICATE_NAMES,
+    Mapping,
+    library_graph,
+)
+from riskgraph.store.base import SelectResult, Store
+from riskgraph.vocab import ISO42001_GRAPH, ISO42001_SCHEME, REGISTER_GRAPH, RG
+
+MITIGATES = "mitigates"
+"""Pseudo-predicate of an edge from a control to a risk it addresses (``rgl:mitigates``)."""
+INVERSE = {
+    "broadMatch": "narrowMatch",
+    "narrowMatch": "broadMatch",
+    "mitigates": "mitigatedBy",
+    "mitigatedBy": "mitigates",
+}
+DEFAULT_HOPS = 6
+REGISTER_PREDICATES = {
+    RG + "mitigates": MITIGATES,
+    RG + "addresses": "relatedMatch",
+    "http://www.w3.org/ns/prov#wasDerivedFrom": "exactMatch",
+}
+"""Register links that count as edges: a control mitigates a risk, a control addresses an Annex A
+control or clause, an adopted entity is derived from its library concept."""
+SPECIAL_FRAMEWORKS = ("iso42001", "iso42001-annex-a", "register")
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    predicate: str
+    """As read from source to target (inverted when the record runs the other way)."""
+    record: Mapping | None
+    """The mapping record, or None for an rgl:mitigates edge."""
+
+    def describe(self, labels: dict[str, str]) -> str:
+        how = (
+            f"{self.record.justification}, {self.record.author or 'unknown author'}"
+            if self.record is not None
+            else "the library's own link"
+        )
+        ident = f" [{self.record.mapping_id}]" if self.record is not None else ""
+        if self.record is None and self.predicate not in (MITIGATES, "mitigatedBy"):
+            how = "a register link"
+        return f"-{self.predicate} ({how}){ident}-> {labels.get(self.target, self.target)}"
+
+
+@dataclass
+class Path:
+    start: str
+    edges: list[Edge]
+
+    @property
+    def end(self) -> str:
+        return self.edges[-1].target if self.edges else self.start
+
+    @property
+    def predicate(self) -> str:
+        return compose([e.predicate for e in self.edges])
+
+    def as_mapping(self, labels: dict[str, str]) -> Mapping:
+        """The chain as one derived mapping that names the mappings it came through."""
+        records = [e.record for e in self.edges]
+        if (
+            len(records) == 1
+            and records[0] is not None
+            and self.edges[0].predicate in (records[0].predicate,)
+        ):
+            return records[0]
+        confidences = [r.confidence for r in records if r is not None]
+        confidence = None
+        if confidences and len(confidences) == len([r for r in records if r is not None]):
+            confidence = 1.0
+            for value in confidences:
+                confidence *= value if value is not None else 1.0
+        return Mapping(
+            subject=self.start,
+            predicate=self.predicate,
+            object=self.end,
+            justification="derived",
+            author="riskgraph crosswalk",
+            date=date.today().isoformat(),
+            confidence=round(confidence, 4) if confidence is not None else None,
+            comment=" ".join(e.describe(labels) for e in self.edges),
+            derived_via=tuple(
+                r.mapping_id if r is not None else f"mitigates:{e.source}>{e.target}"
+                for r, e in zip(records, self.edges, strict=True)
+            ),
+            subject_label=labels.get(self.start, ""),
+            object_label=labels.get(self.end, ""),
+        )
+
+
+def compose(predicates: list[str]) -> str:
+    """The SKOS predicate a chain of predicates amounts to (conservatively)."""
+    kinds = set(predicates)
+    if not kinds:
+        return "exactMatch"
+    if kinds & {"relatedMatch", MITIGATES, "mitigatedBy"}:
+        return "relatedMatch"
+    if kinds <= {"exactMatch"}:
+        return "exactMatch"
+    if kinds <= {"exactMatch", "closeMatch"}:
+        return "closeMatch"
+    if "broadMatch" in kinds and "narrowMatch" in kinds:
+        return "relatedMatch"
+    return "broadMatch" if "broadMatch" in kinds else "narrowMatch"
+
+
+@dataclass
+class MappingGraph:
+    """Every mapping of the loaded libraries and the register, as an undirected graph."""
+
+    edges: dict[str, list[Edge]] = field(default_factory=lambda: defaultdict(list))
+    labels: dict[str, str] = field(default_factory=dict)
+    records: list[Mapping] = field(default_factory=list)
+
+    def add(self, edge: Edge) -> None:
+        self.edges[edge.source].append(edge)
+        inverse = INVERSE.get(edge.predicate, edge.predicate)
+        self.edges[edge.target].append(Edge(edge.target, edge.source, inverse, edge.record))
+
+
+def _value(term: object) -> str:
+    return getattr(term, "value", "") if term is not None else ""
+
+
+def _rows(store: Store, query: str, bindings: dict | None = None) -> list[dict]:
+    result = store.query(PREFIXES + query, bindings)
+    assert isinstance(result, SelectResult)
+    return list(result.rows)
+
+
+def read_mappings(store: Store, graphs: list[str] | None = None) -> list[Mapping]:
+    """The mapping records of the given graphs (default: every library and the register)."""
+    if graphs is None:
+        graphs = [library_graph(n) for n in loaded_libraries(store)] + [REGISTER_GRAPH]
+    out: list[Mapping] = []
+    for graph in graphs:
+        rows = _rows(
+            store,
+            "SELECT ?m ?s ?p ?o ?j ?author ?date ?conf ?comment ?sl ?ol "
+            "(GROUP_CONCAT(?via; separator='\\t') AS ?vias) WHERE { GRAPH ?g { "
+            "?m a rgl:Mapping ; rgl:mappingSubject ?s ; rgl:mappingPredicate ?p ; "
+            "rgl:mappingObject ?o ; rgl:justification ?j . "
+            "OPTIONAL { ?m dcterms:creator ?author } OPTIONAL { ?m dcterms:date ?date } "
+            "OPTIONAL { ?m rgl:confidence ?conf } OPTIONAL { ?m rdfs:comment ?comment } "
+            "OPTIONAL { ?m rgl:subjectLabel ?sl } OPTIONAL { ?m rgl:objectLabel ?ol } "
+            "OPTIONAL { ?m rgl:derivedVia ?via } } } "
+            "GROUP BY ?m ?s ?p ?o ?j ?author ?date ?conf ?comment ?sl ?ol",
+            {"g": ox.NamedNode(graph)},
+        )
+        for row in rows:
+            predicate = PREDICATE_NAMES.get(_value(row["p"]))
+            justification = JUSTIFICATION_NAMES.get(_value(row["j"]))
+            if predicate is None or justification is None:
+                continue
+            vias = sorted(
+                (v for v in _value(row["vias"]).split("\t") if v),
+                key=lambda s: int(s.split(":", 1)[0]) if s.split(":", 1)[0].isdigit() else 0,
+            )
+            conf = _value(row["conf"])
+            out.append(
+                Mapping(
+                    subject=_value(row["s"]),
+                    predicate=predicate,
+                    object=_value(row["o"]),
+                    justification=justification,
+                    author=_value(row["author"]),
+                    date=_value(row["date"]),
+                    confidence=float(conf) if conf else None,
+                    comment=_value(row["comment"]),
+                    derived_via=tuple(v.split(":", 1)[1] for v in vias),
+                    subject_label=_value(row["sl"]),
+                    object_label=_value(row["ol"]),
+                )
+            )
+    return out
+
+
+def mapping_graph(store: Store) -> MappingGraph:
+    graph = MappingGraph()
+    for record in read_mappings(store):
+        graph.records.append(record)
+        graph.add(Edge(record.subject, record.object, record.predicate, record))
+    for row in _rows(store, "SELECT ?c ?r WHERE { ?c rgl:mitigates ?r }"):
+        graph.add(Edge(_value(row["c"]), _value(row["r"]), MITIGATES, None))
+    recorded = {(r.subject, r.predicate, r.object) for r in graph.records}
+    for row in _rows(
+        store,
+        "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o . ?s dcterms:identifier ?id . "
+        "VALUES ?p { skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch "
+        "skos:relatedMatch rg:mitigates rg:addresses prov:wasDerivedFrom } } }",
+        {"g": ox.NamedNode(REGISTER_GRAPH)},
+    ):
+        s, p, o = _value(row["s"]), _value(row["p"]), _value(row["o"])
+        name = REGISTER_PREDICATES.get(p) or PREDICATE_NAMES.get(p)
+        if name is None or (s, name, o) in recorded:
+            continue
+        graph.add(Edge(s, o, name, None))
+    for row in _rows(
+        store,
+        "SELECT ?c ?label WHERE { { ?c skos:prefLabel ?label } UNION "
+        "{ ?c dcterms:title ?label . ?c dcterms:identifier ?id } }",
+    ):
+        graph.labels.setdefault(_value(row["c"]), _value(row["label"]))
+    return graph
+
+
+def members(store: Store, framework: str) -> dict[str, str]:
+    """Concept IRI -> notation of the concepts of a framework (see the module docstring)."""
+    loaded = loaded_libraries(store)
+    if framework in ("iso42001", "iso42001-annex-a"):
+        annex = " ?c a rg:AnnexAControl ." if framework == "iso42001-annex-a" else ""
+        rows = _rows(
+            store,
+            f"SELECT ?c ?n WHERE {{ GRAPH ?g {{ ?c skos:inScheme ?s ; skos:notation ?n .{annex} "
+            "} }",
+            {"g": ox.NamedNode(ISO42001_GRAPH), "s": ox.NamedNode(ISO42001_SCHEME)},
+        )
+    elif framework == "register":
+        rows = _rows(
+            store,
+            "SELECT ?c ?n WHERE { GRAPH ?g { ?c dcterms:identifier ?n . "
+            "{ ?c a rg:Risk } UNION { ?c a rg:Control } } }",
+            {"g": ox.NamedNode(REGISTER_GRAPH)},
+        )
+    elif framework in loaded:
+        rows = _rows(
+            store,
+            "SELECT ?c ?n WHERE { GRAPH ?g { ?c a skos:Concept ; skos:notation ?n . "
+            "FILTER NOT EXISTS { ?c a rgl:Term } } }",
+            {"g": ox.NamedNode(library_graph(framework))},
+        )
+    else:
+        schemes = _rows(
+            store,
+            "SELECT ?g ?s WHERE { GRAPH ?g { ?s a skos:ConceptScheme ; rgl:key ?k } }",
+            {"k": ox.Literal(framework)},
+        )
+        found = [r for r in schemes if _value(r["g"]).startswith(LIBRARY_GRAPH_PREFIX)]
+        if not found:
+            raise UserError(
+                f"unknown framework {framework!r}; expected a loaded library "
+                f"({', '.join(loaded) or 'none loaded'}), a taxonomy inside one, or one of "
+                f"{', '.join(SPECIAL_FRAMEWORKS)}"
+            )
+        rows = _rows(
+            store,
+            "SELECT ?c ?n WHERE { GRAPH ?g { ?c skos:inScheme ?s ; skos:notation ?n } }",
+            {"g": found[0]["g"], "s": found[0]["s"]},
+        )
+    return {_value(r["c"]): _value(r["n"]) for r in rows}
+
+
+@dataclass
+class Crosswalk:
+    source: str
+    target: str
+    source_members: dict[str, str]
+    target_members: dict[str, str]
+    paths: dict[str, list[Path]]
+    """Source concept IRI -> the shortest paths to concepts of the target."""
+    labels: dict[str, str]
+
+    @property
+    def unmatched(self) -> list[str]:
+        """Concepts of the source with no counterpart in the target, by notation."""
+        return sorted(
+            (c for c in self.source_members if not self.paths.get(c)),
+            key=lambda c: self.source_members[c],
+        )
+
+    def mappings(self) -> list[Mapping]:
+        return [p.as_mapping(self.labels) for paths in self.paths.values() for p in paths]
+
+
+def crosswalk(
+    store: Store,
+    source: str,
+    target: str,
+    *,
+    max_hops: int = DEFAULT_HOPS,
+    graph: MappingGraph | None = None,
+) -> Crosswalk:
+    """For each concept of ``source``, the concepts of ``target`` it reaches through chains of
+    up to ``max_hops`` mappings, each by its shortest chain; chains stop at the first concept of
+    the target they meet and never pass through another concept of the source."""
+    if max_hops < 1:
+        raise UserError(f"--max-hops must be at least 1 (got {max_hops})")
+    source_members = members(store, source)
+    target_members = members(store, target)
+    graph = graph or mapping_graph(store)
+    paths: dict[str, list[Path]] = {}
+    for start in source_members:
+        paths[start] = _shortest_paths(graph, start, source_members, target_members, max_hops)
+    return Crosswalk(source, target, source_members, target_members, paths, graph.labels)
+
+
+def _shortest_paths(
+    graph: MappingGraph,
+    start: str,
+    avoid: dict[str, str],
+    goals: dict[str, str],
+    max_hops: int,
+) -> list[Path]:
+    found: list[Path] = []
+    queue: deque[tuple[str, list[Edge]]] = deque([(start, [])])
+    seen: set[str] = {start}
+    while queue:
+        node, edges = queue.popleft()
+        if len(edges) >= max_hops:
+            continue
+        for edge in graph.edges.get(node, ()):
+            nxt = edge.target
+            if nxt in seen:
+                continue
+            seen.add(nxt)
+            chain = [*edges, edge]
+            if nxt in goals:
+                found.append(Path(start, chain))
+            elif nxt not in avoid:
+                queue.append((nxt, chain))
+    # One path per target concept: the first found (shortest, in a stable order).
+    unique: dict[str, Path] = {}
+    for path in found:
+        unique.setdefault(path.end, path)
+    return [unique[k] for k in sorted(unique)]
