@@ -25,7 +25,7 @@ from riskgraph.library.model import (
     Mapping,
     library_graph,
 )
-from riskgraph.store.base import SelectResult, Store
+from riskgraph.store.base import Store
 from riskgraph.vocab import ISO42001_GRAPH, ISO42001_SCHEME, REGISTER_GRAPH, RG
 
 MITIGATES = "mitigates"
@@ -149,9 +149,7 @@ def _value(term: object) -> str:
 
 
 def _rows(store: Store, query: str, bindings: dict | None = None) -> list[dict]:
-    result = store.query(PREFIXES + query, bindings)
-    assert isinstance(result, SelectResult)
-    return list(result.rows)
+    return list(store.select(PREFIXES + query, bindings).rows)
 
 
 def read_mappings(store: Store, graphs: list[str] | None = None) -> list[Mapping]:
