@@ -141,12 +141,34 @@ class AssistantSettings(_Section):
     """Sampling temperature."""
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
+
+
+def base_iri_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a base IRI (None when it can): it must be an absolute IRI, with a
+    scheme and without spaces or the characters IRIs exclude (RFC 3987)."""
+    if not _SCHEME.match(value):
+        return "is not an absolute IRI (it has no scheme such as https:)"
+    if bad := _NOT_IN_IRIS.search(value):
+        return f"is not an IRI: it holds {bad.group()!r}, which IRIs cannot hold"
+    return None
+
+
 class RegisterSettings(_Section):
     name: str = "AI risk register"
     """Display name of the register."""
 
     base_iri: str = DEFAULT_BASE_IRI
     """Base of entity IRIs: an entity with ID R-001 gets base_iri + 'R-001'."""
+
+    @field_validator("base_iri")
+    @classmethod
+    def _an_absolute_iri(cls, value: str) -> str:
+        problem = base_iri_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
     backend: Literal["embedded", "sparql"] = "embedded"
     """'embedded' keeps the register in the folder; 'sparql' uses [endpoint]."""
@@ -190,9 +212,17 @@ class RegisterConfig(BaseSettings):
 def load_config(path: Path) -> RegisterConfig:
     """Read ``register.toml``; errors name the file, the field, the value and what was expected."""
     try:
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = tomllib.loads(_config_text(path))
     except FileNotFoundError:
         raise InputError("register config not found", location=Location(file=str(path))) from None
+    except IsADirectoryError:
+        raise InputError(
+            "is a folder, not the register's config file", location=Location(file=str(path))
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            f"cannot be read: {exc.strerror or exc}", location=Location(file=str(path))
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", location=Location(file=str(path))) from None
     try:
@@ -206,6 +236,36 @@ def load_config(path: Path) -> RegisterConfig:
             value=first.get("input"),
             expected="a valid value (see docs/configuration.md)",
         ) from None
+
+
+def _config_text(path: Path) -> str:
+    """The text of register.toml: UTF-8 (TOML's encoding), or UTF-16 with a byte order mark as
+    some Windows editors save it. Anything else is refused, naming the first bad byte."""
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise _not_text(path, raw, exc, "UTF-16") from None
+    if (nul := raw.find(b"\x00")) >= 0:
+        raise InputError(
+            "is not UTF-8 text: it holds NUL bytes (it looks like UTF-16 without a byte order "
+            "mark)",
+            location=Location(file=str(path), line=raw.count(b"\n", 0, nul) + 1),
+            expected="the file saved as UTF-8",
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _not_text(path, raw, exc, "UTF-8") from None
+
+
+def _not_text(path: Path, raw: bytes, exc: UnicodeDecodeError, encoding: str) -> InputError:
+    return InputError(
+        f"is not {encoding} text: byte {raw[exc.start]:#04x} cannot be decoded",
+        location=Location(file=str(path), line=raw.count(b"\n", 0, exc.start) + 1),
+        expected="the file saved as UTF-8",
+    )
 
 
 def save_config(config: RegisterConfig, path: Path) -> None:

@@ -9,6 +9,7 @@ concurrent edits are caught by revision stamps (see ``riskgraph.store.base``).
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,10 +23,11 @@ from riskgraph.config import (
     CONFIG_FILE,
     EndpointSettings,
     RegisterConfig,
+    base_iri_problem,
     load_config,
     save_config,
 )
-from riskgraph.errors import UserError
+from riskgraph.errors import InputError, Location, UserError
 from riskgraph.resources import example_register, ontology_file
 from riskgraph.store.base import ChangeSet, Store, StoreError, commit
 from riskgraph.store.embedded import EmbeddedStore
@@ -246,6 +248,13 @@ def init_register(
     ``register.toml`` and ``queries/``, and the ontology and catalogue are installed on the
     endpoint unless they are there already (a teammate's register on the same endpoint).
     """
+    if base_iri is not None and (problem := base_iri_problem(base_iri)):
+        raise InputError(
+            problem,
+            location=Location(column="--base-iri"),
+            value=base_iri,
+            expected="an absolute IRI such as https://acme.example/ai-register/",
+        )
     if (folder / CONFIG_FILE).exists():
         raise UserError(f"{folder} already holds a register ({CONFIG_FILE} exists)")
     if folder.exists() and any(folder.iterdir()):
@@ -264,16 +273,38 @@ def init_register(
     register = Register(config, folder.resolve())
     if endpoint is not None:
         _set_up_endpoint(register, with_example=with_example)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / QUERIES_DIR).mkdir()
-    save_config(config, folder / CONFIG_FILE)
-    if endpoint is None:
-        create_versioned(folder / STORE_DIR)
-        with register.writer() as store:
-            install_system_graphs(store)
-            if with_example:
-                commit(store, ChangeSet(add=read_rdf_file(example_register(), REGISTER_GRAPH)))
+    existed = folder.exists()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / QUERIES_DIR).mkdir()
+        if endpoint is None:
+            create_versioned(folder / STORE_DIR)
+            with register.writer() as store:
+                install_system_graphs(store)
+                if with_example:
+                    commit(store, ChangeSet(add=read_rdf_file(example_register(), REGISTER_GRAPH)))
+        save_config(config, folder / CONFIG_FILE)  # last: a folder with it is a whole register
+    except (OSError, StoreError) as exc:
+        _remove_unfinished(folder, existed)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UserError(f"cannot create a register in {folder}: {reason}") from None
+    except BaseException:
+        _remove_unfinished(folder, existed)
+        raise
     return register
+
+
+def _remove_unfinished(folder: Path, existed: bool) -> None:
+    """Take away what an interrupted ``init`` made (the folder was new or empty before)."""
+    if not existed:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    if folder.is_dir():
+        for child in folder.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
 
 
 def _set_up_endpoint(register: Register, *, with_example: bool) -> None:

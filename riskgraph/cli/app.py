@@ -11,6 +11,7 @@ from riskgraph.cli import (
     analytics_cmds,
     assist_cmds,
     audit_cmds,
+    doctor_cmd,
     entity_cmds,
     io_cmds,
     library_cmds,
@@ -53,6 +54,7 @@ def _root(
 # Command groups, in the order --help lists them: set up, edit, coverage and audit, analysis,
 # data in and out, the assistant and the UI.
 register_cmds.attach(app)
+doctor_cmd.attach(app)
 entity_cmds.attach(app)
 audit_cmds.attach(app)
 report_cmds.attach(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,7 +24,14 @@ from riskgraph.store.base import (
     Term,
 )
 from riskgraph.store.binding import bind
-from riskgraph.store.versions import check_store, drop_version, is_versioned, staged_write
+from riskgraph.store.versions import (
+    check_store,
+    discard_stale_versions,
+    drop_version,
+    is_versioned,
+    refresh_last_good,
+    staged_write,
+)
 
 STAGED_WRITE_THRESHOLD = 20_000
 """Quads in one change from which a versioned register stages the write instead of running
@@ -60,6 +68,7 @@ class EmbeddedStore(Store):
         """Open the store at ``path``; only with ``create`` (``init``) may it not exist yet."""
         self.path = path
         self.read_only = read_only
+        self._changed = False
         if path is None:
             self._store: ox.Store | None = ox.Store()
             return
@@ -107,21 +116,42 @@ class EmbeddedStore(Store):
 
     def apply(self, changes: ChangeSet) -> None:
         """All or nothing: one transaction, or for a large change on a versioned register folder,
-        a staged copy switched in atomically (see ``riskgraph.store.versions``)."""
+        a staged copy switched in atomically (see ``riskgraph.store.versions``). A write that
+        fails (a full disk) writes nothing and raises StoreError."""
         self._check_writable()
         if not changes:
             return
         size = len(changes.remove) + len(changes.add)
-        if size >= STAGED_WRITE_THRESHOLD and self.path is not None and is_versioned(self.path):
-            old = self.path.resolve()
-            staged_write(self.raw, self.path, changes.remove, changes.add)
-            self._store = None
-            drop_version(old)
-            self._store = ox.Store(str(self.path.resolve()))
-        elif not changes.remove:
-            self.raw.extend(changes.add)  # one transaction
-        else:
-            self.raw.update(change_update(changes.remove, changes.add))  # one transaction
+        with self._writing():
+            if size >= STAGED_WRITE_THRESHOLD and self.path is not None and is_versioned(self.path):
+                self._staged(self.path, changes)
+            elif not changes.remove:
+                self.raw.extend(changes.add)  # one transaction
+            else:
+                self.raw.update(change_update(changes.remove, changes.add))  # one transaction
+
+    def _staged(self, link: Path, changes: ChangeSet) -> None:
+        old = link.resolve()
+        try:
+            staged_write(self.raw, link, changes.remove, changes.add)
+        except BaseException:
+            if link.resolve() == old:  # the switch was not made: drop the unfinished copy
+                discard_stale_versions(link)
+            raise
+        self._store = None
+        drop_version(old)
+        self._store = ox.Store(str(link.resolve()))
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        self._changed = True
+        try:
+            yield
+        except (OSError, RuntimeError) as exc:
+            where = f"the register at {self.path.parent}" if self.path else "the store"
+            raise StoreError(
+                f"could not write {where}: {exc}; nothing was written (is the disk full?)"
+            ) from None
 
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
         self._check_writable()
@@ -131,7 +161,8 @@ class EmbeddedStore(Store):
 
     def update(self, sparql: str) -> None:
         self._check_writable()
-        self.raw.update(sparql)
+        with self._writing():
+            self.raw.update(sparql)
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.raw.named_graphs() if isinstance(g, ox.NamedNode))
@@ -142,6 +173,13 @@ class EmbeddedStore(Store):
         return super().count(graph)
 
     def close(self) -> None:
+        """Close the store; after a write session that changed it, keep a last good copy."""
         if self._store is not None and not self.read_only and self.path is not None:
-            self._store.flush()
+            try:
+                self._store.flush()
+            except (OSError, RuntimeError):  # a full disk: the commits are in the write-ahead log
+                self._store = None
+                return
+            if self._changed and is_versioned(self.path):
+                refresh_last_good(self._store, self.path)
         self._store = None

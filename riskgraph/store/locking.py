@@ -57,12 +57,12 @@ def _not_a_file(path: Path) -> StoreDamagedError:
     )
 
 
-def _open_lock_file(path: Path) -> IO[str]:
+def _open_lock_file(path: Path) -> IO[bytes]:
     """The lock file opened for writing (a writer records who it is there)."""
     if path.exists() and not path.is_file():
         raise _not_a_file(path)
     try:
-        return open(path, "a+", encoding="utf-8")
+        return open(path, "a+b", buffering=0)
     except IsADirectoryError:
         raise _not_a_file(path) from None
     except OSError as exc:
@@ -74,18 +74,18 @@ def _open_lock_file(path: Path) -> IO[str]:
         raise StoreError(f"cannot open {path}: {exc.strerror or exc}") from None
 
 
-def _open_for_reading(path: Path) -> IO[str] | None:
+def _open_for_reading(path: Path) -> IO[bytes] | None:
     """The lock file for a reader: writable if possible, else read-only; None on read-only media
     where it does not exist (nobody can write there, so there is nothing to wait for)."""
     if path.exists() and not path.is_file():
         raise _not_a_file(path)
-    for mode in ("a+", "r"):
+    for mode in ("a+b", "rb"):
         try:
-            return open(path, mode, encoding="utf-8")
+            return open(path, mode, buffering=0)
         except IsADirectoryError:
             raise _not_a_file(path) from None
         except FileNotFoundError:
-            if mode == "r":
+            if mode == "rb":
                 return None
         except OSError as exc:
             if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -138,6 +138,17 @@ def _busy_with(folder: Path, *, exclusive: bool) -> str:
     return f"it is being written by {describe_holder(folder / WRITER_LOCK)}"
 
 
+def _record(handle: IO[bytes], text: str) -> None:
+    """Say who holds the lock, where the disk allows (a full disk must not stop a writer that
+    would otherwise fail cleanly, or a reader)."""
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(text.encode("utf-8"))
+    except OSError:
+        pass
+
+
 @contextmanager
 def writer_lock(folder: Path) -> Iterator[None]:
     """Hold the register's writer lock, or raise RegisterLockedError at once."""
@@ -151,8 +162,6 @@ def writer_lock(folder: Path) -> Iterator[None]:
                 f"the register at {folder} is being written by {describe_holder(path)}; "
                 "try again when it has finished (readers are not affected)"
             ) from None
-        handle.seek(0)
-        handle.truncate()
         holder = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
@@ -161,14 +170,11 @@ def writer_lock(folder: Path) -> Iterator[None]:
             ],
             "since": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        handle.write(json.dumps(holder))
-        handle.flush()
+        _record(handle, json.dumps(holder))
         try:
             yield
         finally:
-            handle.seek(0)
-            handle.truncate()
-            handle.flush()
+            _record(handle, "")
             fcntl.flock(handle, fcntl.LOCK_UN)
     finally:
         handle.close()

@@ -10,6 +10,16 @@ slow as a transaction, so it is staged instead:
 
 A crash or SIGKILL before step 3 leaves the link on the old version, untouched; the unfinished
 copy is removed the next time a writer opens the register (``discard_stale_versions``).
+
+The last good copy
+------------------
+After every write session that changed the store, a checkpoint of it is kept in
+``store-versions/last-good`` (hard links to RocksDB's immutable table files plus copies of its
+small bookkeeping files, so it costs little). ``riskgraph doctor --repair`` restores from it when
+the store is damaged (an emptied ``CURRENT``, a garbled ``MANIFEST``, a deleted table file, a lost
+link). It is replaced atomically: written as ``last-good.new``, then swapped in by renames; a
+crash between them is tidied up by the next writer. Damaged copies that a repair set aside are
+kept as ``damaged-<n>`` until the user deletes them.
 """
 
 from __future__ import annotations
@@ -26,6 +36,9 @@ from riskgraph.store.base import DOCTOR_HINT, StoreDamagedError
 VERSIONS_DIR = "store-versions"
 STORE_MARKER = "CURRENT"
 """The file every RocksDB folder has once it holds a store."""
+LAST_GOOD = "last-good"
+DAMAGED_PREFIX = "damaged-"
+LAST_GOOD_NAMES = (LAST_GOOD, LAST_GOOD + ".new", LAST_GOOD + ".old")
 
 
 def create_versioned(link: Path) -> None:
@@ -86,16 +99,66 @@ def check_store(link: Path, register: Path) -> Path:
 
 
 def discard_stale_versions(link: Path) -> None:
-    """Remove versions the link does not point to: leftovers of an interrupted staged write."""
+    """Remove what interrupted writes left: versions the link does not point to (unfinished
+    staged writes), a half-made last good copy, a stray swap link. Keeps ``last-good`` and the
+    ``damaged-*`` copies a repair set aside."""
     if not is_versioned(link):
         return
     current = link.resolve()
-    for version in current.parent.iterdir():
-        if version != current and version.is_dir():
+    versions = current.parent
+    last_good, _new, old = (versions / name for name in LAST_GOOD_NAMES)
+    if not last_good.exists() and old.is_dir():
+        os.replace(old, last_good)  # a crash between the two renames of refresh_last_good
+    for version in versions.iterdir():
+        if version in (current, last_good) or version.name.startswith(DAMAGED_PREFIX):
+            continue
+        if version.is_dir() and not version.is_symlink():
             shutil.rmtree(version, ignore_errors=True)
     stray = link.with_name(link.name + ".swap")
     if stray.is_symlink():
         stray.unlink()
+
+
+def refresh_last_good(store: ox.Store, link: Path) -> None:
+    """Keep a checkpoint of ``store`` (the current version, just written) as the last good copy.
+
+    Best effort: when it cannot be written (a full disk), the previous copy stays."""
+    versions = link.parent / VERSIONS_DIR
+    last_good, new, old = (versions / name for name in LAST_GOOD_NAMES)
+    try:
+        shutil.rmtree(new, ignore_errors=True)
+        store.backup(str(new))
+        if old.exists():
+            shutil.rmtree(old)
+        if last_good.exists():
+            os.replace(last_good, old)
+        os.replace(new, last_good)
+        _fsync_dir(versions)
+        shutil.rmtree(old, ignore_errors=True)
+    except (OSError, RuntimeError):
+        shutil.rmtree(new, ignore_errors=True)
+        if not last_good.exists() and old.exists():
+            os.replace(old, last_good)
+
+
+def switch_to(link: Path, version: Path) -> None:
+    """Point ``link`` at ``version`` atomically (a new link renamed over the old one)."""
+    swap = link.with_name(link.name + ".swap")
+    if swap.is_symlink() or swap.exists():
+        swap.unlink()
+    os.symlink(version.relative_to(link.parent), swap)
+    os.replace(swap, link)  # the commit point
+    _fsync_dir(link.parent)
+
+
+def next_version(versions: Path) -> Path:
+    """A new numbered version folder, above every number in use."""
+    numbers = [
+        int(p.name.removeprefix(DAMAGED_PREFIX))
+        for p in versions.iterdir()
+        if p.name.removeprefix(DAMAGED_PREFIX).isdigit()
+    ]
+    return versions / str(max(numbers, default=0) + 1)
 
 
 def staged_write(
@@ -118,12 +181,7 @@ def staged_write(
     copy.bulk_extend(add)
     copy.flush()
     del copy
-    swap = link.with_name(link.name + ".swap")
-    if swap.is_symlink():
-        swap.unlink()
-    os.symlink(new.relative_to(link.parent), swap)
-    os.replace(swap, link)  # the commit point
-    _fsync_dir(link.parent)
+    switch_to(link, new)
     return new
 
 

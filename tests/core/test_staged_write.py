@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from riskgraph.register import STORE_DIR, Register, init_register
 from riskgraph.store.base import ChangeSet, read_revision
 from riskgraph.store.embedded import STAGED_WRITE_THRESHOLD
-from riskgraph.store.versions import VERSIONS_DIR
+from riskgraph.store.versions import LAST_GOOD, VERSIONS_DIR
 from riskgraph.vocab import REGISTER_GRAPH
 
 REG = ox.NamedNode(REGISTER_GRAPH)
@@ -39,10 +39,13 @@ def test_large_write_lands_on_a_new_version(disk_register: Register) -> None:
     n = STAGED_WRITE_THRESHOLD + 10
     revision = disk_register.commit(ChangeSet(add=_quads(n)))
     assert (folder / STORE_DIR).resolve().name == str(int(before) + 1)
-    assert _versions(folder) == [str(int(before) + 1)]
+    assert _versions(folder) == [str(int(before) + 1), LAST_GOOD]
     with disk_register.reader() as store:
         assert store.count(REGISTER_GRAPH) == n
         assert read_revision(store) == revision
+    # The last good copy (what doctor --repair restores) holds the same.
+    copy = ox.Store.read_only(str(folder / VERSIONS_DIR / LAST_GOOD))
+    assert sorted(map(str, copy)) == sorted(map(str, ox.Store.read_only(str(folder / STORE_DIR))))
 
 
 def test_large_write_with_removals(disk_register: Register) -> None:
@@ -84,9 +87,9 @@ def test_sigkill_during_a_staged_write_keeps_the_old_content(tmp_path: Path) -> 
     assert child.stdout is not None and child.stdout.readline().strip() == "writing"
     # Wait until the staged copy exists, so the kill lands in the middle of the bulk load.
     deadline = time.monotonic() + 60
-    while len(_versions(folder)) < 2 and time.monotonic() < deadline:
+    while "2" not in _versions(folder) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert len(_versions(folder)) == 2, "the staged copy never appeared"
+    assert "2" in _versions(folder), "the staged copy never appeared"
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
     again = Register.open(folder)
@@ -94,4 +97,4 @@ def test_sigkill_during_a_staged_write_keeps_the_old_content(tmp_path: Path) -> 
         assert sorted(map(str, store.quads())) == before
     with again.writer():
         pass  # a writer tidies the unfinished copy away
-    assert len(_versions(folder)) == 1
+    assert _versions(folder) == ["1", LAST_GOOD]
