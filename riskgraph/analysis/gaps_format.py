@@ -11,6 +11,7 @@ import io
 import json
 
 from riskgraph.analysis.gaps import GapReport, GapRule
+from riskgraph.results.formulas import neutralise
 from riskgraph.results.tabular import markdown_cell
 
 CSV_FIXED_COLUMNS = ("rule", "item")
@@ -35,7 +36,7 @@ def gaps_csv(report: GapReport) -> str:
     for rule in report.rules:
         for iri, row in zip(_iris(rule), rule.rows, strict=True):
             record = {"rule": rule.name, "item": iri, **row}
-            writer.writerow([record.get(column) or "" for column in columns])
+            writer.writerow([neutralise(str(record.get(column) or "")) for column in columns])
     return out.getvalue()
 
 

@@ -152,12 +152,16 @@ def print_records(
 
 
 def _write_csv(rows: list[Record], columns: list[str]) -> None:
+    from riskgraph.results.formulas import neutralise
+
     writer = csv.writer(sys.stdout)
     writer.writerow(columns)
     for row in rows:
         writer.writerow(
             [
-                ("true" if v else "false") if isinstance(v := row.get(c), bool) else cell(v)
+                ("true" if v else "false")
+                if isinstance(v := row.get(c), bool)
+                else neutralise(cell(v))
                 for c in columns
             ]
         )

@@ -12,6 +12,7 @@ from riskgraph.io.template import Cell, cell_as_text, cells, columns, marker
 from riskgraph.model.entities import Entity
 from riskgraph.model.repository import Repository
 from riskgraph.progress import Progress
+from riskgraph.results.formulas import neutralise
 from riskgraph.results.streams import text_writer
 
 MAX_CELL_TEXT = 32_767
@@ -42,7 +43,7 @@ def write_csv(repository: Repository, cls: type[Entity], out: BinaryIO, progress
         writer.writerow([marker(cls)])
         writer.writerow(columns(cls))
         for entity in entities:
-            writer.writerow([cell_as_text(c) for c in cells(entity)])
+            writer.writerow([neutralise(cell_as_text(c)) for c in cells(entity)])
             progress.advance()
     return len(entities)
 

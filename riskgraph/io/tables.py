@@ -16,6 +16,7 @@ from typing import Any
 
 from riskgraph.errors import InputError, Location
 from riskgraph.progress import CountingReader, Progress
+from riskgraph.results.formulas import restore
 
 HEADER_SEARCH_ROWS = 20
 """The header may sit below banner rows; it is looked for in this many rows."""
@@ -91,7 +92,7 @@ def _csv_rows(text: io.TextIOWrapper, file: str, encoding: str, delimiter: str) 
     number = 0
     try:
         for number, cells in enumerate(csv.reader(text, delimiter=delimiter), start=1):
-            yield number, [c.strip() for c in cells]
+            yield number, [restore(c).strip() for c in cells]
     except UnicodeDecodeError:
         raise InputError(
             f"the file is not {encoding} text",

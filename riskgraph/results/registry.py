@@ -13,7 +13,7 @@ from riskgraph.results.rdf import JSONLD, NTRIPLES, RDFXML, TURTLE
 from riskgraph.results.sparql import JSON, TEXT, XML
 from riskgraph.results.spreadsheet import XLSX
 from riskgraph.results.streams import OutputStream, binary_view
-from riskgraph.results.tabular import CSV, MARKDOWN, NDJSON, TSV
+from riskgraph.results.tabular import CSV, MARKDOWN, NDJSON, SPARQL_CSV, TSV
 from riskgraph.results.terminal import TABLE
 from riskgraph.store.base import GraphResult, QueryResult, SelectResult
 from riskgraph.vocab import PREFIXES
@@ -27,6 +27,7 @@ FORMATS: tuple[ExportFormat, ...] = (
     NDJSON,
     MARKDOWN,
     XLSX,
+    SPARQL_CSV,
     TEXT,
     TURTLE,
     NTRIPLES,

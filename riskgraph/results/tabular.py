@@ -1,4 +1,5 @@
-"""Tabular text formats for SELECT rows: SPARQL CSV and TSV, NDJSON and Markdown."""
+"""Tabular text formats for SELECT rows: CSV (spreadsheet-safe or exact SPARQL), TSV, NDJSON and
+Markdown."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from typing import BinaryIO
 
 from riskgraph.results.base import ExportFormat, ResultKind, WriteOptions, expect_select
+from riskgraph.results.formulas import neutralise
 from riskgraph.results.streams import text_writer
 from riskgraph.results.terms import compact, ntriples, plain, simple_value
 from riskgraph.store.base import QueryResult
@@ -25,14 +27,26 @@ def _csv_field(value: str) -> str:
 
 
 def write_csv(result: QueryResult, out: BinaryIO, options: WriteOptions) -> int:
-    """SPARQL 1.1 Query Results CSV: bare values, CRLF line ends, unbound as an empty field."""
+    """SPARQL 1.1 Query Results CSV for spreadsheets: a value that a spreadsheet would run as a
+    formula gets a leading quote (``riskgraph.results.formulas``)."""
+    return _write_csv(result, out, spreadsheet=True)
+
+
+def write_sparql_csv(result: QueryResult, out: BinaryIO, options: WriteOptions) -> int:
+    """SPARQL 1.1 Query Results CSV, exactly: bare values, CRLF line ends, unbound as empty."""
+    return _write_csv(result, out, spreadsheet=False)
+
+
+def _write_csv(result: QueryResult, out: BinaryIO, *, spreadsheet: bool) -> int:
     select = expect_select(result)
     names = select.variables
+    cell = neutralise if spreadsheet else str
     count = 0
     with text_writer(out) as text:
         text.write(",".join(_csv_field(name) for name in names) + "\r\n")
         for row in select.rows:
-            text.write(",".join([_csv_field(plain(row.get(name))) for name in names]) + "\r\n")
+            fields = [_csv_field(cell(plain(row.get(name)))) for name in names]
+            text.write(",".join(fields) + "\r\n")
             count += 1
     return count
 
@@ -93,11 +107,19 @@ def write_markdown(result: QueryResult, out: BinaryIO, options: WriteOptions) ->
 
 CSV = ExportFormat(
     name="csv",
-    label="CSV (comma-separated)",
+    label="CSV (comma-separated, safe to open in a spreadsheet)",
     extensions=("csv",),
     media_type="text/csv",
     kinds=_SELECT,
     writer=write_csv,
+)
+SPARQL_CSV = ExportFormat(
+    name="sparql_csv",
+    label="CSV, exact SPARQL 1.1 (formulas not neutralised: for programs)",
+    extensions=("csv",),
+    media_type="text/csv",
+    kinds=_SELECT,
+    writer=write_sparql_csv,
 )
 TSV = ExportFormat(
     name="tsv",

@@ -28,6 +28,7 @@ UPDATE = os.environ.get("RISKGRAPH_UPDATE_GOLDEN") == "1"
 
 CASES = [
     ("select", "csv", "select.csv"),
+    ("select", "sparql_csv", "select.sparql.csv"),
     ("select", "tsv", "select.tsv"),
     ("select", "json", "select.srj"),
     ("select", "xml", "select.srx"),

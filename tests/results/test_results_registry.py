@@ -43,6 +43,7 @@ def test_formats_for_each_kind() -> None:
         "ndjson",
         "markdown",
         "xlsx",
+        "sparql_csv",
         "table",
     ]
     assert [f.name for f in formats_for(ResultKind.GRAPH)] == [

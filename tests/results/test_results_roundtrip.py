@@ -106,10 +106,10 @@ def test_rdflib_reads_back_every_term(select: Callable[[], SelectResult], name: 
             assert_same_term(parsed_row.get(variable), row[variable], f"row {number} ?{variable}")
 
 
-def test_rdflib_reads_csv_as_bare_values(select: Callable[[], SelectResult]) -> None:
+def test_rdflib_reads_sparql_csv_as_bare_values(select: Callable[[], SelectResult]) -> None:
     original = select()
     names, rows = original.variables, materialise(original)
-    data = export(select(), "csv")
+    data = export(select(), "sparql_csv")
 
     assert data.count(b"\r\n") >= len(rows) + 1  # CRLF line ends
     parsed = Result.parse(io.BytesIO(data), format="csv")

@@ -25,6 +25,7 @@ from riskgraph.analysis.soa import (
     StatementOfApplicability,
 )
 from riskgraph.errors import UserError
+from riskgraph.results.formulas import neutralise
 from riskgraph.results.tabular import markdown_cell
 
 if TYPE_CHECKING:
@@ -153,7 +154,7 @@ def soa_csv(soa: StatementOfApplicability) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([column.key for column in COLUMNS])
     for row in soa.rows:
-        writer.writerow([_joined(column.value(row), "; ") for column in COLUMNS])
+        writer.writerow([neutralise(_joined(column.value(row), "; ")) for column in COLUMNS])
     return buffer.getvalue()
 
 
