@@ -8,8 +8,8 @@ from tui_helpers import SIZE, settle, text_of
 
 from riskgraph.register import Register
 from riskgraph.tui.dashboard.dashboard import DashboardScreen
-from riskgraph.tui.data.dashboard import load_due_reviews, load_overview
 from riskgraph.tui.detail.explore import ExploreScreen
+from riskgraph.views.dashboard import load_due_reviews, load_overview
 
 
 def test_overview_counts_and_heatmaps_add_up(example: Register) -> None:

@@ -13,18 +13,18 @@ from typing import Literal
 
 from riskgraph import __version__
 from riskgraph.analysis.gaps import GapReport, run_gaps
-from riskgraph.analysis.report.heatmap import (
+from riskgraph.analysis.soa import ImplementationStatus, StatementOfApplicability, build_soa
+from riskgraph.analysis.stats import register_stats
+from riskgraph.register import Register
+from riskgraph.scoring import Level, above_appetite, level_by_name
+from riskgraph.store.base import Store
+from riskgraph.views.heatmap import (
     MatrixHeatmaps,
     ScoredRisk,
     build_heatmaps,
     read_scored_risks,
     unplaceable,
 )
-from riskgraph.analysis.soa import ImplementationStatus, StatementOfApplicability, build_soa
-from riskgraph.analysis.stats import register_stats
-from riskgraph.register import Register
-from riskgraph.scoring import Level, above_appetite, level_by_name
-from riskgraph.store.base import Store
 
 Tone = Literal["neutral", "good", "warning", "alert"]
 

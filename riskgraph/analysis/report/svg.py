@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from riskgraph.analysis.report.heatmap import HeatCell, Heatmap
 from riskgraph.analysis.report.palette import (
     LEVEL_ABBREVIATIONS,
     LEVEL_COLOURS,
@@ -20,6 +19,7 @@ from riskgraph.analysis.report.palette import (
     text_colour_on,
 )
 from riskgraph.analysis.soa import STATUS_ORDER, ImplementationStatus, Objective
+from riskgraph.views.heatmap import HeatCell, Heatmap
 
 _AXIS_COLOUR = "#4a4a4a"
 _GRID_COLOUR = "#ffffff"

@@ -13,20 +13,14 @@ from textual.containers import Horizontal
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from riskgraph.analysis.gap_summary import GapSummary, load_gap_summary
 from riskgraph.assistant.records import StoredDraft
 from riskgraph.tui.dashboard.heatmap import HeatmapView
-from riskgraph.tui.data.dashboard import (
-    DueReviews,
-    GapSummary,
-    Overview,
-    load_due_reviews,
-    load_gap_summary,
-    load_overview,
-)
 from riskgraph.tui.data.review import load_pending
 from riskgraph.tui.messages import OpenNode
 from riskgraph.tui.screen import RegisterScreen
 from riskgraph.tui.workers import describe_error, in_background
+from riskgraph.views.dashboard import DueReviews, Overview, load_due_reviews, load_overview
 
 COUNTED = (
     "risks",

@@ -6,8 +6,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from riskgraph.tui.data.dashboard import Heatmap
 from riskgraph.tui.styles import stylesheet
+from riskgraph.views.heatmap import Heatmap
 
 LEVEL_COLOURS = {
     1: ("#1a9850", "#ffffff"),

@@ -1,8 +1,11 @@
 """Risks placed on their risk matrix: counts per (likelihood, severity) cell, inherent and residual.
 
-A risk sits on the matrix it was scored on (``rg:riskMatrix``); a risk that names none is placed
-on the register's configured matrix. A risk whose scores are missing or do not fit its matrix is
-not placed and is listed instead, so that every risk is accounted for.
+One rule for every face (the HTML report, the TUI dashboard): a risk sits on the matrix it was
+scored on (``rg:riskMatrix``); a risk that names none is placed on the register's configured
+matrix; a risk that names a matrix riskgraph does not know is on none. A heatmap of one matrix
+counts the risks on other matrices (``elsewhere``) and lists those on it whose scores of its kind
+are missing or do not fit it (``not_placed``), so that every risk is accounted for. Risks above
+appetite are counted on their current level (``riskgraph.scoring.current_level``).
 """
 
 from __future__ import annotations
@@ -14,8 +17,16 @@ from typing import Literal
 import pyoxigraph as ox
 
 from riskgraph.ids import natural_key
-from riskgraph.scoring import MATRIX_NAMES, Level, Matrix, current_level, matrix, matrix_by_iri
-from riskgraph.store.base import SelectResult, Store, Term
+from riskgraph.scoring import (
+    MATRIX_NAMES,
+    Level,
+    Matrix,
+    above_appetite,
+    current_level,
+    matrix,
+    matrix_by_iri,
+)
+from riskgraph.store.base import Store, Term
 from riskgraph.vocab import sparql_prefix_block
 
 Kind = Literal["inherent", "residual"]
@@ -90,10 +101,27 @@ class Heatmap:
     severity_labels: dict[int, str]
     not_placed: tuple[str, ...] = field(default=())
     """IDs of the risks on this matrix that have no scores of this kind (or scores off it)."""
+    elsewhere: int = 0
+    """Risks on another matrix (or on one riskgraph does not know), not in this grid."""
 
     @property
     def placed(self) -> int:
         return sum(cell.count for cell in self.cells.values())
+
+    total = placed
+
+    @property
+    def unscored(self) -> int:
+        """Risks on this matrix without scores of this kind (for residual: not re-scored yet)."""
+        return len(self.not_placed)
+
+    @property
+    def counts(self) -> dict[tuple[int, int], int]:
+        """(likelihood, severity) -> number of risks, for the cells that hold any."""
+        return {position: cell.count for position, cell in self.cells.items() if cell.count}
+
+    def level(self, likelihood: int, severity: int) -> Level:
+        return self.matrix.level(likelihood, severity)
 
 
 @dataclass(frozen=True)
@@ -105,9 +133,7 @@ class MatrixHeatmaps:
 
 def read_scored_risks(store: Store, default_matrix: str) -> list[ScoredRisk]:
     """Every risk with its matrix and scores, in ID order."""
-    result = store.query(_RISKS_QUERY)
-    if not isinstance(result, SelectResult):
-        raise TypeError("the risk query is a SELECT query")
+    result = store.select(_RISKS_QUERY)
     fallback = matrix(default_matrix)
     risks: dict[str, ScoredRisk] = {}
     for row in result.rows:
@@ -130,20 +156,31 @@ def build_heatmaps(
     used = {risk.matrix.name for risk in risks if risk.matrix is not None}
     names = [name for name in MATRIX_NAMES if name in used] or [default_matrix]
     labels = _axis_labels(store)
-    maps = []
-    for name in names:
-        grid = matrix(name)
-        on_grid = [risk for risk in risks if risk.matrix is not None and risk.matrix.name == name]
-        likelihood_labels = labels.get((grid.iri, "likelihood"), {})
-        severity_labels = labels.get((grid.iri, "severity"), {})
-        maps.append(
-            MatrixHeatmaps(
-                grid,
-                _heatmap("inherent", grid, on_grid, likelihood_labels, severity_labels),
-                _heatmap("residual", grid, on_grid, likelihood_labels, severity_labels),
-            )
-        )
-    return maps
+    return [_heatmap_pair(matrix(name), risks, labels) for name in names]
+
+
+def matrix_heatmaps(store: Store, risks: list[ScoredRisk], name: str) -> MatrixHeatmaps:
+    """Inherent and residual heatmaps of one matrix, whether risks use it or not."""
+    return _heatmap_pair(matrix(name), risks, _axis_labels(store))
+
+
+def count_above_appetite(risks: list[ScoredRisk], appetite_rank: int) -> int:
+    """Risks whose current level ranks above the appetite."""
+    return sum(1 for risk in risks if above_appetite(risk.current_level, appetite_rank))
+
+
+def _heatmap_pair(
+    grid: Matrix, risks: list[ScoredRisk], labels: dict[tuple[str, str], dict[int, str]]
+) -> MatrixHeatmaps:
+    on_grid = [risk for risk in risks if risk.matrix is not None and risk.matrix.name == grid.name]
+    elsewhere = len(risks) - len(on_grid)
+    likelihood_labels = labels.get((grid.iri, "likelihood"), {})
+    severity_labels = labels.get((grid.iri, "severity"), {})
+    return MatrixHeatmaps(
+        grid,
+        _heatmap("inherent", grid, on_grid, likelihood_labels, severity_labels, elsewhere),
+        _heatmap("residual", grid, on_grid, likelihood_labels, severity_labels, elsewhere),
+    )
 
 
 def unplaceable(risks: list[ScoredRisk]) -> list[str]:
@@ -157,6 +194,7 @@ def _heatmap(
     risks: list[ScoredRisk],
     likelihood_labels: dict[int, str],
     severity_labels: dict[int, str],
+    elsewhere: int,
 ) -> Heatmap:
     by_cell: dict[tuple[int, int], list[str]] = defaultdict(list)
     not_placed = []
@@ -170,14 +208,14 @@ def _heatmap(
         position: HeatCell(position[0], position[1], level, tuple(by_cell.get(position, [])))
         for position, level in grid.cells.items()
     }
-    return Heatmap(kind, grid, cells, likelihood_labels, severity_labels, tuple(not_placed))
+    return Heatmap(
+        kind, grid, cells, likelihood_labels, severity_labels, tuple(not_placed), elsewhere
+    )
 
 
 def _axis_labels(store: Store) -> dict[tuple[str, str], dict[int, str]]:
     """(matrix IRI, axis) -> index -> label such as 'very high', read from the DPV concepts."""
-    result = store.query(_AXES_QUERY)
-    if not isinstance(result, SelectResult):
-        raise TypeError("the axis query is a SELECT query")
+    result = store.select(_AXES_QUERY)
     labels: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
     for row in result.rows:
         matrix_iri, axis, index, concept = (

@@ -1,7 +1,8 @@
-"""What the dashboard shows: counts, heatmaps, coverage gaps, reviews due and drafts waiting.
+"""What a dashboard shows: how many entities of each kind, the heatmaps of the register's matrix,
+the risks above appetite, and the reviews due.
 
-Each part loads on its own (the gap rules are the slowest), so the dashboard fills in as the
-parts arrive instead of waiting for the slowest one.
+Each part loads on its own, so a dashboard can fill in as the parts arrive; the gap summary is
+``riskgraph.analysis.gap_summary``.
 """
 
 from __future__ import annotations
@@ -16,8 +17,13 @@ from riskgraph.ids import natural_key
 from riskgraph.model.entities import ENTITY_TYPES
 from riskgraph.model.rdf import rdf_types_for
 from riskgraph.register import Register
-from riskgraph.scoring import Level, Matrix, matrix, matrix_by_iri
 from riskgraph.store.base import Store, Term, read_revision
+from riskgraph.views.heatmap import (
+    Heatmap,
+    count_above_appetite,
+    matrix_heatmaps,
+    read_scored_risks,
+)
 from riskgraph.views.nodes import NodeInfo, describe
 from riskgraph.vocab import REGISTER_GRAPH, RG, XSD
 
@@ -27,27 +33,6 @@ REVIEWED_KINDS = (RG + "Risk", RG + "Treatment", RG + "Control")
 """What the review panel watches."""
 SHOWN_DUE = 50
 """Reviews listed on the dashboard; the counts cover them all."""
-SHOWN_GAPS = 8
-
-
-@dataclass(frozen=True)
-class Heatmap:
-    """Risks counted per likelihood and severity on one matrix."""
-
-    matrix: Matrix
-    counts: dict[tuple[int, int], int]
-    """(likelihood, severity) -> number of risks."""
-    elsewhere: int = 0
-    """Risks scored on another matrix, not in this grid."""
-    unscored: int = 0
-    """Risks without these scores (for the residual map: not yet re-scored)."""
-
-    def level(self, likelihood: int, severity: int) -> Level:
-        return self.matrix.level(likelihood, severity)
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
 
 
 @dataclass(frozen=True)
@@ -57,10 +42,11 @@ class Overview:
     counts: dict[str, int]
     """Entity kind (plural) -> how many the register holds, for kinds it holds."""
     inherent: Heatmap
+    """On the register's matrix; ``elsewhere`` counts the risks on other matrices."""
     residual: Heatmap
     appetite: str
     above_appetite: int
-    """Risks whose current level ranks above the appetite."""
+    """Risks whose current level ranks above the appetite (on whichever matrix they are)."""
 
 
 @dataclass(frozen=True)
@@ -84,21 +70,6 @@ class DueReviews:
     """The most urgent first, at most ``SHOWN_DUE``."""
 
 
-@dataclass(frozen=True)
-class GapLine:
-    name: str
-    title: str
-    count: int
-
-
-@dataclass(frozen=True)
-class GapSummary:
-    rules: int
-    total: int
-    top: list[GapLine]
-    """Rules with gaps, most gaps first, at most ``SHOWN_GAPS``."""
-
-
 def _rows(store: Store, sparql: str) -> Iterator[dict[str, Term | None]]:
     """Rows of a query over our own vocabulary (its IRIs are constants, not user input)."""
     result = store.select(sparql)
@@ -108,15 +79,6 @@ def _rows(store: Store, sparql: str) -> Iterator[dict[str, Term | None]]:
 _COUNTS = f"""
 SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{REGISTER_GRAPH}> {{ ?s a ?type }} }}
 GROUP BY ?type"""
-_SCORES = f"""
-PREFIX rg: <{RG}>
-SELECT ?m ?l ?s ?rl ?rs (COUNT(?r) AS ?n) WHERE {{
-  GRAPH <{REGISTER_GRAPH}> {{
-    ?r a rg:Risk ; rg:likelihood ?l ; rg:severity ?s .
-    OPTIONAL {{ ?r rg:riskMatrix ?m }}
-    OPTIONAL {{ ?r rg:residualLikelihood ?rl ; rg:residualSeverity ?rs }}
-  }}
-}} GROUP BY ?m ?l ?s ?rl ?rs"""
 
 
 def load_overview(register: Register) -> Overview:
@@ -135,58 +97,18 @@ def read_overview(store: Store, register: Register) -> Overview:
         for cls in ENTITY_TYPES
         if (n := sum(by_type.get(t, 0) for t in rdf_types_for(cls)))
     }
-    rows = _rows(store, _SCORES)
-    grid = matrix(register.config.risk.matrix)
-    appetite = register.config.risk
-    inherent: dict[tuple[int, int], int] = {}
-    residual: dict[tuple[int, int], int] = {}
-    elsewhere = unscored = above = 0
-    for row in rows:
-        n = _int(row["n"])
-        on = _matrix_of(row["m"], grid)
-        if on.name != grid.name:
-            elsewhere += n
-        likelihood, severity = _int(row["l"]), _int(row["s"])
-        res_l, res_s = _int(row["rl"]), _int(row["rs"])
-        current = (res_l, res_s) if res_l and res_s else (likelihood, severity)
-        if _on_grid(on, *current) and on.level(*current).rank > appetite.appetite_rank:
-            above += n
-        if on.name != grid.name:
-            continue
-        if _on_grid(grid, likelihood, severity):
-            inherent[(likelihood, severity)] = inherent.get((likelihood, severity), 0) + n
-        if res_l and res_s and _on_grid(grid, res_l, res_s):
-            residual[(res_l, res_s)] = residual.get((res_l, res_s), 0) + n
-        else:
-            unscored += n
+    config = register.config.risk
+    risks = read_scored_risks(store, config.matrix)
+    grid = matrix_heatmaps(store, risks, config.matrix)
     return Overview(
         register_name=register.display_name,
         revision=read_revision(store),
         counts=counts,
-        inherent=Heatmap(grid, inherent, elsewhere),
-        residual=Heatmap(grid, residual, elsewhere, unscored),
-        appetite=appetite.appetite,
-        above_appetite=above,
+        inherent=grid.inherent,
+        residual=grid.residual,
+        appetite=config.appetite,
+        above_appetite=count_above_appetite(risks, config.appetite_rank),
     )
-
-
-def _int(term: object) -> int:
-    if isinstance(term, ox.Literal) and term.value.lstrip("+-").isdigit():
-        return int(term.value)
-    return 0
-
-
-def _matrix_of(term: object, default: Matrix) -> Matrix:
-    if isinstance(term, ox.NamedNode):
-        try:
-            return matrix_by_iri(term.value)
-        except ValueError:
-            return default
-    return default
-
-
-def _on_grid(grid: Matrix, likelihood: int, severity: int) -> bool:
-    return (likelihood, severity) in grid.cells
 
 
 _DUE = f"""
@@ -222,14 +144,3 @@ def load_due_reviews(register: Register, today: date) -> DueReviews:
 
 
 _DATE = ox.NamedNode(XSD + "date")
-
-
-def load_gap_summary(register: Register, today: date) -> GapSummary:
-    """The gap rules with the most gaps (``riskgraph.analysis.gaps``)."""
-    from riskgraph.analysis.gaps import run_gaps
-
-    with register.reader() as store:
-        report = run_gaps(register, store, today=today)
-    lines = [GapLine(rule.name, rule.title, rule.count) for rule in report.rules if rule.count]
-    lines.sort(key=lambda line: -line.count)
-    return GapSummary(len(report.rules), report.total, lines[:SHOWN_GAPS])
