@@ -301,8 +301,185 @@ def import_cmd(
     )
 
 
+ConceptArgument = typer.Argument(
+    ...,
+    metavar="CONCEPT",
+    help="LIBRARY:NOTATION, e.g. finos-aigf:mi-3, or the concept's IRI.",
+    show_default=False,
+)
+
+
+@library_app.command("adopt")
+def adopt_cmd(
+    reference: str = ConceptArgument,
+    entity_id: str | None = typer.Option(
+        None, "--id", help="ID of the new register entity (default: the next free R- or C- ID)."
+    ),
+    likelihood: int | None = typer.Option(
+        None, "--likelihood", help="For a risk: its likelihood in this register."
+    ),
+    severity: int | None = typer.Option(None, "--severity", help="For a risk: its severity."),
+    affects: list[str] = typer.Option(
+        [],
+        "--affects",
+        help="For a risk: an AI system it "
+        "affects (repeatable). Without it the risk is a "
+        "catalogue entry.",
+    ),
+    register: Path | None = RegisterOption,
+) -> None:
+    """Adopt a library risk or control into the register; it keeps a link to its source concept
+    and the library version (rgl:adoptedFrom, rgl:adoptedVersion).
+
+    Example:  riskgraph library adopt finos-aigf:ri-10 --likelihood 3 --severity 4 --affects SYS-1
+    """
+    from riskgraph.cli.output import success
+    from riskgraph.library.adopt import adopt
+
+    reg = open_register(register)
+    adoption = adopt(
+        reg,
+        reference,
+        entity_id=entity_id,
+        likelihood=likelihood,
+        severity=severity,
+        affects=affects,
+    )
+    success(
+        f"adopted {adoption.source.library}:{adoption.source.notation} as "
+        f"{adoption.entity.kind} {adoption.entity.id} ({adoption.source.library} "
+        f"{adoption.version})"
+    )
+
+
+@library_app.command("link")
+def link_cmd(
+    entity_id: str = typer.Argument(
+        ..., metavar="ID", help="A register risk or control.", show_default=False
+    ),
+    reference: str = ConceptArgument,
+    predicate: str = typer.Option(
+        "closeMatch",
+        "--predicate",
+        help="exactMatch, closeMatch, broadMatch, narrowMatch or relatedMatch.",
+    ),
+    justification: str = typer.Option(
+        "manual",
+        "--justification",
+        help="manual, llm, similarity, lexical, structural or unspecified.",
+    ),
+    author: str = typer.Option("", "--author", help="Who made the link."),
+    confidence: float | None = typer.Option(None, "--confidence", help="0 to 1."),
+    comment: str = typer.Option("", "--comment", help="Why."),
+    register: Path | None = RegisterOption,
+) -> None:
+    """Link a register risk or control to a library concept, with who, how and how sure.
+
+    Example:  riskgraph library link C-004 nist-ai-rmf:"MANAGE 2.3" --author alice
+    """
+    from riskgraph.cli.output import success
+    from riskgraph.library.adopt import link
+
+    reg = open_register(register)
+    mapping = link(
+        reg,
+        entity_id,
+        reference,
+        predicate=predicate,
+        justification=justification,
+        author=author,
+        confidence=confidence,
+        comment=comment,
+    )
+    success(f"linked {entity_id} {predicate} {reference} ({mapping.mapping_id})")
+
+
+@library_app.command("update")
+def update_cmd(
+    name: str = NameArgument,
+    source: Path | None = typer.Option(
+        None,
+        "--from",
+        help="The new version: a library file or "
+        "the publisher's folder (default: the bundled one).",
+    ),
+    apply: bool = typer.Option(
+        False, "--apply", help="Load the new version after showing what changes."
+    ),
+    register: Path | None = RegisterOption,
+) -> None:
+    """Show what updating a loaded library changes: added, removed, renamed and changed
+    concepts, and the register links that point to concepts that changed. --apply loads it.
+
+    Example:  riskgraph library update finos-aigf --from ai-governance-framework/ --apply
+    """
+    from riskgraph.cli.output import console, success
+    from riskgraph.library.bundled import read_bundled
+    from riskgraph.library.catalogue import load
+    from riskgraph.library.exchange import read_source
+    from riskgraph.library.update import plan_update
+
+    reg = open_register(register)
+    new = read_source(source) if source is not None else read_bundled(name)
+    if new.name != name:
+        from riskgraph.errors import UserError
+
+        raise UserError(f"{source} holds library {new.name}, not {name}")
+    with reg.reader() as store:
+        diff = plan_update(store, new)
+    console.print(
+        f"[bold]{name}[/] {diff.old_version or '-'} -> {diff.new_version or '-'}", highlight=False
+    )
+    for label, items in (
+        ("added", diff.added),
+        ("removed", diff.removed),
+        ("changed", diff.changed),
+    ):
+        console.print(
+            f"  {len(items)} {label}"
+            + (
+                ": "
+                + ", ".join(c.notation for c in items[:20])
+                + (" ..." if len(items) > 20 else "")
+                if items
+                else ""
+            ),
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    console.print(f"  {len(diff.renamed)} renamed", highlight=False)
+    for item in diff.renamed:
+        console.print(
+            f"    {item.notation}: {item.old_label!r} -> {item.new_label!r}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    console.print(
+        f"  mappings: {diff.mappings_added} added, {diff.mappings_removed} removed", highlight=False
+    )
+    if diff.affected:
+        console.print(
+            f"[bold]register links to concepts that changed[/] ({len(diff.affected)}):",
+            highlight=False,
+        )
+        for link in diff.affected:
+            console.print(
+                f"  {link.entity_id} -> {link.notation} ({link.change})",
+                markup=False,
+                highlight=False,
+            )
+    if diff.empty:
+        success(f"{name} is up to date")
+    elif apply:
+        load(reg, [new], replace=True)
+        success(f"updated {name} to {diff.new_version or 'the new version'}")
+
+
 CrosswalkFormat = typer.Option("table", "--format", "-f", help="table, json or sssom.")
-HopsOption = typer.Option(6, "--max-hops", help="Longest chain of mappings to follow.")
+HopsOption = typer.Option(5, "--max-hops", help="Longest chain of mappings to follow.")
+CoverageHops = typer.Option(4, "--max-hops", help="Longest chain of mappings to follow.")
 
 
 def crosswalk_cmd(
@@ -407,7 +584,7 @@ def coverage_cmd(
         help="Whose risks and controls count: register "
         "(default) or a loaded library, e.g. finos-aigf.",
     ),
-    max_hops: int = HopsOption,
+    max_hops: int = CoverageHops,
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
     register: Path | None = RegisterOption,
 ) -> None:

@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from riskgraph.library.crosswalk import DEFAULT_HOPS, MappingGraph, Path, crosswalk
+from riskgraph.library.crosswalk import MappingGraph, Path, crosswalk
 from riskgraph.store.base import Store
 
+COVERAGE_HOPS = 4
+"""Enough for an adopted risk -> its library risk -> a mitigation -> its reference -> Annex A."""
 DIRECT = "direct"
 CROSSWALK = "through crosswalks"
 NOT_ADDRESSED = "not addressed"
@@ -42,7 +44,7 @@ def coverage(
     framework: str,
     by: str = "register",
     *,
-    max_hops: int = DEFAULT_HOPS,
+    max_hops: int = COVERAGE_HOPS,
     graph: MappingGraph | None = None,
 ) -> list[CoverageRow]:
     walk = crosswalk(store, by, framework, max_hops=max_hops, graph=graph)

@@ -22,6 +22,7 @@ from riskgraph.library.model import (
     JUSTIFICATION_NAMES,
     LIBRARY_GRAPH_PREFIX,
     PREDICATE_NAMES,
+    RGL,
     Mapping,
     library_graph,
 )
@@ -36,11 +37,12 @@ INVERSE = {
     "mitigates": "mitigatedBy",
     "mitigatedBy": "mitigates",
 }
-DEFAULT_HOPS = 6
+DEFAULT_HOPS = 5
+"""Enough for OWASP LLM01 -> FINOS reference -> FINOS risk -> mitigation -> reference -> Annex A."""
 REGISTER_PREDICATES = {
     RG + "mitigates": MITIGATES,
     RG + "addresses": "relatedMatch",
-    "http://www.w3.org/ns/prov#wasDerivedFrom": "exactMatch",
+    RGL + "adoptedFrom": "exactMatch",
 }
 """Register links that count as edges: a control mitigates a risk, a control addresses an Annex A
 control or clause, an adopted entity is derived from its library concept."""
@@ -211,7 +213,7 @@ def mapping_graph(store: Store) -> MappingGraph:
         store,
         "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o . ?s dcterms:identifier ?id . "
         "VALUES ?p { skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch "
-        "skos:relatedMatch rg:mitigates rg:addresses prov:wasDerivedFrom } } }",
+        "skos:relatedMatch rg:mitigates rg:addresses rgl:adoptedFrom } } }",
         {"g": ox.NamedNode(REGISTER_GRAPH)},
     ):
         s, p, o = _value(row["s"]), _value(row["p"]), _value(row["o"])
