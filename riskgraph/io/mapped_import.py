@@ -207,6 +207,23 @@ def _convert(
         items = [value]
     out: list[object] = []
     for item in items:
+        if use_map and rule.rule.pattern is not None and isinstance(item, str):
+            if re.search(rule.rule.pattern, item) is None:
+                if rule.rule.unmapped == "error":
+                    result.problems.add(
+                        record,
+                        InputError(
+                            f"the value does not match the mapping's pattern for {rule.field}",
+                            location=Location(where.file, row=where.row, column=label),
+                            value=item,
+                            expected=f"a value matching {rule.rule.pattern!r}",
+                        ),
+                    )
+                    return _FAILED
+                if rule.rule.unmapped == "blank":
+                    continue
+            elif rule.rule.replace is not None:
+                item = re.sub(rule.rule.pattern, rule.rule.replace, item)
         if use_map and rule.mapped is not None and isinstance(item, str):
             key = _key(item)
             if key in rule.mapped:

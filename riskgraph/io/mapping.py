@@ -47,8 +47,15 @@ class FieldRule(BaseModel):
     map: dict[str, Scalar | None] | None = None
     """Value map, e.g. {'Very high': 5}; keys match ignoring case and surrounding spaces.
     Mapping to null (~) leaves the field blank."""
+    pattern: str | None = None
+    """A regular expression that every value must match (searched, Python syntax); with
+    ``replace``, each match is replaced, e.g. pattern '-', replace '.': 'A-6-2-3' -> 'A.6.2.3'.
+    Applied before ``map``."""
+    replace: str | None = None
+    """The replacement for ``pattern`` (``\\1`` names a group)."""
     unmapped: Literal["error", "keep", "blank"] = "error"
-    """What a value missing from ``map`` does: a bad row (error), passes as it is, or blank."""
+    """What a value missing from ``map`` (or not matching ``pattern``) does: a bad row (error),
+    passes as it is, or blank."""
     split: str | None = None
     """Separator of multiple values in one cell (list fields default to ';')."""
     slug: bool = False
@@ -67,6 +74,21 @@ class FieldRule(BaseModel):
                 "give exactly one of column, template or value"
                 + (f" (got {', '.join(given)})" if given else "")
             )
+        return self
+
+    @model_validator(mode="after")
+    def _valid_pattern(self) -> FieldRule:
+        if self.replace is not None and self.pattern is None:
+            raise ValueError("replace needs a pattern")
+        if self.pattern is not None:
+            try:
+                compiled = re.compile(self.pattern)
+                if self.replace is not None:
+                    compiled.sub(self.replace, "")
+            except re.error as exc:
+                raise ValueError(
+                    f"pattern or replace is not a valid regular expression: {exc}"
+                ) from None
         return self
 
     @property
