@@ -285,11 +285,11 @@ def as_flags(item: dict) -> list[str]:
 def test_help_lists_the_entity_commands() -> None:
     done = run("--help")
     assert done.code == 0
-    for command in ("add", "edit", "remove", "show", "list", "fields"):
+    for command in ("add", "edit", "remove", "undo", "show", "list", "fields"):
         assert command in done.out
 
 
-@pytest.mark.parametrize("command", ["add", "edit", "remove", "show", "list", "fields"])
+@pytest.mark.parametrize("command", ["add", "edit", "remove", "undo", "show", "list", "fields"])
 def test_every_command_answers_help_with_an_example(command: str) -> None:
     done = run(command, "--help")
     assert done.code == 0, done.err

@@ -123,6 +123,23 @@ async def test_shapes_errors_show_at_their_fields(writable: Register) -> None:
     assert register_quads(writable) == quads
 
 
+async def test_core_rules_show_at_their_fields(writable: Register) -> None:
+    """The residual rule of the core pipeline (the same as the CLI's) stops the save."""
+    quads = register_quads(writable)
+    app = make_app(writable)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot, app, "R-001")
+        row(form, "residual_likelihood").set_value(5)
+        row(form, "residual_severity").set_value(5)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        message = error_at(form, "residual_likelihood")
+        assert "above the inherent level" in message and "controls cannot raise" in message
+        assert "--" not in message
+    assert register_quads(writable) == quads
+
+
 async def test_create_with_pickers_then_undo_removes_it(writable: Register) -> None:
     app = make_app(writable)
     async with app.run_test(size=SIZE) as pilot:

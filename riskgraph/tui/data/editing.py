@@ -28,6 +28,7 @@ from riskgraph.editing.write import (
     next_id,
     prepare_additions,
     prepare_edits,
+    prepare_removal,
 )
 from riskgraph.errors import InputError, InputErrors, UserError
 from riskgraph.ids import natural_key
@@ -155,9 +156,11 @@ class Change:
     """The register revision of the save, which is also the entity's stamp after it."""
     entry: str | None
     """IRI of the save's entry in the undo log."""
+    removed: bool = False
 
     def describe(self) -> str:
-        return f"{'created' if self.created else 'edited'} {self.kind} {self.entity_id}"
+        verb = "removed" if self.removed else "created" if self.created else "edited"
+        return f"{verb} {self.kind} {self.entity_id}"
 
 
 @dataclass(frozen=True)
@@ -350,6 +353,25 @@ def save(register: Register, entity: Entity, opened: Editing | None) -> Change |
         original is None,
         revision,
         entries[0].iri if entries else None,
+    )
+
+
+def remove(register: Register, entity_id: str) -> Change:
+    """Remove an entity through the core pipeline (refused while others link to it)."""
+    with register.writer() as store:
+        repo = Repository(store, register.base_iri)
+        prepared = prepare_removal(repo, [entity_id])
+        revision = commit_write(store, prepared)
+        entries = undo_log.history(store)
+    kind = prepared.entities[0].kind if prepared.entities else "entity"
+    return Change(
+        entity_id,
+        kind,
+        entity_iri(register.base_iri, entity_id),
+        False,
+        revision or 0,
+        entries[0].iri if entries else None,
+        removed=True,
     )
 
 
