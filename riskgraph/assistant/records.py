@@ -166,6 +166,7 @@ def decision_quads(
     when: datetime,
     reason: str | None = None,
     treatment_id: str | None = None,
+    accepted_statement: str | None = None,
     edited: bool = False,
 ) -> tuple[list[ox.Quad], list[ox.Quad]]:
     """(remove, add) that record a person's decision on a pending draft."""
@@ -185,6 +186,9 @@ def decision_quads(
         triples.append((node, _rg("reason"), ox.Literal(reason)))
     if treatment_id:
         triples.append((review, _prov("generated"), ox.NamedNode(base_iri + treatment_id)))
+    if accepted_statement is not None:
+        # what the person approved: the treatment keeps its approval only while it says this
+        triples.append((review, _rg("acceptedStatement"), ox.Literal(accepted_statement)))
     if edited:
         triples.append((review, COMMENT, ox.Literal("the reviewer edited the draft first")))
     remove = [ox.Quad(node, _rg("status"), ox.NamedNode(draft.status.iri), _G)]

@@ -317,6 +317,7 @@ def plan_accept(
         person_id=person_id,
         when=now,
         treatment_id=treatment_id,
+        accepted_statement=treatment.statement,
         edited=edited,
     )
     add += to_quads(treatment, base_iri)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from riskgraph.editing.derivation import draft_provenance_quads
 from riskgraph.editing.input import FieldError, Origin
 from riskgraph.model.entities import Entity
 from riskgraph.model.rdf import entity_iri, field_specs, to_quads
@@ -75,6 +76,7 @@ def check_shapes(
         quads.extend(
             q for q in store.quads(REGISTER_GRAPH, subject=other) if q.predicate.value in _NAMING
         )
+    quads.extend(draft_provenance_quads(store, targets))  # treatments derived from drafts
     for system_graph in (ONTOLOGY_GRAPH, ISO42001_GRAPH):
         quads.extend(store.quads(system_graph))
     report = validate_quads(quads)

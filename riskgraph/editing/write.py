@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from riskgraph.editing import undo
+from riskgraph.editing.derivation import derivation_errors
 from riskgraph.editing.input import Changes, Origin, build, combine, normalise, split_list
 from riskgraph.editing.links import KnownTargets, link_errors
 from riskgraph.editing.rules import domain_errors
@@ -74,6 +75,7 @@ def _checked(
         errors.extend(domain_errors(entity, origin))
         old = before.get(entity.id) if before else None
         errors.extend(link_errors(entity, origin, known, before=old))
+        errors.extend(derivation_errors(repo.store, entity, origin, before=old))
     if errors:
         raise combine(errors)
     outcome = check_shapes(

@@ -394,12 +394,14 @@ CASES = [
         replace("ex:T-1", "rg:approvedBy", "dr:LLM-1"),
         violation("ApprovedByPerson", "ex:T-1"),
         violation("LinkTargetKind", "ex:T-1"),
+        violation("DerivedApprovalAsReviewed", "ex:T-1"),  # T-1 was accepted from a draft
     ),
     case(
         "approved by someone not in the register",
         replace("ex:T-1", "rg:approvedBy", "ex:P-404"),
         violation("ApprovedByPerson", "ex:T-1"),
         violation("LinkInRegister", "ex:T-1"),
+        violation("DerivedApprovalAsReviewed", "ex:T-1"),
     ),
     case(
         "approved by software typed as a person",
@@ -409,6 +411,7 @@ CASES = [
             ' dcterms:title "Approval bot" .'
         ),
         violation("ApprovedByPerson", "ex:T-1"),
+        violation("DerivedApprovalAsReviewed", "ex:T-1"),
     ),
     case(
         "a language model typed as a person",
@@ -541,12 +544,16 @@ CASES = [
     ),
     # Treatment drafts
     case(
-        "draft for no risk", remove("dr:D-R-1-1", "rg:treats"), violation("DraftRisk", "dr:D-R-1-1")
+        "draft for no risk",
+        remove("dr:D-R-1-1", "rg:treats"),
+        violation("DraftRisk", "dr:D-R-1-1"),
+        violation("DerivedFromAcceptedDraft", "ex:T-1"),  # T-1 is derived from it
     ),
     case(
         "draft with a treatment status",
         replace("dr:D-R-1-1", "rg:status", "rg:Approved"),
         violation("DraftStatus", "dr:D-R-1-1"),
+        violation("DerivedFromAcceptedDraft", "ex:T-1"),
     ),
     case(
         "draft with an unknown option",
@@ -567,20 +574,60 @@ CASES = [
         "accepted draft with no review by a person",
         remove_entity("dr:D-R-1-1-review"),
         violation("DraftReviewedByPerson", "dr:D-R-1-1"),
+        violation("DerivedFromAcceptedDraft", "ex:T-1"),
     ),
     case(
         "draft 'reviewed' by the language model",
         replace("dr:D-R-1-1-review", "prov:wasAssociatedWith", "dr:LLM-1"),
         violation("DraftReviewedByPerson", "dr:D-R-1-1"),
+        violation("DerivedApprovalAsReviewed", "ex:T-1"),
     ),
     case(
         "rejected draft without a reason",
         replace("dr:D-R-1-1", "rg:status", "rg:Dismissed"),
         violation("DismissedDraftReason", "dr:D-R-1-1"),
+        violation("DerivedFromAcceptedDraft", "ex:T-1"),
+    ),
+    # Approval provenance of treatments made from drafts (issue 13)
+    case(
+        "treatment derived from a rejected draft",
+        replace("dr:D-R-1-1", "rg:status", "rg:Dismissed")
+        + add('dr:D-R-1-1 rg:reason "Not specific enough." .'),
+        violation("DerivedFromAcceptedDraft", "ex:T-1"),
+    ),
+    case(
+        "treatment derived from another risk's draft",
+        replace("ex:T-2", "prov:wasDerivedFrom", "dr:D-R-1-1"),
+        violation("DerivedFromAcceptedDraft", "ex:T-2"),
+    ),
+    case(
+        "treatment derived from an outside IRI",
+        replace("ex:T-1", "prov:wasDerivedFrom", "other:some-draft"),
+        violation("DerivedFromAcceptedDraft", "ex:T-1"),
+    ),
+    case(
+        "treatment derived from a draft accepted as another treatment",
+        replace("dr:D-R-1-1-review", "prov:generated", "ex:T-2"),
+        violation("DerivedFromAcceptedDraft", "ex:T-1"),
+    ),
+    case(
+        "statement changed after acceptance",
+        replace("ex:T-1", "rg:statement", '"Retrain only when someone complains."'),
+        violation("DerivedApprovalAsReviewed", "ex:T-1"),
+    ),
+    case(
+        "approver changed after acceptance",
+        replace("ex:T-1", "rg:approvedBy", "ex:P-1"),
+        violation("DerivedApprovalAsReviewed", "ex:T-1"),
     ),
 ]
 
 SOUND_CHANGES = [
+    case(
+        "a derived treatment whose statement changed is no longer approved",
+        replace("ex:T-1", "rg:statement", '"Retrain only when someone complains."')
+        + replace("ex:T-1", "rg:status", "rg:Proposed"),
+    ),
     case(
         "a 7x7 risk may score 6",
         replace("ex:R-2", "rg:riskMatrix", "risk:RiskMatrix7x7")
