@@ -52,14 +52,13 @@ class _DraftFacts:
 
 
 def _facts(store: Store, iri: str) -> _DraftFacts:
-    facts = _DraftFacts(generated=set())
-    assert facts.generated is not None
+    generated: set[str] = set()
+    facts = _DraftFacts(generated=generated)
     result = store.query(
         _DRAFT_QUERY,
         bindings={"drafts": ox.NamedNode(DRAFTS_GRAPH), "draft": ox.NamedNode(iri)},
     )
-    assert isinstance(result, SelectResult)
-    for row in result.rows:
+    for row in result.rows if isinstance(result, SelectResult) else []:
         if row["type"] is not None and row["type"].value == RG + "TreatmentDraft":
             facts.is_draft = True
         if row["status"] is not None:
@@ -67,7 +66,7 @@ def _facts(store: Store, iri: str) -> _DraftFacts:
         if row["risk"] is not None:
             facts.risk = row["risk"].value
         if row["generated"] is not None:
-            facts.generated.add(row["generated"].value)
+            generated.add(row["generated"].value)
         if row["person"] is not None:
             facts.person = row["person"].value
         if row["accepted"] is not None:
@@ -172,8 +171,7 @@ def draft_provenance_quads(store: Store, iris: Iterable[str]) -> list[ox.Quad]:
                 "draft": ox.NamedNode(iri),
             },
         )
-        assert isinstance(result, SelectResult)
-        for row in list(result.rows):
+        for row in list(result.rows) if isinstance(result, SelectResult) else []:
             review = row["review"]
             if isinstance(review, ox.NamedNode):
                 quads += store.quads(DRAFTS_GRAPH, subject=review.value)
