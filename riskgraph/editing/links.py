@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from riskgraph.editing.input import Origin
 from riskgraph.editing.schema import FieldInfo, Ontology, fields_of, ontology, with_article
 from riskgraph.errors import InputError
-from riskgraph.model.entities import ENTITY_TYPES, Entity
+from riskgraph.model.entities import Entity
 from riskgraph.model.fields import is_catalogue_ref
 from riskgraph.model.rdf import entity_class_for
 from riskgraph.store.base import Store
@@ -187,6 +187,4 @@ def _describe(types: Iterable[str], onto: Ontology) -> str:
 def _expected_entity(wanted: str | None, onto: Ontology) -> str:
     if wanted is None:
         return "the ID of an existing entity, or an ISO/IEC 42001 reference"
-    exact = [cls for cls in ENTITY_TYPES if cls.rdf_type == wanted]
-    hint = f" (see 'riskgraph list {exact[0].plural}')" if exact else ""
-    return f"the ID of an existing {onto.label(wanted)}{hint}"
+    return f"the ID of an existing {onto.label(wanted)}"

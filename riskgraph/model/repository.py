@@ -213,9 +213,7 @@ class Repository:
             [iri_by_id.get(e.id) or entity_iri(self.base_iri, e.id) for e in incoming],
             expected_revisions,
         )
-        existing: dict[str, Entity] = {}
-        if any(e.id in iri_by_id for e in incoming):
-            existing = {e.id: e for e in self.all()[0]}
+        existing = self._existing([e.id for e in incoming if e.id in iri_by_id])
         for entity in incoming:
             new_quads = to_quads(entity, self.base_iri)
             existing_iri = iri_by_id.get(entity.id)
@@ -243,6 +241,22 @@ class Repository:
             plan.changes.preconditions[existing_iri] = expected[existing_iri]
             plan.changed[entity.id] = describe_changes(old, entity)
         return plan
+
+    def _existing(self, entity_ids: list[str]) -> dict[str, Entity]:
+        """The stored entities with these IDs that can be read: one by one for a few (an edit),
+        all at once for many (an import)."""
+        if len(entity_ids) > 20:
+            wanted = set(entity_ids)
+            return {e.id: e for e in self.all()[0] if e.id in wanted}
+        found: dict[str, Entity] = {}
+        for entity_id in entity_ids:
+            try:
+                entity = self.get(entity_id)
+            except UserError:
+                entity = None
+            if entity is not None:
+                found[entity_id] = entity
+        return found
 
     def referrers(self, iri: str) -> list[str]:
         rows = _select(
