@@ -9,6 +9,9 @@ IRI values are resolved in this order:
   ``rg:Approved``              a prefixed name with one of riskgraph's standard prefixes;
   ``https://...``, ``urn:...`` a full IRI (it has a scheme);
   ``R-017``                    an entity ID: the register's base IRI + the ID.
+
+Given a store, an IRI value must name something in it (an entity, a catalogue item, a concept
+or a property): ``system=SYS-NOPE`` is an error, not an empty result.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import pyoxigraph as ox
 from riskgraph.errors import InputError, Location
 from riskgraph.model.fields import ID_PATTERN, catalogue_iri, is_catalogue_ref
 from riskgraph.queries.model import ParamType, QueryParameter, StoredQuery
-from riskgraph.store.base import Term
+from riskgraph.store.base import AskResult, Store, Term
 from riskgraph.vocab import PREFIXES, XSD
 
 ParamValue = str | int | Decimal | float | bool | date | ox.NamedNode
@@ -50,8 +53,11 @@ def bind_parameters(
     *,
     base_iri: str,
     today: date,
+    store: Store | None = None,
 ) -> dict[str, Term]:
-    """Terms for the query's parameters: given values, then defaults; unbound if optional."""
+    """Terms for the query's parameters: given values, then defaults; unbound if optional.
+
+    With ``store``, every IRI value given must name something in the store."""
     values = dict(values or {})
     declared = {p.name: p for p in query.parameters}
     unknown = sorted(set(values) - set(declared))
@@ -79,7 +85,27 @@ def bind_parameters(
         bindings[param.name] = to_term(
             param, raw, base_iri=base_iri, today=today, origin=query.origin
         )
+        if store is not None and given is not None and param.type is ParamType.IRI:
+            _check_named(store, param, given, bindings[param.name], query.origin)
     return bindings
+
+
+_NAMES_SOMETHING = "ASK { GRAPH ?g { { ?v ?p ?o } UNION { ?s ?v ?o } UNION { ?s ?p ?v } } }"
+
+
+def _check_named(
+    store: Store, param: QueryParameter, given: ParamValue, term: Term, origin: str
+) -> None:
+    """An ``InputError`` when the IRI ``term`` occurs nowhere in ``store``."""
+    answer = store.query(_NAMES_SOMETHING, {"v": term}, union_default_graph=False)
+    if isinstance(answer, AskResult) and not answer.value:
+        raise InputError(
+            f"parameter {param.name!r} names nothing in the register",
+            location=Location(file=origin),
+            value=given if isinstance(given, str) else str(given),
+            expected="the ID of an entity in the register, an ISO/IEC 42001 reference, or an "
+            "IRI that the register uses",
+        )
 
 
 def to_term(

@@ -423,7 +423,9 @@ def run_query(
     stored = as_stored_query(query)
     check_read_only(stored.sparql, stored.origin)
     _check_limits(limit, time_limit)
-    bindings = bind_parameters(stored, params, base_iri=base_iri, today=today or date.today())
+    bindings = bind_parameters(
+        stored, params, base_iri=base_iri, today=today or date.today(), store=store
+    )
     evaluation = _evaluation(store, stored, stored.sparql, bindings, time_limit, memory_limit)
     head = evaluation.start()
     if head.form == "ask":
@@ -458,7 +460,9 @@ def count_rows(
     if has_dataset_clause(stored.sparql, stored.origin):
         raise UserError(f"{stored.origin}: rows of a query with FROM cannot be counted")
     _check_limits(None, time_limit)
-    bindings = bind_parameters(stored, params, base_iri=base_iri, today=today or date.today())
+    bindings = bind_parameters(
+        stored, params, base_iri=base_iri, today=today or date.today(), store=store
+    )
     try:
         inner = bind(stored.sparql, bindings)
     except ValueError as exc:

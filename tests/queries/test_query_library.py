@@ -48,7 +48,7 @@ SAMPLE_VALUES = {
     ParamType.DECIMAL: "2.5",
     ParamType.BOOLEAN: "true",
     ParamType.DATE: "2025-06-01",
-    ParamType.IRI: "SYS-1",
+    ParamType.IRI: "A.6.2.4",  # the catalogue is in every register; an IRI must name something
 }
 
 
