@@ -236,13 +236,15 @@ def test_injection_through_typed_parameters_is_a_clean_type_error(
 
 
 def test_a_stored_query_runs_unchanged_whatever_the_system_value(example: Path) -> None:
-    # A well-formed IRI that is not a system: the filter simply matches nothing.
+    # A well-formed IRI that names nothing in the register: refused, never an empty result,
+    # and the value is never pasted into the query.
     done = run(
         "query", "run", "overdue-reviews", "-r", str(example), "-f", "csv",
         "-p", f"today={TODAY}", "-p", "system=https://harbourline.example/x?a=1#frag",
     )  # fmt: skip
-    assert done.code == 0, done.err
-    assert csv_column(done.out, "id") == []
+    assert done.code == 2, done.err
+    assert "parameter 'system' names nothing in the register" in done.err
+    assert done.out == "" and "Traceback" not in done.err
 
 
 # --- read-only guard ---------------------------------------------------------------------------
