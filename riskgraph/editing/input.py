@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from riskgraph.editing.schema import FieldInfo, fields_of, kind_class, unknown_field
 from riskgraph.errors import InputError, InputErrors, Location
 from riskgraph.model.entities import Entity, Risk
+from riskgraph.nesting import check_json_nesting, check_yaml_nesting
 from riskgraph.scoring import MATRIX_NAMES, matrix
 
 STDIN = "-"
@@ -269,6 +270,7 @@ def _parse(text: str, label: str, suffix: str) -> object:
         suffix not in (".yaml", ".yml") and text.lstrip().startswith(("{", "["))
     )
     if looks_like_json:
+        check_json_nesting(text, label)
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
@@ -276,6 +278,9 @@ def _parse(text: str, label: str, suffix: str) -> object:
                 raise InputError(
                     f"not valid JSON: {exc.msg}", location=Location(file=label, line=exc.lineno)
                 ) from None
+        except ValueError as exc:  # e.g. an integer of more than 4300 digits
+            raise InputError(f"not valid JSON: {exc}", location=where) from None
+    check_yaml_nesting(text, label)
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -283,7 +288,7 @@ def _parse(text: str, label: str, suffix: str) -> object:
         raise InputError(
             f"not valid YAML or JSON: {exc.problem}", location=Location(file=label, line=line)
         ) from None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:
         raise InputError(f"not valid YAML or JSON: {exc}", location=where) from None
 
 

@@ -66,6 +66,13 @@ class FieldRule(BaseModel):
     def _shorthand(cls, data: Any) -> Any:
         return {"column": data} if isinstance(data, str) else data
 
+    @field_validator("column", "template")
+    @classmethod
+    def _not_an_empty_list(cls, value: str | list[str] | None) -> str | list[str] | None:
+        if isinstance(value, list) and not value:
+            raise ValueError("an empty list names nothing; give at least one")
+        return value
+
     @model_validator(mode="after")
     def _one_source(self) -> FieldRule:
         given = [n for n in ("column", "template", "value") if getattr(self, n) is not None]
@@ -141,9 +148,11 @@ class Mapping(BaseModel):
     @classmethod
     def _known_encoding(cls, value: str) -> str:
         try:
-            codecs.lookup(value)
+            info = codecs.lookup(value)
         except LookupError:
             raise ValueError(f"{value!r} is not a text encoding Python knows") from None
+        if not getattr(info, "_is_text_encoding", True):  # rot13, bz2_codec, base64 ...
+            raise ValueError(f"{value!r} is a codec for bytes or text, not a text encoding")
         return value
 
     @property

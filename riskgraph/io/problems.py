@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -35,6 +36,40 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.errors:
             raise InputErrors(self.errors)
+
+
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+"""Characters text in a register may not hold: C0 controls but tab, line feed and carriage
+return, DEL, lone surrogates and the non-characters U+FFFE/U+FFFF. XML (so XLSX) cannot hold
+most of them, and none of them is meant as text."""
+CONTROL_EXPECTED = "text without control characters (tab and line breaks are fine)"
+
+
+def control_character(text: str) -> str | None:
+    """The first forbidden character of ``text`` as a U+ code, or None when there is none."""
+    found = CONTROL_CHARACTERS.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def control_character_errors(
+    data: dict[str, object], where: Location, column_of: Callable[[str], str | None]
+) -> Iterator[tuple[str, InputError]]:
+    """(field, error) for each field of ``data`` whose text holds a forbidden character."""
+    for name, value in data.items():
+        texts = value if isinstance(value, list) else [value]
+        for text in texts:
+            code = control_character(text) if isinstance(text, str) else None
+            if code is not None:
+                yield (
+                    name,
+                    InputError(
+                        f"the text holds the control character {code}",
+                        location=at(where, column_of(name) or name),
+                        value=text,
+                        expected=CONTROL_EXPECTED,
+                    ),
+                )
+                break
 
 
 def at(where: Location, column: str | None) -> Location:

@@ -22,7 +22,12 @@ from pydantic import ValidationError
 
 from riskgraph.errors import InputError, InputErrors, Location, UserError
 from riskgraph.io.formats import DataFormat
-from riskgraph.io.problems import at, validation_errors
+from riskgraph.io.problems import (
+    CONTROL_EXPECTED,
+    at,
+    control_character,
+    validation_errors,
+)
 from riskgraph.io.records import Candidate, ReadResult
 from riskgraph.model.entities import Entity
 from riskgraph.model.fields import ID_PATTERN
@@ -34,6 +39,7 @@ from riskgraph.model.rdf import (
     from_properties,
     known_predicates,
 )
+from riskgraph.nesting import check_json_nesting
 from riskgraph.progress import CountingReader, Progress
 from riskgraph.vocab import (
     CATALOGUE_GRAPH_PREFIX,
@@ -53,6 +59,9 @@ _OWN_GRAPHS = (ONTOLOGY_GRAPH, META_GRAPH, DRAFTS_GRAPH)
 _IDENTIFIER = ox.NamedNode(DCTERMS + "identifier")
 _REGISTER = ox.NamedNode(REGISTER_GRAPH)
 _VALID_ID = re.compile(ID_PATTERN)
+
+MAX_CONTROL_ERRORS = 50
+"""Control characters reported at most per file (the file is refused at the first)."""
 
 Subject = ox.NamedNode | ox.BlankNode
 Object = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -90,6 +99,10 @@ def _parse(
         raise InputError(
             f"cannot read the file: {exc.strerror}", location=Location(str(path))
         ) from None
+    if fmt is DataFormat.JSON_LD:  # pyoxigraph's JSON-LD parser crashes on deep nesting
+        with handle:
+            check_json_nesting(handle.read(), str(path))
+        handle = path.open("rb")
     progress.phase(f"reading {path.name}", total=path.stat().st_size)
     with io.BufferedReader(CountingReader(handle, progress, digest)) as stream:
         try:
@@ -122,7 +135,22 @@ def _register_triples(quads: list[ox.Quad], file: str, result: ReadResult) -> li
     own: Counter[str] = Counter()
     moved: Counter[str] = Counter()
     triples: list[Triple] = []
+    controls: list[InputError] = []
     for quad in quads:
+        for term in (quad.subject, quad.object):
+            text = term.value if isinstance(term, ox.NamedNode | ox.Literal) else ""
+            code = control_character(text)
+            if code is not None and len(controls) < MAX_CONTROL_ERRORS:
+                controls.append(
+                    InputError(
+                        f"the text holds the control character {code}",
+                        location=Location(
+                            f"{file}, subject {quad.subject}", column=curie(quad.predicate.value)
+                        ),
+                        value=text,
+                        expected=CONTROL_EXPECTED,
+                    )
+                )
         graph = quad.graph_name
         if isinstance(graph, ox.NamedNode) and graph != _REGISTER:
             if _is_own_graph(graph.value):
@@ -132,6 +160,8 @@ def _register_triples(quads: list[ox.Quad], file: str, result: ReadResult) -> li
         elif isinstance(graph, ox.BlankNode):
             moved["_:" + graph.value] += 1
         triples.append((quad.subject, quad.predicate, quad.object))  # type: ignore[arg-type]
+    if controls:
+        raise InputErrors(controls)
     if own:
         raise InputErrors(
             [

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from pydantic import ValidationError
 
 from riskgraph.errors import Location
-from riskgraph.io.problems import Problems, at, validation_errors
+from riskgraph.io.problems import Problems, at, control_character_errors, validation_errors
 from riskgraph.model.entities import Entity
 
 ColumnOf = Callable[[str], str | None]
@@ -66,6 +66,11 @@ def validate_record(
     ``known_bad`` fields already have a problem reported (and were left out of ``data``), so
     the model's complaints about them are not repeated."""
     result.saw_id(data.get("id"), record, at(where, column_of("id")))
+    controls = list(control_character_errors(data, where, column_of))
+    if controls:
+        result.problems.extend(record, [error for _, error in controls])
+        known_bad = (known_bad or set()) | {name for name, _ in controls}
+        data = {name: value for name, value in data.items() if name not in known_bad}
     try:
         entity = cls.model_validate(data)
     except ValidationError as exc:

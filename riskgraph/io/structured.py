@@ -130,6 +130,8 @@ def _parse_json(text: str, file: str) -> Any:
         ) from None
     except RecursionError:
         raise InputError("not valid JSON: nested too deeply", location=Location(file)) from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise InputError(f"not valid JSON: {exc}", location=Location(file)) from None
     try:
         with_lines = load_yaml(text, file)
     except InputError:

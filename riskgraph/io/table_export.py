@@ -17,7 +17,7 @@ from riskgraph.results.streams import text_writer
 
 MAX_CELL_TEXT = 32_767
 """Excel's limit on the characters in one cell."""
-_NOT_IN_WORKSHEETS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_NOT_IN_WORKSHEETS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _WIDTHS = {"id": 16, "title": 40, "description": 60, "statement": 60, "justification": 50}
 
 
@@ -57,11 +57,17 @@ def write_xlsx(
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    # Every cell is checked before the workbook exists: a write-only workbook left half-written
+    # by an error cannot be closed cleanly (its sheet writers complain when collected).
+    batches = [(cls, entities_of(repository, cls)) for cls in classes]
+    for cls, entities in batches:
+        for entity in entities:
+            for name, value in zip(columns(cls), cells(entity), strict=True):
+                _xlsx_value(value, entity, name)
     workbook = Workbook(write_only=True)
     total = 0
     bold = Font(bold=True)
-    for cls in classes:
-        entities = entities_of(repository, cls)
+    for cls, entities in batches:
         progress.phase(f"writing {cls.plural}", total=len(entities))
         sheet: Any = workbook.create_sheet(cls.plural)
         sheet.freeze_panes = "B3"

@@ -93,7 +93,7 @@ def _csv_rows(text: io.TextIOWrapper, file: str, encoding: str, delimiter: str) 
     try:
         for number, cells in enumerate(csv.reader(text, delimiter=delimiter), start=1):
             yield number, [restore(c).strip() for c in cells]
-    except UnicodeDecodeError:
+    except UnicodeError:  # UnicodeDecodeError, or e.g. UTF-16 without a byte-order mark
         raise InputError(
             f"the file is not {encoding} text",
             location=Location(file, row=number + 1),

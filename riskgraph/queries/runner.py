@@ -75,6 +75,8 @@ DEFAULT_ROW_LIMIT = 10_000
 """Rows returned for display unless the caller asks otherwise (exporters pass ``None``)."""
 DEFAULT_TIME_LIMIT = 60.0
 """Seconds a query may keep the caller waiting."""
+MAX_TIME_LIMIT = 86_400.0
+"""The longest time limit accepted (larger numbers overflow the clocks that wait)."""
 COUNT_TIME_LIMIT = 5.0
 """Seconds that counting the rows a display left out may take; after that the count is skipped
 (the rows shown stand, the total is unknown)."""
@@ -486,8 +488,12 @@ def _count_query(sparql: str, origin: str) -> str:
 def _check_limits(limit: int | None, time_limit: float | None) -> None:
     if limit is not None and limit < 0:
         raise InputError("the row limit must be 0 or more", value=limit)
-    if time_limit is not None and not time_limit > 0:
-        raise InputError("the time limit must be more than 0 seconds", value=time_limit)
+    if time_limit is not None and not 0 < time_limit <= MAX_TIME_LIMIT:
+        raise InputError(
+            "the time limit is out of range",
+            value=time_limit,
+            expected=f"more than 0 and at most {MAX_TIME_LIMIT:g} seconds (a day)",
+        )
 
 
 def _translate(error: Exception, origin: str) -> Exception:

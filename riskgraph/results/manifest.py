@@ -183,6 +183,8 @@ def manifest_fields(manifest: ExportManifest) -> list[tuple[str, str | None]]:
 def read_manifest(path: str | Path) -> ExportManifest:
     """The manifest of an export: give the output file (sidecar or XLSX) or the sidecar itself."""
     path = Path(path)
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder; give the exported file or its manifest")
     if path.name.endswith(MANIFEST_SUFFIX):
         return _read_sidecar(path)
     if not path.exists():

@@ -124,6 +124,8 @@ def atomic_output(target: Path) -> Iterator[BinaryIO]:
     It is written under a temporary name next to ``target`` and renamed on success; on failure
     the temporary file is removed and ``target`` is left as it was.
     """
+    if target.is_dir():  # checked first: the temporary file would be staged beside it
+        raise UserError(f"cannot write {target}: it is a folder; give a file name")
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
         handle = temporary.open("xb")
