@@ -490,9 +490,9 @@ def _check_limits(limit: int | None, time_limit: float | None) -> None:
         raise InputError("the row limit must be 0 or more", value=limit)
     if time_limit is not None and not 0 < time_limit <= MAX_TIME_LIMIT:
         raise InputError(
-            "the time limit is out of range",
+            f"the time limit must be more than 0 and at most {MAX_TIME_LIMIT:g} seconds",
             value=time_limit,
-            expected=f"more than 0 and at most {MAX_TIME_LIMIT:g} seconds (a day)",
+            expected="a number of seconds up to a day",
         )
 
 
