@@ -11,7 +11,7 @@ names every mapping it came through, with a predicate composed along the chain.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pyoxigraph as ox
@@ -19,13 +19,13 @@ import pyoxigraph as ox
 from riskgraph.errors import UserError
 from riskgraph.library.catalogue import PREFIXES, loaded_libraries
 from riskgraph.library.model import (
-    JUSTIFICATION_NAMES,
     LIBRARY_GRAPH_PREFIX,
     PREDICATE_NAMES,
     RGL,
     Mapping,
     library_graph,
 )
+from riskgraph.library.rdf import read_mapping
 from riskgraph.store.base import Store
 from riskgraph.vocab import ISO42001_GRAPH, ISO42001_SCHEME, REGISTER_GRAPH, RG
 
@@ -56,7 +56,10 @@ class Edge:
     predicate: str
     """As read from source to target (inverted when the record runs the other way)."""
     record: Mapping | None
-    """The mapping record, or None for an rgl:mitigates edge."""
+    """The mapping record (filled in for the edges of the chains found), or None for an
+    rgl:mitigates edge and a register link made without a record."""
+    key: tuple[str, str, str] | None = None
+    """(subject, predicate, object) of the asserted mapping triple, for finding its record."""
 
     def describe(self, labels: dict[str, str]) -> str:
         how = (
@@ -108,7 +111,7 @@ class Path:
             confidence=round(confidence, 4) if confidence is not None else None,
             comment=" ".join(e.describe(labels) for e in self.edges),
             derived_via=tuple(
-                r.mapping_id if r is not None else f"mitigates:{e.source}>{e.target}"
+                r.mapping_id if r is not None else f"{e.predicate}:{e.source}>{e.target}"
                 for r, e in zip(records, self.edges, strict=True)
             ),
             subject_label=labels.get(self.start, ""),
@@ -138,12 +141,13 @@ class MappingGraph:
 
     edges: dict[str, list[Edge]] = field(default_factory=lambda: defaultdict(list))
     labels: dict[str, str] = field(default_factory=dict)
-    records: list[Mapping] = field(default_factory=list)
 
     def add(self, edge: Edge) -> None:
         self.edges[edge.source].append(edge)
         inverse = INVERSE.get(edge.predicate, edge.predicate)
-        self.edges[edge.target].append(Edge(edge.target, edge.source, inverse, edge.record))
+        self.edges[edge.target].append(
+            Edge(edge.target, edge.source, inverse, edge.record, edge.key)
+        )
 
 
 def _value(term: object) -> str:
@@ -162,65 +166,78 @@ def read_mappings(store: Store, graphs: list[str] | None = None) -> list[Mapping
     for graph in graphs:
         rows = _rows(
             store,
-            "SELECT ?m ?s ?p ?o ?j ?author ?date ?conf ?comment ?sl ?ol "
-            "(GROUP_CONCAT(?via; separator='\\t') AS ?vias) WHERE { GRAPH ?g { "
-            "?m a rgl:Mapping ; rgl:mappingSubject ?s ; rgl:mappingPredicate ?p ; "
-            "rgl:mappingObject ?o ; rgl:justification ?j . "
-            "OPTIONAL { ?m dcterms:creator ?author } OPTIONAL { ?m dcterms:date ?date } "
-            "OPTIONAL { ?m rgl:confidence ?conf } OPTIONAL { ?m rdfs:comment ?comment } "
-            "OPTIONAL { ?m rgl:subjectLabel ?sl } OPTIONAL { ?m rgl:objectLabel ?ol } "
-            "OPTIONAL { ?m rgl:derivedVia ?via } } } "
-            "GROUP BY ?m ?s ?p ?o ?j ?author ?date ?conf ?comment ?sl ?ol",
+            "SELECT ?m ?p ?o WHERE { GRAPH ?g { ?m a rgl:Mapping ; ?p ?o } }",
             {"g": ox.NamedNode(graph)},
         )
-        for row in rows:
-            predicate = PREDICATE_NAMES.get(_value(row["p"]))
-            justification = JUSTIFICATION_NAMES.get(_value(row["j"]))
-            if predicate is None or justification is None:
-                continue
-            vias = sorted(
-                (v for v in _value(row["vias"]).split("\t") if v),
-                key=lambda s: int(s.split(":", 1)[0]) if s.split(":", 1)[0].isdigit() else 0,
-            )
-            conf = _value(row["conf"])
-            out.append(
-                Mapping(
-                    subject=_value(row["s"]),
-                    predicate=predicate,
-                    object=_value(row["o"]),
-                    justification=justification,
-                    author=_value(row["author"]),
-                    date=_value(row["date"]),
-                    confidence=float(conf) if conf else None,
-                    comment=_value(row["comment"]),
-                    derived_via=tuple(v.split(":", 1)[1] for v in vias),
-                    subject_label=_value(row["sl"]),
-                    object_label=_value(row["ol"]),
-                )
-            )
+        out.extend(_records(rows).values())
+    return sorted(out, key=lambda m: m.mapping_id)
+
+
+def _records(rows: list[dict]) -> dict[str, Mapping]:
+    """Mapping records from (?m ?p ?o) rows, by record IRI."""
+    props: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        props[_value(row["m"])][_value(row["p"])].append(row["o"])
+    out = {}
+    for record, values in props.items():
+        try:
+            out[record] = read_mapping(values, f"<{record}>")
+        except UserError:
+            continue
     return out
 
 
+def _attach_records(store: Store, paths: list[Path]) -> None:
+    """Fill in the mapping records of the recorded edges of ``paths`` (read only for those)."""
+    keys = {e.key for p in paths for e in p.edges if e.key is not None and e.record is None}
+    if not keys:
+        return
+    found: dict[tuple[str, str, str], Mapping] = {}
+    pairs = sorted({(k[0], k[2]) for k in keys})
+    for start in range(0, len(pairs), 400):
+        values = " ".join(
+            f"({ox.NamedNode(a)} {ox.NamedNode(b)})" for a, b in pairs[start : start + 400]
+        )
+        rows = _rows(
+            store,
+            f"SELECT ?m ?p ?o WHERE {{ VALUES (?s ?t) {{ {values} }} "
+            "?m rgl:mappingSubject ?s ; rgl:mappingObject ?t ; a rgl:Mapping ; ?p ?o }",
+        )
+        for record in sorted(_records(rows).values(), key=lambda m: m.mapping_id):
+            found.setdefault((record.subject, record.predicate, record.object), record)
+    for path in paths:
+        path.edges = [
+            replace(e, record=found.get(e.key)) if e.key is not None else e for e in path.edges
+        ]
+
+
 def mapping_graph(store: Store) -> MappingGraph:
+    """Edges from the asserted mapping triples and rgl:mitigates of every loaded library, and
+    the register's links; records are read later, only for the chains found."""
     graph = MappingGraph()
-    for record in read_mappings(store):
-        graph.records.append(record)
-        graph.add(Edge(record.subject, record.object, record.predicate, record))
-    for row in _rows(store, "SELECT ?c ?r WHERE { ?c rgl:mitigates ?r }"):
-        graph.add(Edge(_value(row["c"]), _value(row["r"]), MITIGATES, None))
-    recorded = {(r.subject, r.predicate, r.object) for r in graph.records}
+    libraries = {library_graph(n) for n in loaded_libraries(store)}
+    for row in _rows(
+        store,
+        "SELECT ?g ?s ?p ?o WHERE { VALUES ?p { skos:exactMatch skos:closeMatch skos:broadMatch "
+        "skos:narrowMatch skos:relatedMatch rgl:mitigates } GRAPH ?g { ?s ?p ?o } }",
+    ):
+        g = _value(row["g"])
+        if g not in libraries and g != REGISTER_GRAPH:
+            continue
+        s, p, o = _value(row["s"]), _value(row["p"]), _value(row["o"])
+        if p == RGL + "mitigates":
+            graph.add(Edge(s, o, MITIGATES, None))
+            continue
+        name = PREDICATE_NAMES[p]
+        graph.add(Edge(s, o, name, None, (s, name, o)))
     for row in _rows(
         store,
         "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o . ?s dcterms:identifier ?id . "
-        "VALUES ?p { skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch "
-        "skos:relatedMatch rg:mitigates rg:addresses rgl:adoptedFrom } } }",
+        "VALUES ?p { rg:mitigates rg:addresses rgl:adoptedFrom } } }",
         {"g": ox.NamedNode(REGISTER_GRAPH)},
     ):
         s, p, o = _value(row["s"]), _value(row["p"]), _value(row["o"])
-        name = REGISTER_PREDICATES.get(p) or PREDICATE_NAMES.get(p)
-        if name is None or (s, name, o) in recorded:
-            continue
-        graph.add(Edge(s, o, name, None))
+        graph.add(Edge(s, o, REGISTER_PREDICATES[p], None))
     for row in _rows(
         store,
         "SELECT ?c ?label WHERE { { ?c skos:prefLabel ?label } UNION "
@@ -317,6 +334,7 @@ def crosswalk(
     paths: dict[str, list[Path]] = {}
     for start in source_members:
         paths[start] = _shortest_paths(graph, start, source_members, target_members, max_hops)
+    _attach_records(store, [p for found in paths.values() for p in found])
     return Crosswalk(source, target, source_members, target_members, paths, graph.labels)
 
 
