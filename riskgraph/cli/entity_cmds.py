@@ -185,7 +185,7 @@ def remove(
     """
     from riskgraph.cli.entity_render import print_plan
     from riskgraph.cli.output import console
-    from riskgraph.editing.write import commit_write, prepare_removal
+    from riskgraph.editing.write import prepare_removal, run_write
     from riskgraph.errors import UserError
     from riskgraph.model.repository import Repository
 
@@ -205,10 +205,9 @@ def remove(
                 f"removing {', '.join(ids)} needs confirmation: run in a terminal or add --yes"
             )
         typer.confirm(f"Remove {', '.join(ids)} from the register?", abort=True)
-    with reg.writer() as store:
-        prepared = prepare_removal(Repository(store, reg.base_iri), ids)
-        revision = commit_write(store, prepared)
+    prepared, committed = run_write(reg, lambda repo: prepare_removal(repo, ids))
     entities = {entity.id: entity for entity in prepared.entities}
+    revision = committed.revision if committed else None
     print_plan(console, prepared.plan, entities, dry_run=False, revision=revision)
 
 
@@ -427,15 +426,13 @@ def _write(register: Path | None, prepare: Preparer, *, dry_run: bool) -> None:
     """Open the register for writing, prepare a plan, commit it (unless a dry run), report."""
     from riskgraph.cli.entity_render import print_plan
     from riskgraph.cli.output import console
-    from riskgraph.editing.write import commit_write
-    from riskgraph.model.repository import Repository
+    from riskgraph.editing.write import run_write
 
     reg = open_register(register)
-    with reg.writer() as store:
-        repo = Repository(store, reg.base_iri)
-        prepared = prepare(repo, reg.config.risk.matrix)
-        revision = None if dry_run else commit_write(store, prepared)
+    matrix = reg.config.risk.matrix
+    prepared, committed = run_write(reg, lambda repo: prepare(repo, matrix), dry_run=dry_run)
     entities = {entity.id: entity for entity in prepared.entities}
+    revision = committed.revision if committed else None
     print_plan(console, prepared.plan, entities, dry_run=dry_run, revision=revision)
 
 

@@ -78,9 +78,9 @@ class Undone:
     revision: int
 
 
-def record(store: Store, changes: ChangeSet, description: str) -> ChangeSet:
+def record(store: Store, changes: ChangeSet, description: str) -> tuple[ChangeSet, str]:
     """``changes`` plus the undo log entry for them (and the removal of entries beyond
-    ``UNDO_DEPTH``): commit the result as one transaction."""
+    ``UNDO_DEPTH``), to commit as one transaction; and the entry's IRI."""
     entries = _entries(store)
     sequence = (entries[0].sequence if entries else 0) + 1
     node = ox.NamedNode(f"urn:riskgraph:undo:{uuid.uuid4()}")
@@ -94,11 +94,12 @@ def record(store: Store, changes: ChangeSet, description: str) -> ChangeSet:
         ox.Quad(node, _ADDED, ox.Literal(_nquads(set(changes.add) - set(changes.remove))), _META),
     ]
     dropped = [q for entry in entries[UNDO_DEPTH - 1 :] for q in _entry_quads(store, entry.iri)]
-    return ChangeSet(
+    recorded = ChangeSet(
         remove=[*changes.remove, *dropped],
         add=[*changes.add, *add],
         preconditions=dict(changes.preconditions),
     )
+    return recorded, node.value
 
 
 def history(store: Store) -> list[UndoEntry]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from riskgraph.editing import undo
@@ -27,6 +27,7 @@ from riskgraph.editing.shapes import check_shapes
 from riskgraph.errors import InputError, InputErrors, UserError
 from riskgraph.model.entities import Entity, Risk
 from riskgraph.model.repository import Plan, Repository
+from riskgraph.register import Register
 from riskgraph.store.base import Store, commit
 from riskgraph.validation import Issue
 
@@ -52,12 +53,34 @@ class Prepared:
     """SHACL warnings and notes about the written entities; they do not stop the write."""
 
 
-def commit_write(store: Store, prepared: Prepared) -> int | None:
-    """Commit a prepared write and its undo log entry as one transaction; the new revision, or
-    None when the write changes nothing."""
+@dataclass(frozen=True)
+class Committed:
+    """A committed write: the register's new revision and the write's undo log entry."""
+
+    revision: int
+    entry: str
+
+
+def commit_write(store: Store, prepared: Prepared) -> Committed | None:
+    """Commit a prepared write and its undo log entry as one transaction; None when the write
+    changes nothing."""
     if not prepared.plan.changes:
         return None
-    return commit(store, undo.record(store, prepared.plan.changes, prepared.description))
+    changes, entry = undo.record(store, prepared.plan.changes, prepared.description)
+    return Committed(commit(store, changes), entry)
+
+
+def run_write(
+    register: Register,
+    prepare: Callable[[Repository], Prepared],
+    *,
+    dry_run: bool = False,
+) -> tuple[Prepared, Committed | None]:
+    """The whole pipeline for one write from a face: open the register for writing, prepare
+    (``prepare_additions``, ``prepare_edits`` or ``prepare_removal``), commit unless a dry run."""
+    with register.writer() as store:
+        prepared = prepare(Repository(store, register.base_iri))
+        return prepared, None if dry_run else commit_write(store, prepared)
 
 
 def _checked(

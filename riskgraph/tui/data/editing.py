@@ -24,11 +24,11 @@ from riskgraph.editing.schema import FieldInfo, fields_of, ontology
 from riskgraph.editing.write import (
     Draft,
     Prepared,
-    commit_write,
     next_id,
     prepare_additions,
     prepare_edits,
     prepare_removal,
+    run_write,
 )
 from riskgraph.errors import InputError, InputErrors, UserError
 from riskgraph.ids import natural_key
@@ -333,46 +333,31 @@ def save(register: Register, entity: Entity, opened: Editing | None) -> Change |
     changed. ``opened`` is how the entity was read when its form opened (None for a new
     entity): if it has changed since, ``commit`` raises ConflictError and nothing is written."""
     original = opened.entity if opened is not None else None
-    with register.writer() as store:
-        repo = Repository(store, register.base_iri)
-        expected = {entity.id: opened.revision} if opened is not None else None
-        changes = entity_changes(entity, original)
-        if original is not None and not changes:
-            return None
-        prepared = _prepare(
-            repo, type(entity), changes, original, register.config.risk.matrix, expected
-        )
-        revision = commit_write(store, prepared)
-        if revision is None:
-            return None
-        entries = undo_log.history(store)
+    expected = {entity.id: opened.revision} if opened is not None else None
+    changes = entity_changes(entity, original)
+    if original is not None and not changes:
+        return None
+    matrix = register.config.risk.matrix
+    _, committed = run_write(
+        register,
+        lambda repo: _prepare(repo, type(entity), changes, original, matrix, expected),
+    )
+    if committed is None:
+        return None
+    iri = entity_iri(register.base_iri, entity.id)
     return Change(
-        entity.id,
-        entity.kind,
-        entity_iri(register.base_iri, entity.id),
-        original is None,
-        revision,
-        entries[0].iri if entries else None,
+        entity.id, entity.kind, iri, original is None, committed.revision, committed.entry
     )
 
 
-def remove(register: Register, entity_id: str) -> Change:
+def remove(register: Register, entity_id: str) -> Change | None:
     """Remove an entity through the core pipeline (refused while others link to it)."""
-    with register.writer() as store:
-        repo = Repository(store, register.base_iri)
-        prepared = prepare_removal(repo, [entity_id])
-        revision = commit_write(store, prepared)
-        entries = undo_log.history(store)
+    prepared, committed = run_write(register, lambda repo: prepare_removal(repo, [entity_id]))
+    if committed is None:
+        return None
     kind = prepared.entities[0].kind if prepared.entities else "entity"
-    return Change(
-        entity_id,
-        kind,
-        entity_iri(register.base_iri, entity_id),
-        False,
-        revision or 0,
-        entries[0].iri if entries else None,
-        removed=True,
-    )
+    iri = entity_iri(register.base_iri, entity_id)
+    return Change(entity_id, kind, iri, False, committed.revision, committed.entry, removed=True)
 
 
 def undo(register: Register, change: Change) -> int:
