@@ -15,6 +15,7 @@ from riskgraph import __version__
 from riskgraph.analysis.gaps import GapReport, run_gaps
 from riskgraph.analysis.soa import ImplementationStatus, StatementOfApplicability, build_soa
 from riskgraph.analysis.stats import register_stats
+from riskgraph.library.summary import LibrarySummary, library_summary
 from riskgraph.register import Register
 from riskgraph.scoring import Level, above_appetite, level_by_name
 from riskgraph.store.base import Store
@@ -53,6 +54,8 @@ class AuditReport:
     """IDs of risks scored on a matrix riskgraph does not know (left out of the heatmaps)."""
     gaps: GapReport
     soa: StatementOfApplicability
+    libraries: LibrarySummary | None = None
+    """Loaded libraries with their attribution, and the register's framework coverage."""
 
 
 def build_report(
@@ -85,6 +88,7 @@ def build_report(
         unknown_matrix=unplaceable(risks),
         gaps=gaps,
         soa=soa,
+        libraries=library_summary(store),
     )
 
 
