@@ -18,17 +18,20 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from riskgraph.cli import main
 from riskgraph.editing import undo as undo_log
 from riskgraph.editing.input import TYPED, Changes
 from riskgraph.editing.rules import score_range
-from riskgraph.editing.write import Draft, commit_write, prepare_additions
+from riskgraph.editing.write import Draft, commit_write, prepare_additions, run_write
 from riskgraph.errors import UserError
-from riskgraph.model.entities import Risk
+from riskgraph.model.entities import AISystem, Control, Person, Risk
 from riskgraph.model.repository import Repository
 from riskgraph.register import Register, init_register
+from riskgraph.store.base import commit
 from riskgraph.tui.data import editing as tui
 from riskgraph.validation import validate_store
 from riskgraph.vocab import RDF, REGISTER_GRAPH, RG
@@ -517,3 +520,59 @@ def test_the_mit_sample_imports_as_catalogue_risks_and_validates(tmp_path: Path)
     assert len(risks) == 27 and all(isinstance(r, Risk) and r.catalogue_entry for r in risks)
     assert report.conforms
     assert not [i for i in report.issues if i.focus.startswith("MIT-")]
+
+
+# --- any accepted write leaves a valid register -------------------------------------------------
+
+SEED = [
+    AISystem(id="SYS-A", title="A", owner="P-1"),
+    Person(id="P-1", title="Ana"),
+    Control(id="C-1", title="Control"),
+]
+
+_scores = st.integers(min_value=0, max_value=8)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    matrix=st.sampled_from(["3x3", "5x5", "7x7"]),
+    likelihood=_scores,
+    severity=_scores,
+    residual=st.one_of(st.none(), st.tuples(_scores, _scores)),
+    affects=st.lists(st.sampled_from(["SYS-A", "C-1", "SYS-NOPE", "P-1"]), max_size=2),
+    owner=st.sampled_from([None, "P-1", "SYS-A"]),
+    catalogue_entry=st.booleans(),
+)
+def test_the_pipeline_accepts_only_what_validate_accepts(
+    matrix: str,
+    likelihood: int,
+    severity: int,
+    residual: tuple[int, int] | None,
+    affects: list[str],
+    owner: str | None,
+    catalogue_entry: bool,
+) -> None:
+    register = Register.in_memory()
+    with register.writer() as store:
+        commit(store, Repository(store, register.base_iri).plan_upsert(SEED).changes)
+    values: dict[str, object] = {
+        "title": "Generated",
+        "matrix": matrix,
+        "likelihood": likelihood,
+        "severity": severity,
+        "affects": affects,
+        "catalogue_entry": catalogue_entry,
+    }
+    if residual is not None:
+        values["residual_likelihood"], values["residual_severity"] = residual
+    if owner is not None:
+        values["owner"] = owner
+    before = register_quads(register)
+    draft = Draft(Risk, Changes(values=values), TYPED)
+    try:
+        run_write(register, lambda repo: prepare_additions(repo, [draft], default_matrix="5x5"))
+    except UserError as exc:
+        assert "Traceback" not in str(exc) and str(exc)
+        assert register_quads(register) == before
+        return
+    assert_valid(register)
