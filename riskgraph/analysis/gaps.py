@@ -22,6 +22,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from riskgraph import clock
 from riskgraph.config import LEVEL_NAMES
 from riskgraph.errors import UserError
 from riskgraph.queries import GAPS_TAG, ParamValue, StoredQuery, load_library, run_query
@@ -142,7 +143,7 @@ def run_gaps(
     library = load_library(register.queries_dir)
     if library.problems:
         raise next(iter(library.problems.values()))
-    day = today or date.today()
+    day = clock.day_or_today(today)
     system_iri = _system_iri(store, register.base_iri, system) if system else None
     params: dict[str, ParamValue] = {
         TODAY_PARAM: day,

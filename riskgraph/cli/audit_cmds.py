@@ -10,13 +10,12 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from riskgraph.cli.options import RegisterOption, open_register
+from riskgraph.cli.options import RegisterOption, TodayOption, open_register, today_option
 
 if TYPE_CHECKING:
     from pyoxigraph import QuerySolution
@@ -54,12 +53,7 @@ def gaps(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the report to this file.", show_default=False
     ),
-    today: str | None = typer.Option(
-        None,
-        "--today",
-        help="Judge dates as on this day (YYYY-MM-DD), for reproducible reports. Default: today.",
-        show_default=False,
-    ),
+    today: str | None = TodayOption,
     fail_on_gaps: bool = typer.Option(
         False, "--fail-on-gaps", help="Exit 1 when any gap is found (for CI pipelines)."
     ),
@@ -79,7 +73,7 @@ def gaps(
     from riskgraph.analysis.gaps import run_gaps
 
     chosen = _gap_format(fmt, output)
-    day = parse_day(today, "--today")
+    day = today_option(today)
     reg = open_register(register)
     with reg.reader() as store:
         report = run_gaps(reg, store, system=system, today=day)
@@ -118,20 +112,6 @@ def verify(
     _print_verification(outcome, console)
     if not outcome.matches:
         raise typer.Exit(1)
-
-
-def parse_day(text: str | None, flag: str) -> date | None:
-    """A YYYY-MM-DD option value as a date (None stays None)."""
-    if text is None:
-        return None
-    from riskgraph.errors import InputError
-
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(
-            f"{flag} is not a date", value=text, expected="a date as YYYY-MM-DD"
-        ) from None
 
 
 def _gap_format(fmt: str | None, output: Path | None) -> str:

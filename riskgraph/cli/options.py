@@ -15,6 +15,23 @@ RegisterOption = typer.Option(
 )
 
 
+TodayOption = typer.Option(
+    None,
+    "--today",
+    help="The day dates are judged on (YYYY-MM-DD): overdue reviews, expired evidence, "
+    "'today' in query parameters. Default: the system date.",
+    show_default=False,
+)
+"""The one --today option of every command that judges dates (riskgraph.clock)."""
+
+
+def today_option(value: str | None):  # -> date (import kept lazy)
+    """The --today option as a date: the day given, else the system date."""
+    from riskgraph.clock import day_or_today
+
+    return day_or_today(value, "--today")
+
+
 def open_register(path: Path | None):  # -> Register (import kept lazy)
     from riskgraph.register import Register, find_register
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from riskgraph.cli.options import RegisterOption, open_register
+from riskgraph.cli.options import RegisterOption, TodayOption, open_register, today_option
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -151,12 +151,7 @@ def run(
         help="Seconds the query may run. Default: queries.timeout_seconds in register.toml.",
         show_default=False,
     ),
-    today: str | None = typer.Option(
-        None,
-        "--today",
-        help="The date 'today' stands for in parameters (YYYY-MM-DD). Default: today.",
-        show_default=False,
-    ),
+    today: str | None = TodayOption,
     manifest: bool = typer.Option(
         True,
         "--manifest/--no-manifest",
@@ -168,12 +163,11 @@ def run(
 
     Example:  riskgraph query run overdue-reviews -p today=2026-11-22 -o overdue.csv
     """
-    from riskgraph.cli.audit_cmds import parse_day
     from riskgraph.errors import InputError
     from riskgraph.queries import check_read_only
 
     params = parse_params(param or [])
-    day = parse_day(today, "--today")
+    day = today_option(today)
     if output is not None and limit is not None:
         raise InputError(
             "--limit is for display; -o writes every row (put a LIMIT in the query for a sample)",

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import typer
 
-from riskgraph.cli.options import RegisterOption, open_register
+from riskgraph.cli.options import RegisterOption, TodayOption, open_register, today_option
 
 _FORMATS_BY_SUFFIX = {
     ".xlsx": "xlsx",
@@ -19,31 +18,6 @@ _FORMATS_BY_SUFFIX = {
     ".htm": "html",
 }
 _FORMAT_NAMES = ("xlsx", "csv", "md", "html")
-
-TodayOption = typer.Option(
-    None,
-    "--today",
-    help="The day dates are judged on (YYYY-MM-DD): overdue reviews, expired evidence. "
-    "Default: today.",
-    show_default=False,
-)
-
-
-def parse_today(value: str | None) -> date:
-    """The --today option as a date (today when not given)."""
-    from riskgraph.errors import InputError, Location
-
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InputError(
-            "not a date",
-            location=Location(column="--today"),
-            value=value,
-            expected="a date as YYYY-MM-DD, e.g. 2026-11-22",
-        ) from None
 
 
 def soa_format(fmt: str | None, output: Path | None) -> str:
@@ -102,7 +76,7 @@ def soa(
     from riskgraph.results.streams import atomic_output
 
     name = soa_format(fmt, output)
-    day = parse_today(today)
+    day = today_option(today)
     if output is None and name in BINARY_FORMATS:
         raise UserError(f"{name} is a binary format; write it to a file, e.g. -o soa.{name}")
     reg = open_register(register)
@@ -133,7 +107,7 @@ def report(
     from riskgraph.analysis.report.render import render_report
     from riskgraph.results.streams import atomic_output
 
-    day = parse_today(today)
+    day = today_option(today)
     reg = open_register(register)
     with reg.reader() as store:
         audit = build_report(reg, store, today=day)

@@ -6,10 +6,13 @@ from pathlib import Path
 
 import typer
 
-from riskgraph.cli.options import RegisterOption
+from riskgraph.cli.options import RegisterOption, TodayOption, today_option
 
 
-def tui(register: Path | None = RegisterOption) -> None:
+def tui(
+    today: str | None = TodayOption,
+    register: Path | None = RegisterOption,
+) -> None:
     """Open the register in the terminal UI: dashboard, browser, explorer, queries, reviews.
 
     Keys are shown at the bottom of each screen; press ? (or F1) for help.
@@ -19,7 +22,7 @@ def tui(register: Path | None = RegisterOption) -> None:
     from riskgraph.register import find_register
     from riskgraph.tui import run_tui
 
-    run_tui(find_register(register))
+    run_tui(find_register(register), today=today_option(today))
 
 
 def attach(app: typer.Typer) -> None:

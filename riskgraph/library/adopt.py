@@ -14,6 +14,7 @@ from datetime import date
 
 import pyoxigraph as ox
 
+from riskgraph import clock
 from riskgraph.editing.write import next_id
 from riskgraph.errors import UserError
 from riskgraph.library.catalogue import ConceptRow, concept, loaded_libraries
@@ -145,7 +146,7 @@ def plan_link(
         object=target.iri,
         justification=justification,
         author=author,
-        date=(today or date.today()).isoformat(),
+        date=clock.day_or_today(today).isoformat(),
         confidence=confidence,
         comment=comment,
         subject_label=entity.title,

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from dataclasses import dataclass, field, replace
-from datetime import date
 
 import pyoxigraph as ox
 
+from riskgraph import clock
 from riskgraph.errors import UserError
 from riskgraph.library.catalogue import PREFIXES, loaded_libraries
 from riskgraph.library.model import (
@@ -107,7 +107,7 @@ class Path:
             object=self.end,
             justification="derived",
             author="riskgraph crosswalk",
-            date=date.today().isoformat(),
+            date=clock.today().isoformat(),
             confidence=round(confidence, 4) if confidence is not None else None,
             comment=" ".join(e.describe(labels) for e in self.edges),
             derived_via=tuple(

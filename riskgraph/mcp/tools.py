@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from riskgraph import clock
 from riskgraph.errors import UserError
 from riskgraph.register import Register
 
@@ -152,7 +153,7 @@ def soa(register: Register) -> dict[str, Any]:
     from riskgraph.analysis.soa import statement_of_applicability
 
     with register.reader() as store:
-        statement = statement_of_applicability(register, store, today=date.today())
+        statement = statement_of_applicability(register, store, today=clock.today())
     rows = [
         {
             "ref": row.ref,

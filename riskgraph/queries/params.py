@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
+from riskgraph import clock
 from riskgraph.errors import InputError, Location
 from riskgraph.model.fields import ID_PATTERN, catalogue_iri, is_catalogue_ref
 from riskgraph.queries.model import ParamType, QueryParameter, StoredQuery
@@ -127,7 +128,7 @@ def to_term(
 def check_default(param: QueryParameter) -> None:
     """Raise ``ValueError`` when the default written in the header does not fit the type."""
     if param.default is not None:
-        _CONVERTERS[param.type](param.default, "https://riskgraph.example/check/", date.today())
+        _CONVERTERS[param.type](param.default, "https://riskgraph.example/check/", clock.today())
 
 
 def _describe(param: QueryParameter) -> str:

@@ -52,6 +52,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
+from riskgraph import clock
 from riskgraph.errors import InputError, Location, UserError
 from riskgraph.queries.header import parse_ad_hoc
 from riskgraph.queries.isolation import DEFAULT_MEMORY_LIMIT, ChildEvaluation, QueryMemoryError
@@ -426,7 +427,7 @@ def run_query(
     check_read_only(stored.sparql, stored.origin)
     _check_limits(limit, time_limit)
     bindings = bind_parameters(
-        stored, params, base_iri=base_iri, today=today or date.today(), store=store
+        stored, params, base_iri=base_iri, today=clock.day_or_today(today), store=store
     )
     evaluation = _evaluation(store, stored, stored.sparql, bindings, time_limit, memory_limit)
     head = evaluation.start()
@@ -463,7 +464,7 @@ def count_rows(
         raise UserError(f"{stored.origin}: rows of a query with FROM cannot be counted")
     _check_limits(None, time_limit)
     bindings = bind_parameters(
-        stored, params, base_iri=base_iri, today=today or date.today(), store=store
+        stored, params, base_iri=base_iri, today=clock.day_or_today(today), store=store
     )
     try:
         inner = bind(stored.sparql, bindings)

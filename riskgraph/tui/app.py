@@ -14,6 +14,7 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from riskgraph import clock
 from riskgraph.register import Register
 from riskgraph.tui.commands import ActionCommands, EntityCommands
 from riskgraph.tui.data.editing import EDITABLE, Change, Choices, load_choices, undo
@@ -47,7 +48,7 @@ class RiskgraphApp(App[None]):
     def __init__(self, register: Register, *, today: date | None = None) -> None:
         super().__init__()
         self.register = register
-        self.today = today or date.today()
+        self.today = clock.day_or_today(today)
         """The day reviews and expiry are judged on (fixed in tests)."""
         self.history = History()
         self.changes: list[Change] = []

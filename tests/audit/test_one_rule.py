@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from cli_run import run
 
+import riskgraph
 from riskgraph.analysis.graph import NodeKind
 from riskgraph.analysis.graph_cache import load_graph
 from riskgraph.analysis.report.builder import build_report
@@ -127,3 +128,32 @@ def test_the_soa_the_analytics_and_the_tui_list_ids_in_one_order(register: Path)
 
     outgoing = [link.node.key for link in detail.outgoing() if link.relation == "addresses"]
     assert outgoing == sorted(outgoing, key=natural_key) and len(outgoing) > 1
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["gaps"],
+        ["soa"],
+        ["report", "-o", "report.html"],
+        ["query", "run", "overdue-reviews"],
+        ["tui"],
+    ],
+)
+def test_every_command_that_judges_dates_takes_the_one_today_option(
+    register: Path, command: list[str]
+) -> None:
+    done = run(*command, "-r", str(register), "--today", "22/11/2026")
+    assert done.code == 2 and "Traceback" not in done.err
+    message = " ".join(done.err.split())
+    assert "--today is not a date (got '22/11/2026'); expected a date as YYYY-MM-DD" in message
+
+
+def test_the_system_date_is_read_in_one_place() -> None:
+    package = Path(riskgraph.__file__).parent
+    readers = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "date.today()" in path.read_text(encoding="utf-8")
+    )
+    assert readers == ["clock.py"]
