@@ -115,10 +115,25 @@ def test_add_and_edit_file_nested_3000_levels(
     assert register_bytes(folder) == before
 
 
-def test_json_ld_nested_5000_levels_is_refused_not_a_crash(folder: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"@id": "http://e.example/a", "http://e.example/p": '
+        + '{"http://e.example/p": ' * 5000
+        + '"x"'
+        + "}" * 5000
+        + "}",
+        '{"@graph": ' + "[" * 5000 + "]" * 5000 + "}",
+    ],
+    ids=["objects", "lists"],
+)
+def test_json_ld_nested_5000_levels_is_refused_not_a_crash(
+    folder: Path, tmp_path: Path, text: str
+) -> None:
+    """Nested objects made pyoxigraph's JSON-LD parser end the process (SIGSEGV)."""
     before = register_bytes(folder)
     path = tmp_path / "deep.jsonld"
-    path.write_text('{"@graph": ' + "[" * 5000 + "]" * 5000 + "}")
+    path.write_text(text)
     done = riskgraph_process("import", str(path), "-r", str(folder), cwd=tmp_path)
     refused(done, "deep.jsonld, line 1", "nest more than 200 levels deep")
     assert register_bytes(folder) == before

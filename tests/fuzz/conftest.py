@@ -1,0 +1,35 @@
+"""Fixtures of the fuzz suite: one CLI worker per module, a pristine example register."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fuzz_support import Worker
+
+from riskgraph.register import init_register
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Harbourline example register, never changed: registers are copied from it."""
+    folder = tmp_path_factory.mktemp("fuzz-template") / "register"
+    init_register(folder, with_example=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def register(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A working copy of the template; the worker puts it back after a command changed it."""
+    folder = tmp_path_factory.mktemp("fuzz-register") / "register"
+    shutil.copytree(template, folder, symlinks=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def worker() -> Iterator[Worker]:
+    running = Worker()
+    yield running
+    running.close()
