@@ -32,6 +32,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from riskgraph.errors import RiskgraphError
+from riskgraph.store.failpoints import crash_point
 from riskgraph.vocab import DCTERMS, META_GRAPH, REGISTER_GRAPH, RG, XSD
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -160,10 +161,6 @@ class Store(abc.ABC):
 
     read_only: bool = False
 
-    fast_extend: bool = True
-    """True when adding quads alone is much cheaper than a mixed change (the embedded store's
-    extend), so that ``commit`` adds first and removes old stamps in a second step."""
-
     @abc.abstractmethod
     def query(
         self,
@@ -215,6 +212,10 @@ class Store(abc.ABC):
         write made inside it are atomic. The default holds nothing: the embedded store is only
         written under the register's writer lock. A shared store takes a lease of its own."""
         return nullcontext()
+
+    def apply_addition(self, add: list[ox.Quad], old_stamps: list[ox.Quad]) -> None:
+        """Add quads and remove the stamps they replace: one ``apply``, all or nothing."""
+        self.apply(ChangeSet(remove=old_stamps, add=add))
 
     def apply_if_current(self, changes: ChangeSet) -> None:
         """``apply`` if every precondition holds, else raise ConflictError and write nothing."""
@@ -403,18 +404,15 @@ def commit(store: Store, changes: ChangeSet) -> int:
     entity changed since it was read, ConflictError and nothing is written. Checking and writing
     happen inside ``store.exclusive()`` (the embedded store: under the caller's writer lock).
 
-    Where ``fast_extend``, a pure addition takes the fast path (one atomic extend, then the old
-    stamps are removed); stamps are read as their maximum, so a crash between the two steps is
-    harmless.
+    A pure addition goes through ``apply_addition``, which a store may make cheaper.
     """
     with store.exclusive():
         stamped, old_stamps, new_revision = _stamped(store, changes)
-        if store.fast_extend and not changes.remove:
-            store.apply(ChangeSet(add=stamped.add))
-            if old_stamps:
-                store.apply(ChangeSet(remove=old_stamps))
+        if not changes.remove:
+            store.apply_addition(stamped.add, old_stamps)
         else:
             store.apply(stamped)
+    crash_point("commit:applied")
     return new_revision
 
 

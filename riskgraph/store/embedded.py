@@ -55,6 +55,12 @@ def to_query_result(raw: object) -> QueryResult:
     raise StoreError(f"unexpected query answer of type {type(raw).__name__}")
 
 
+def _has_blank_nodes(quads: list[ox.Quad]) -> bool:
+    return any(
+        isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads
+    )
+
+
 class EmbeddedStore(Store):
     """pyoxigraph store. ``path=None`` keeps everything in memory.
 
@@ -129,6 +135,35 @@ class EmbeddedStore(Store):
                 self.raw.extend(changes.add)  # one transaction
             else:
                 self.raw.update(change_update(changes.remove, changes.add))  # one transaction
+
+    def apply_addition(self, add: list[ox.Quad], old_stamps: list[ox.Quad]) -> None:
+        """One change, all or nothing (a staged write when large). Only quads with blank nodes,
+        which SPARQL Update text cannot remove or add alongside, take two transactions: an
+        atomic extend, then the old stamps go; stamps are read as their maximum, so a crash
+        between the two leaves the register as after the change, with a spare old stamp."""
+        staged = (
+            len(add) + len(old_stamps) >= STAGED_WRITE_THRESHOLD
+            and self.path is not None
+            and is_versioned(self.path)
+        )
+        if not old_stamps or staged or not _has_blank_nodes(add):
+            self.apply(ChangeSet(remove=old_stamps, add=add))
+            return
+        self.apply(ChangeSet(add=add))
+        self.apply(ChangeSet(remove=old_stamps))
+
+    def apply_staged(self, changes: ChangeSet) -> None:
+        """Apply a change that may hold blank nodes on both sides (a whole register copied in):
+        a staged write on a versioned register folder, whatever its size; elsewhere (memory)
+        quad by quad."""
+        self._check_writable()
+        with self._writing():
+            if self.path is not None and is_versioned(self.path):
+                self._staged(self.path, changes)
+                return
+            for quad in changes.remove:
+                self.raw.remove(quad)
+            self.raw.extend(changes.add)
 
     def _staged(self, link: Path, changes: ChangeSet) -> None:
         old = link.resolve()

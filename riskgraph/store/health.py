@@ -132,9 +132,10 @@ def store_findings(folder: Path) -> list[Finding]:
     if problem is None and current is not None:
         checked = check_copy(current)
         if isinstance(checked, Copy):
-            if (folder / VERSIONS_DIR).is_dir() and not (
-                folder / VERSIONS_DIR / LAST_GOOD
-            ).is_dir():
+            versions = folder / VERSIONS_DIR
+            if versions.is_dir() and not any(
+                (versions / name).is_dir() for name in LAST_GOOD_NAMES[::2]
+            ):
                 return [
                     Finding(
                         "there is no last good copy of the store to repair from",

@@ -61,14 +61,14 @@ LOAD_CHUNK = 20_000
 """Quads per ``INSERT DATA`` request when a graph is loaded without the Graph Store Protocol."""
 
 _ALL_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+STAGING_GRAPHS = "https://w3id.org/riskgraph/staging/"
+"""Graphs a push fills before it switches them in at once; never part of a register."""
 _QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 class RemoteStore(Store):
     """A register's graphs on a SPARQL endpoint. Cheap to create: the endpoint (and its HTTP
     connections) is shared, and closing the store leaves it open."""
-
-    fast_extend = False
 
     def __init__(self, endpoint: SparqlEndpoint, *, read_only: bool = False) -> None:
         self.endpoint = endpoint
@@ -132,12 +132,14 @@ class RemoteStore(Store):
         return Streamed(body, (ox.Quad(q.subject, q.predicate, q.object, name) for q in parsed))
 
     def graph_names(self) -> list[str]:
+        """The store's named graphs, without the staging graphs of a push in progress."""
         if self._graphs is None:
-            result = self.select(_ALL_GRAPHS, union_default_graph=False)
-            self._graphs = sorted(
-                row["g"].value for row in result.rows if isinstance(row["g"], ox.NamedNode)
-            )
+            self._graphs = [g for g in self.all_graph_names() if not g.startswith(STAGING_GRAPHS)]
         return list(self._graphs)
+
+    def all_graph_names(self) -> list[str]:
+        result = self.select(_ALL_GRAPHS, union_default_graph=False)
+        return sorted(row["g"].value for row in result.rows if isinstance(row["g"], ox.NamedNode))
 
     def count(self, graph: str | None = None) -> int:
         bindings = {"g": ox.NamedNode(graph)} if graph else None

@@ -3,12 +3,16 @@
 Every riskgraph graph of the source (ontology, catalogues, register, drafts, bookkeeping) is
 copied whole, blank nodes included; graphs outside riskgraph's namespace are left alone on both
 sides. An endpoint receives each graph as one streamed Graph Store PUT when it has a store URL,
-otherwise in chunks of SPARQL Update; an embedded store receives chunks of one transaction each.
-A copy is checked by counting each graph on both sides, and optionally by the register hash.
+otherwise in chunks of SPARQL Update, into staging graphs switched in by one update at the end;
+an embedded store receives the whole copy as one staged write. Readers of either side see the
+old register or the new one, never a part. A copy is checked by counting each graph on both
+sides, and optionally by the register hash.
 """
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -16,7 +20,9 @@ import pyoxigraph as ox
 from riskgraph.errors import UserError
 from riskgraph.progress import NO_PROGRESS, Progress
 from riskgraph.store.base import ChangeSet, Store, StoreError, read_revision
-from riskgraph.store.remote import RemoteStore
+from riskgraph.store.embedded import EmbeddedStore
+from riskgraph.store.failpoints import crash_point
+from riskgraph.store.remote import STAGING_GRAPHS, RemoteStore
 from riskgraph.store.remote_lease import is_claim
 from riskgraph.vocab import DCTERMS, DRAFTS_GRAPH, REGISTER_GRAPH
 
@@ -57,11 +63,16 @@ def transfer(
     target_name: str,
     progress: Progress = NO_PROGRESS,
 ) -> TransferReport:
-    """Copy every riskgraph graph of ``source`` onto ``target``.
+    """Copy every riskgraph graph of ``source`` onto ``target``, all or nothing for readers.
 
     Without ``replace`` a target that already holds register data is refused (``target_name``
     says which in the message); with it, the target's riskgraph graphs become the source's.
-    Not atomic across graphs: if it fails half-way, run it again with ``replace``.
+
+    To an endpoint (push) every graph is first loaded into a staging graph, which readers never
+    see (``RemoteStore.graph_names`` leaves them out); one SPARQL Update then moves all of them
+    into place, one transaction on the server. A push that dies earlier leaves the endpoint as
+    it was, and the next push removes its staging graphs. Into an embedded store (pull) the copy
+    is one change set: one transaction, or a staged write switched in atomically.
     """
     graphs = riskgraph_graphs(source)
     if REGISTER_GRAPH not in graphs:
@@ -73,55 +84,111 @@ def transfer(
             "add --replace to overwrite it with this copy"
         )
     report = TransferReport(revision=read_revision(source))
-    if replace:
-        for extra in sorted(set(riskgraph_graphs(target)) - set(graphs)):
-            target.update(f"DROP SILENT GRAPH {ox.NamedNode(extra)}")
-            report.dropped.append(extra)
-    for graph in graphs:
-        progress.phase(f"copying {_short(graph)}", total=source.count(graph))
-        report.graphs[graph] = _copy_graph(source, target, graph, progress)
-    moved = read_revision(source)
-    if moved != report.revision:
-        raise StoreError(
-            f"the register changed while it was being copied (revision {report.revision} -> "
-            f"{moved}); run the copy again with --replace"
-        )
+    extras = sorted(set(riskgraph_graphs(target)) - set(graphs)) if replace else []
+    if isinstance(target, RemoteStore):
+        _push(source, target, graphs, extras, report, target_name, progress)
+    else:
+        _into_store(source, target, graphs, extras, report, progress)
     _check_counts(target, report, target_name)
     return report
 
 
-def _copy_graph(source: Store, target: Store, graph: str, progress: Progress) -> int:
-    """Copy one graph (without write claims, which belong to the endpoint they were made on)."""
+def _check_unchanged(source: Store, report: TransferReport) -> None:
+    moved = read_revision(source)
+    if moved != report.revision:
+        raise StoreError(
+            f"the register changed while it was being copied (revision {report.revision} -> "
+            f"{moved}); nothing was changed on the receiving side, run the copy again"
+        )
+
+
+def _push(
+    source: Store,
+    target: RemoteStore,
+    graphs: list[str],
+    extras: list[str],
+    report: TransferReport,
+    target_name: str,
+    progress: Progress,
+) -> None:
+    for leftover in target.all_graph_names():  # of pushes that died before their switch
+        if leftover.startswith(STAGING_GRAPHS):
+            target.update(f"DROP SILENT GRAPH {ox.NamedNode(leftover)}")
+    run = secrets.token_hex(8)
+    staged = {
+        graph: f"{STAGING_GRAPHS}{run}/{graph.removeprefix(RISKGRAPH_GRAPHS)}" for graph in graphs
+    }
+    for graph in graphs:
+        progress.phase(f"copying {_short(graph)}", total=source.count(graph))
+        quads = (q for q in source.quads(graph) if not is_claim(q.subject))
+        report.graphs[graph] = _load(target, staged[graph], quads, progress)
+    _check_unchanged(source, report)
+    _check_counts(target, report, target_name, staged)
+    crash_point("push:staged")
+    operations = [f"DROP SILENT GRAPH {ox.NamedNode(extra)}" for extra in extras]
+    for graph in graphs:
+        operations.append(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
+        operations.append(
+            f"MOVE SILENT GRAPH {ox.NamedNode(staged[graph])} TO GRAPH {ox.NamedNode(graph)}"
+        )
+    progress.phase("switching the copy in", total=None)
+    crash_point("push:switching")
+    target.update(" ;\n".join(operations))
+    report.dropped.extend(extras)
+
+
+def _load(target: RemoteStore, graph: str, quads: Iterator[ox.Quad], progress: Progress) -> int:
     copied = 0
-    quads = (q for q in source.quads(graph) if not is_claim(q.subject))
 
     def sent(amount: int) -> None:
         nonlocal copied
         copied += amount
         progress.advance(amount)
 
-    if isinstance(target, RemoteStore):
-        target.load_graph(graph, quads, sent)
-        return copied
-    target.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
-    chunk: list[ox.Quad] = []
-    for quad in quads:
-        chunk.append(quad)
-        if len(chunk) >= CHUNK:
-            target.apply(ChangeSet(add=chunk))
-            sent(len(chunk))
-            chunk = []
-    if chunk:
-        target.apply(ChangeSet(add=chunk))
-        sent(len(chunk))
+    target.load_graph(graph, quads, sent)
     return copied
 
 
-def _check_counts(target: Store, report: TransferReport, target_name: str) -> None:
+def _into_store(
+    source: Store,
+    target: Store,
+    graphs: list[str],
+    extras: list[str],
+    report: TransferReport,
+    progress: Progress,
+) -> None:
+    changes = ChangeSet()
+    for graph in [*extras, *graphs]:
+        changes.remove.extend(target.quads(graph))
+    for graph in graphs:
+        progress.phase(f"copying {_short(graph)}", total=source.count(graph))
+        before = len(changes.add)
+        for quad in source.quads(graph):
+            if not is_claim(quad.subject):
+                changes.add.append(quad)
+                if len(changes.add) % CHUNK == 0:
+                    progress.advance(CHUNK)
+        report.graphs[graph] = len(changes.add) - before
+    _check_unchanged(source, report)
+    progress.phase(f"writing {len(changes.add):,} triples", total=None)
+    if isinstance(target, EmbeddedStore):
+        target.apply_staged(changes)
+    else:
+        target.apply(changes)
+    report.dropped.extend(extras)
+
+
+def _check_counts(
+    target: Store,
+    report: TransferReport,
+    target_name: str,
+    names: dict[str, str] | None = None,
+) -> None:
+    """Every graph holds what was sent (``names``: where each graph was sent instead)."""
     wrong = {
         graph: (sent, found)
         for graph, sent in report.graphs.items()
-        if (found := target.count(graph)) != sent
+        if (found := target.count((names or {}).get(graph, graph))) != sent
     }
     if wrong:
         details = ", ".join(f"{_short(g)}: sent {s}, found {f}" for g, (s, f) in wrong.items())

@@ -32,6 +32,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from riskgraph.store.base import DOCTOR_HINT, StoreDamagedError
+from riskgraph.store.failpoints import crash_point
 
 VERSIONS_DIR = "store-versions"
 STORE_MARKER = "CURRENT"
@@ -132,6 +133,7 @@ def refresh_last_good(store: ox.Store, link: Path) -> None:
             shutil.rmtree(old)
         if last_good.exists():
             os.replace(last_good, old)
+        crash_point("last-good:swapping")
         os.replace(new, last_good)
         _fsync_dir(versions)
         shutil.rmtree(old, ignore_errors=True)
@@ -181,7 +183,9 @@ def staged_write(
     copy.bulk_extend(add)
     copy.flush()
     del copy
+    crash_point("staged:copied")
     switch_to(link, new)
+    crash_point("staged:switched")
     return new
 
 
