@@ -17,6 +17,7 @@ from riskgraph.tui.data.tab_reader import (
     TYPE,
     TabReader,
     concept,
+    current_level_name,
     level_label,
     level_name,
     make_listing,
@@ -159,7 +160,7 @@ def _risks(r: TabReader) -> Listing:
         ]
         rows.append(
             make_row(
-                r, iri, p, cells, systems=frozenset(systems), level=residual or inherent or None
+                r, iri, p, cells, systems=frozenset(systems), level=current_level_name(p) or None
             )
         )
     return make_listing(
@@ -184,7 +185,7 @@ def _risk_facets(r: TabReader) -> tuple[dict[str, set[str]], dict[str, str]]:
     levels: dict[str, str] = {}
     props = properties(r.store, rg("Risk"), rg("inherentLevel", "residualLevel"))
     for iri, p in props.items():
-        levels[iri] = level_name(p, RG + "residualLevel") or level_name(p, RG + "inherentLevel")
+        levels[iri] = current_level_name(p)
     return r.risk_systems(), levels
 
 

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from riskgraph.ids import natural_key
 from riskgraph.model.entities import ControlStatus, FindingStatus, TreatmentOption, TreatmentStatus
-from riskgraph.scoring import all_levels
+from riskgraph.scoring import all_levels, current_level
 from riskgraph.store.base import Store, Term
 from riskgraph.tui.data.listing import Column, Listing, Row
 from riskgraph.views.nodes import short_key
@@ -142,6 +142,15 @@ def concept(props: dict[str, list[str]], predicate: str) -> str:
 def level_name(props: dict[str, list[str]], predicate: str) -> str:
     iri = one(props, predicate)
     level = all_levels().get(iri)
+    return level.name if level else ""
+
+
+def current_level_name(props: dict[str, list[str]]) -> str:
+    """A risk's current level (``riskgraph.scoring.current_level``) by name, '' if unscored."""
+    known = all_levels()
+    level = current_level(
+        known.get(one(props, RG + "inherentLevel")), known.get(one(props, RG + "residualLevel"))
+    )
     return level.name if level else ""
 
 
