@@ -26,7 +26,6 @@ import contextlib
 import multiprocessing
 import multiprocessing.forkserver
 import os
-import resource
 import signal
 import sys
 import threading
@@ -46,6 +45,11 @@ _BATCH = 256
 _PRELOAD = ["pyoxigraph", "riskgraph.queries.isolation"]
 _context_lock = threading.Lock()
 _context: Any = None
+
+
+def available() -> bool:
+    """True where child processes can be forked from a server (Linux, macOS; not Windows)."""
+    return "forkserver" in multiprocessing.get_all_start_methods()
 
 
 class QueryMemoryError(UserError):
@@ -135,6 +139,8 @@ def _child_main(
     send: Connection, folder: str, sparql: str, bindings: dict[str, Any], memory_limit: int
 ) -> None:
     """The child: cap memory, open the store read-only, evaluate, send the answer in batches."""
+    import resource  # POSIX only, like the forkserver that runs this
+
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)  # the allocator's last words are not for the user's terminal
     resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))

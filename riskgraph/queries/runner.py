@@ -55,7 +55,12 @@ from typing import Any, Generic, Literal, TypeVar
 from riskgraph import clock
 from riskgraph.errors import InputError, Location, UserError
 from riskgraph.queries.header import parse_ad_hoc
-from riskgraph.queries.isolation import DEFAULT_MEMORY_LIMIT, ChildEvaluation, QueryMemoryError
+from riskgraph.queries.isolation import (
+    DEFAULT_MEMORY_LIMIT,
+    ChildEvaluation,
+    QueryMemoryError,
+)
+from riskgraph.queries.isolation import available as isolation_available
 from riskgraph.queries.model import QuerySource, StoredQuery
 from riskgraph.queries.params import ParamValue, bind_parameters
 from riskgraph.sparql.guard import check_read_only, form_token, has_dataset_clause
@@ -317,6 +322,7 @@ def _evaluation(
     """A child process for query text from users on a store on disk; a thread otherwise."""
     if (
         memory_limit is not None
+        and isolation_available()
         and stored.source is not QuerySource.BUILT_IN
         and isinstance(store, EmbeddedStore)
         and store.path is not None
