@@ -5,7 +5,7 @@ CLEAR, CREATE, DROP, COPY, MOVE, ADD) and SERVICE (which makes the store call an
 so could send register data anywhere, or make a shared server call hosts on its own network) are
 refused wherever they appear. Three checks, each enough on its own for the cases it covers:
 
-1. **Nesting.** Brackets may nest at most ``MAX_NESTING`` deep (``tokens.nesting_depth``), so
+1. **Nesting.** Brackets may nest at most ``MAX_NESTING`` deep (``tokens.token_depth``), so
    that neither the parser below nor the store's own parser can run out of stack: pyoxigraph
    ends the whole process with a segmentation fault on a query nested a few thousand levels.
 2. **Tokens.** Keywords are read from the token stream of ``tokens.tokenize``, so the same words
@@ -32,10 +32,11 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from collections.abc import Iterable
 from typing import Any
 
 from riskgraph.errors import InputError, Location
-from riskgraph.sparql.tokens import Kind, Token, nesting_depth, tokenize
+from riskgraph.sparql.tokens import Kind, Token, token_depth, tokenize
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = frozenset(
@@ -57,11 +58,12 @@ class UnsafeQueryError(InputError):
 
 def check_read_only(sparql: str, origin: str) -> str:
     """Raise ``UnsafeQueryError`` unless ``sparql`` is a read-only query; return its form."""
-    check_nesting(sparql, origin)
     form = ""
     for text in _readings(sparql):
         tokens = list(tokenize(text))
-        form = form or _form_token(tokens, origin).text.upper()
+        if not form:  # the text as written: nesting first, before any parser could see it
+            _check_depth(tokens, origin)
+            form = _form_token(tokens, origin).text.upper()
         _check_tokens(tokens, origin)
     # str.upper() maps every case variant of the ASCII letters (and a few more, like the long
     # s) to ASCII capitals: it can only find the word more often than the store's parser does.
@@ -70,9 +72,8 @@ def check_read_only(sparql: str, origin: str) -> str:
     return form
 
 
-def check_nesting(sparql: str, origin: str) -> None:
-    """Raise ``UnsafeQueryError`` when brackets nest deeper than ``MAX_NESTING``."""
-    depth, token = nesting_depth(sparql, MAX_NESTING)
+def _check_depth(tokens: Iterable[Token], origin: str) -> None:
+    depth, token = token_depth(tokens, MAX_NESTING)
     if token is not None:
         raise UnsafeQueryError(
             f"the query nests brackets {depth} deep or more, deeper than the limit of "

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -142,12 +142,12 @@ def _track_brackets(char: str, brackets: list[str]) -> None:
         brackets.pop()
 
 
-def nesting_depth(text: str, limit: int) -> tuple[int, Token | None]:
-    """How deep ``{``, ``(`` and ``[`` nest in ``text`` (brackets inside strings, IRIs and
-    comments do not count). Stops at the first bracket that goes deeper than ``limit`` and
+def token_depth(tokens: Iterable[Token], limit: int) -> tuple[int, Token | None]:
+    """How deep ``{``, ``(`` and ``[`` nest among ``tokens`` (so brackets inside strings, IRIs
+    and comments do not count). Stops at the first bracket that goes deeper than ``limit`` and
     returns it with its depth; otherwise returns the deepest nesting and None."""
     depth = deepest = 0
-    for token in tokenize(text):
+    for token in tokens:
         if token.kind is not Kind.PUNCT:
             continue
         if token.text in "{([":
