@@ -295,3 +295,13 @@ def concept(store: Store, reference: str) -> ConceptRow:
         if not matches:
             raise UserError(f"library {name} has no concept with notation {notation!r}")
     return matches[0]
+
+
+def linked_to(store: Store, concept_iri: str) -> list[str]:
+    """IDs of register entities that adopted or link to one concept."""
+    rows = _select(
+        store,
+        "SELECT DISTINCT ?id WHERE { GRAPH ?reg { ?e dcterms:identifier ?id ; ?p ?c } }",
+        {"reg": ox.NamedNode(REGISTER_GRAPH), "c": ox.NamedNode(concept_iri)},
+    )
+    return sorted(_value(r["id"]) for r in rows)

@@ -367,3 +367,15 @@ def _shortest_paths(
     for path in found:
         unique.setdefault(path.end, path)
     return [unique[k] for k in sorted(unique)]
+
+
+def concept_mappings(store: Store, iri: str) -> list[Mapping]:
+    """Every mapping record (in any loaded library or the register) with ``iri`` at either end."""
+    node = ox.NamedNode(iri)
+    rows = _rows(
+        store,
+        "SELECT ?m ?p ?o WHERE { { ?m rgl:mappingSubject ?c } UNION { ?m rgl:mappingObject ?c } "
+        "?m a rgl:Mapping ; ?p ?o }",
+        {"c": node},
+    )
+    return sorted(_records(rows).values(), key=lambda m: (m.predicate, m.object, m.subject))

@@ -43,6 +43,7 @@ class RiskgraphApp(App[None]):
         Binding("u", "undo", "Undo"),
         Binding("ctrl+t", "toggle_theme", "Light/dark", key_display="^t"),
         Binding("ctrl+r", "reload", "Reload", show=False),
+        Binding("l", "libraries", "Libraries", show=False),
     ]
 
     def __init__(self, register: Register, *, today: date | None = None) -> None:
@@ -126,6 +127,13 @@ class RiskgraphApp(App[None]):
 
         self.call_later(show)
 
+    def action_libraries(self) -> None:
+        """Browse the risk and control libraries (bundled and loaded) and their mappings."""
+        from riskgraph.tui.library.library_screen import LibraryScreen
+
+        if not isinstance(self.screen, LibraryScreen):
+            self.push_screen(LibraryScreen())
+
     def action_help(self) -> None:
         from riskgraph.tui.help.help import HelpScreen
 
@@ -163,7 +171,7 @@ class RiskgraphApp(App[None]):
         self.data_changed()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("new", "undo") and not isinstance(self.screen, RegisterScreen):
+        if action in ("new", "undo", "libraries") and not isinstance(self.screen, RegisterScreen):
             return False  # not over a form or a dialog
         if action == "undo":
             return bool(self.changes) or None

@@ -49,6 +49,11 @@ def app_actions(app: RiskgraphApp) -> list[tuple[str, str, Callable[[], object]]
         ),
         ("Help", "What each screen is for, keys, levels and appetite (key ?)", app.action_help),
         (
+            "Browse libraries",
+            "Risk and control libraries, their concepts and mappings (key l)",
+            app.action_libraries,
+        ),
+        (
             "Toggle light/dark theme",
             "Switch between the light and the dark theme (ctrl+t)",
             app.action_toggle_theme,
