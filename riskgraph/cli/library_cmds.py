@@ -355,7 +355,7 @@ def adopt_cmd(
 @library_app.command("link")
 def link_cmd(
     entity_id: str = typer.Argument(
-        ..., metavar="ID", help="A register risk or control.", show_default=False
+        ..., metavar="ID", help="A register risk, control or evidence.", show_default=False
     ),
     reference: str = ConceptArgument,
     predicate: str = typer.Option(
@@ -373,7 +373,9 @@ def link_cmd(
     comment: str = typer.Option("", "--comment", help="Why."),
     register: Path | None = RegisterOption,
 ) -> None:
-    """Link a register risk or control to a library concept, with who, how and how sure.
+    """Link a register risk, control or evidence to a library concept, with who, how and how
+    sure. Evidence held for ISO/IEC 27001, ISO 9001 or ISO 14001 links to the same clause in
+    the iso-hs library, so that it is found for ISO/IEC 42001.
 
     Example:  riskgraph library link C-004 nist-ai-rmf:"MANAGE 2.3" --author alice
     """

@@ -20,7 +20,7 @@ from riskgraph.errors import UserError
 from riskgraph.library.catalogue import ConceptRow, concept, loaded_libraries
 from riskgraph.library.model import JUSTIFICATIONS, PREDICATES, RGL, Mapping
 from riskgraph.library.rdf import mapping_triples
-from riskgraph.model.entities import Control, Entity, Risk
+from riskgraph.model.entities import Control, Entity, Evidence, Risk
 from riskgraph.model.repository import Repository
 from riskgraph.register import Register
 from riskgraph.store.base import ChangeSet
@@ -121,7 +121,8 @@ def plan_link(
     comment: str = "",
     today: date | None = None,
 ) -> tuple[Mapping, ChangeSet]:
-    """The change that links a register risk or control to a library concept, with provenance."""
+    """The change that links a register risk, control or evidence to a library concept, with
+    provenance (evidence: e.g. an ISO/IEC 27001 audit report to clause 9.2 of ``iso-hs``)."""
     if predicate not in PREDICATES:
         raise UserError(f"unknown predicate {predicate!r}; expected one of {', '.join(PREDICATES)}")
     if justification not in JUSTIFICATIONS:
@@ -136,8 +137,10 @@ def plan_link(
         entity = repo.get(entity_id)
         if entity is None:
             raise UserError(f"no entity with ID {entity_id!r} in the register")
-        if not isinstance(entity, Risk | Control):
-            raise UserError(f"{entity_id} is a {entity.kind}; only risks and controls are linked")
+        if not isinstance(entity, Risk | Control | Evidence):
+            raise UserError(
+                f"{entity_id} is a {entity.kind}; only risks, controls and evidence are linked"
+            )
         iri = repo.iri_of(entity_id) or register.base_iri + entity_id
         revision = repo.revision_of(entity_id)
     mapping = Mapping(

@@ -23,6 +23,7 @@ from riskgraph.library.model import (
     RGL,
     Library,
     check_name,
+    concept_iri,
     library_graph,
 )
 from riskgraph.library.rdf import library_triples, read_library
@@ -272,7 +273,9 @@ def concepts(
 
 
 def concept(store: Store, reference: str) -> ConceptRow:
-    """One concept by IRI or by ``LIBRARY:NOTATION`` (e.g. ``finos-aigf:mi-3``)."""
+    """One concept by IRI or by ``LIBRARY:NOTATION`` (e.g. ``finos-aigf:mi-3``); the part after
+    the colon may also be the concept's ID in its IRI (``iso-hs:27001-9.2`` for notation
+    ``27001 9.2``)."""
     if "://" in reference:
         rows = _select(
             store,
@@ -291,7 +294,8 @@ def concept(store: Store, reference: str) -> ConceptRow:
                 f"{reference!r} is not a concept reference; expected LIBRARY:NOTATION "
                 "(e.g. finos-aigf:mi-3) or the concept's IRI"
             )
-        matches = [c for c in concepts(store, name) if c.notation == notation]
+        local = concept_iri(name, notation)
+        matches = [c for c in concepts(store, name) if c.notation == notation or c.iri == local]
         if not matches:
             raise UserError(f"library {name} has no concept with notation {notation!r}")
     return matches[0]

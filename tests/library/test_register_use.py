@@ -175,3 +175,25 @@ def test_adopted_items_and_links_round_trip_through_register_export_and_import(
         assert read_mappings(a, [REGISTER_GRAPH]) == read_mappings(b, [REGISTER_GRAPH])
     adopted = ox.NamedNode(ADOPTED_FROM)
     assert any(t[1] == adopted for t in after)
+
+
+def test_evidence_held_for_iso_27001_is_found_for_iso_42001(memory_register: Register) -> None:
+    from riskgraph.model.entities import Evidence
+    from riskgraph.queries import builtin_queries
+    from riskgraph.queries.runner import run_query
+    from riskgraph.store.base import SelectResult
+
+    load(memory_register, ["iso-hs"])
+    evidence = Evidence(id="EV-001", title="ISO 27001 internal audit report 2026")
+    with memory_register.reader() as store:
+        plan = Repository(store, memory_register.base_iri).plan_upsert([evidence])
+    memory_register.commit(plan.changes)
+    link(memory_register, "EV-001", "iso-hs:27001-9.2", predicate="exactMatch", author="carol")
+    with memory_register.reader() as store:
+        run = run_query(store, builtin_queries()["clause-evidence-from-other-standards"])
+        assert isinstance(run.result, SelectResult)
+        rows = list(run.result.rows)
+    assert [
+        (r["clause_ref"].value, r["other_clause"].value, r["evidence_id"].value) for r in rows
+    ] == [("9.2", "27001 9.2", "EV-001")]
+    assert "closeMatch (StructuralMatching)" in rows[0]["mapping"].value

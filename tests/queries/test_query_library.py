@@ -41,7 +41,7 @@ AUDITOR_VIEWS = {
     "ownership",
     "agent-calls",
 }
-OTHER_QUERIES = {"search-entities", "owasp-llm-to-annex-a"}
+OTHER_QUERIES = {"search-entities", "owasp-llm-to-annex-a", "clause-evidence-from-other-standards"}
 SAMPLE_VALUES = {
     ParamType.STRING: "text",
     ParamType.INTEGER: "5",
