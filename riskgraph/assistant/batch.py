@@ -1,12 +1,18 @@
 """Drafting for many risks: choose the risks, prepare every request, call the model with bounded
-concurrency, and store each draft as it arrives (one transaction per draft)."""
+concurrency, and store each draft as it arrives (one transaction per draft).
+
+The register's writer lock is taken before the first call and held for the run, so nothing is
+paid for that cannot be stored. The calls run on daemon threads: a stopped run (Ctrl-C) returns
+at once with the drafts already stored, sends nothing more, and stores nothing that arrives
+after the stop."""
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable, Collection
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from riskgraph.assistant.context import (
     DraftContext,
@@ -19,16 +25,20 @@ from riskgraph.assistant.drafting import (
     DraftFailedError,
     build_messages,
     request_draft,
+    risk_schema,
 )
 from riskgraph.assistant.endpoint import Endpoint
 from riskgraph.assistant.grounding import ground
 from riskgraph.assistant.prompts import TREATMENT_DRAFT, PromptTemplate
-from riskgraph.assistant.protocol import Message, Usage, request_params
+from riskgraph.assistant.protocol import CancelledError, Message, Usage
 from riskgraph.assistant.records import draft_quads, load_drafts, next_draft_id
 from riskgraph.config import CONFIG_FILE, LEVEL_NAMES
 from riskgraph.model.entities import DraftStatus, TreatmentStatus
 from riskgraph.register import Register
 from riskgraph.store.base import ChangeSet, commit
+
+if TYPE_CHECKING:
+    from riskgraph.assistant.chat import SentRequest, WaitReporter
 
 ANSWERED = (TreatmentStatus.APPROVED, TreatmentStatus.PROPOSED)
 """Treatment statuses that count as an answer to a risk, for --untreated."""
@@ -38,6 +48,8 @@ ANSWERED = (TreatmentStatus.APPROVED, TreatmentStatus.PROPOSED)
 class PreparedRequest:
     context: DraftContext
     messages: list[Message]
+    schema: dict[str, Any]
+    """The response schema sent for this risk (bounded by its matrix and offered controls)."""
 
     @property
     def risk_id(self) -> str:
@@ -89,27 +101,37 @@ def plan_run(
     template = template or PromptTemplate.load(*TREATMENT_DRAFT)
     with register.reader() as store:
         snapshot = RegisterSnapshot.load(store, register.config)
-        pending = {
-            d.risk_id
-            for d in load_drafts(store, register.base_iri)
-            if d.status is DraftStatus.PENDING
-        }
+        drafts = load_drafts(store, register.base_iri)
+    pending = {d.risk_id for d in drafts if d.status is DraftStatus.PENDING}
+    rejections: dict[str, list[tuple[str, str]]] = {}
+    for d in drafts:
+        if d.status is DraftStatus.REJECTED and d.reason:
+            rejections.setdefault(d.risk_id, []).append((d.id, d.reason))
     if risk_ids is None:
         skip = () if include_drafted else pending
         risk_ids = untreated_risks(snapshot, min_level=min_level, skip=skip)
-    contexts = [build_context(snapshot, risk_id) for risk_id in dict.fromkeys(risk_ids)]
-    requests = [
-        PreparedRequest(c, build_messages(template, c, settings.redact_fields)) for c in contexts
+    contexts = [
+        build_context(snapshot, risk_id, rejections.get(risk_id, [])[-5:])
+        for risk_id in dict.fromkeys(risk_ids)
     ]
+    requests = []
+    for c in contexts:
+        schema = risk_schema(template, c)
+        messages = build_messages(template, c, settings.redact_fields, schema)
+        requests.append(PreparedRequest(c, messages, schema))
     return Plan(snapshot, template, requests)
 
 
-def dry_run_bodies(plan: Plan, model: str, temperature: float) -> list[tuple[str, dict[str, Any]]]:
-    """(risk ID, request body) for every request: exactly what the first call would send."""
-    schema = plan.template.response_schema
-    return [
-        (r.risk_id, request_params(model, temperature, r.messages, schema)) for r in plan.requests
-    ]
+def dry_run_requests(plan: Plan, endpoint: Endpoint) -> list[tuple[str, SentRequest]]:
+    """(risk ID, request) for every request: the exact bytes and headers the SDK would send
+    first, recorded by the transport without opening a connection."""
+    from riskgraph.assistant.chat import ChatClient
+
+    client = ChatClient(endpoint, dry_run=True)
+    try:
+        return [(r.risk_id, client.capture(r.messages, r.schema)) for r in plan.requests]
+    finally:
+        client.close()
 
 
 @dataclass
@@ -124,6 +146,8 @@ class DraftOutcome:
 @dataclass
 class RunSummary:
     outcomes: list[DraftOutcome] = field(default_factory=list)
+    stopped: bool = False
+    """The run was stopped (Ctrl-C) before every risk was asked."""
 
     @property
     def usage(self) -> Usage:
@@ -145,7 +169,11 @@ def store_draft(
     register: Register, plan: Plan, answer: DraftAnswer, endpoint: Endpoint
 ) -> DraftOutcome:
     """Ground a draft against the snapshot and store it, pending, in the drafts graph."""
-    grounded = ground(answer.draft, plan.snapshot)
+    request = next((r for r in plan.requests if r.risk_id == answer.risk_id), None)
+    offered = request.context.offered_controls if request else None
+    grounded = ground(answer.draft, plan.snapshot, offered=offered, risk_id=answer.risk_id)
+    notes = (*answer.flags, *grounded.notes)
+    grounded = grounded.with_notes(notes)
     with register.writer() as store:
         draft_id = next_draft_id(store, answer.risk_id)
         quads = draft_quads(
@@ -160,6 +188,9 @@ def store_draft(
     return DraftOutcome(answer.risk_id, answer.usage, draft_id, grounded.flags)
 
 
+_DONE = object()
+
+
 def run_plan(
     register: Register,
     plan: Plan,
@@ -167,28 +198,70 @@ def run_plan(
     *,
     backoff_base: float = 1.0,
     on_outcome: Callable[[DraftOutcome], None] | None = None,
+    on_wait: WaitReporter | None = None,
+    stop: threading.Event | None = None,
 ) -> RunSummary:
     """Ask for every draft, at most ``endpoint.max_concurrency`` at a time. Drafts are stored
-    from this thread as they arrive, so an interrupted run keeps what it has."""
+    from this thread as they arrive. Setting ``stop`` (or Ctrl-C here) ends the run at once:
+    what is stored stays, nothing more is sent or stored."""
     from riskgraph.assistant.chat import ChatClient  # the openai SDK loads only to call a model
 
     summary = RunSummary()
-    client = ChatClient(endpoint, plan.template.response_schema, backoff_base=backoff_base)
-    executor = ThreadPoolExecutor(max_workers=endpoint.max_concurrency)
-    try:
-        futures: dict[Future[DraftAnswer], PreparedRequest] = {
-            executor.submit(request_draft, client, r.context, r.messages): r for r in plan.requests
-        }
-        for future in as_completed(futures):
-            request = futures[future]
-            try:
-                outcome = store_draft(register, plan, future.result(), endpoint)
-            except DraftFailedError as exc:
-                outcome = DraftOutcome(request.risk_id, exc.usage, error=str(exc))
-            summary.outcomes.append(outcome)
-            if on_outcome is not None:
-                on_outcome(outcome)
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
-        client.close()
+    stop = stop or threading.Event()
+    redacted = tuple(register.config.assistant.redact_fields)
+    with register.write_session():  # refused now, before any call, if another writer is busy
+        client = ChatClient(endpoint, backoff_base=backoff_base, stop=stop, on_wait=on_wait)
+        todo: queue.Queue[PreparedRequest] = queue.Queue()
+        for r in plan.requests:
+            todo.put(r)
+        results: queue.Queue[object] = queue.Queue()
+
+        def work() -> None:
+            while not stop.is_set():
+                try:
+                    r = todo.get_nowait()
+                except queue.Empty:
+                    break
+                try:
+                    results.put(request_draft(client, r.context, r.messages, r.schema, redacted))
+                except DraftFailedError as exc:
+                    results.put(exc)
+                except BaseException as exc:
+                    results.put(exc)
+            results.put(_DONE)
+
+        workers = min(endpoint.max_concurrency, len(plan.requests))
+        for number in range(workers):
+            threading.Thread(target=work, name=f"draft-{number}", daemon=True).start()
+        running = workers
+        try:
+            while running and not stop.is_set():
+                try:
+                    item = results.get(timeout=0.1)
+                except queue.Empty:
+                    continue
+                if item is _DONE:
+                    running -= 1
+                    continue
+                if isinstance(item, DraftAnswer):
+                    outcome = store_draft(register, plan, item, endpoint)
+                elif isinstance(item, CancelledError):
+                    continue
+                elif isinstance(item, DraftFailedError):
+                    outcome = DraftOutcome(item.risk_id, item.usage, error=str(item))
+                elif isinstance(item, BaseException):
+                    raise item
+                else:  # pragma: no cover
+                    continue
+                summary.outcomes.append(outcome)
+                if on_outcome is not None:
+                    on_outcome(outcome)
+        except KeyboardInterrupt:
+            stop.set()
+            summary.stopped = True
+        finally:
+            if stop.is_set():
+                summary.stopped = True
+            stop.set()  # whatever happens, the workers send nothing more
+            client.close()
     return summary

@@ -158,8 +158,23 @@ class DraftContext:
     appetite: str
     data: dict[str, Any]
 
+    @property
+    def offered_controls(self) -> list[str]:
+        """IDs of the controls the prompt offers: the risk's own and the related ones."""
+        ids = [
+            str(c["id"])
+            for section in ("existing_controls", "related_controls")
+            for c in self.data.get(section, [])
+            if isinstance(c, dict) and "id" in c
+        ]
+        return list(dict.fromkeys(ids))
 
-def build_context(snapshot: RegisterSnapshot, risk_id: str) -> DraftContext:
+
+def build_context(
+    snapshot: RegisterSnapshot, risk_id: str, rejections: list[tuple[str, str]] | None = None
+) -> DraftContext:
+    """The prompt data for one risk. ``rejections`` are (draft ID, reason) of earlier drafts for
+    this risk that a person rejected, so that the next draft can avoid the same mistakes."""
     risk = snapshot.risk(risk_id)
     appetite_rank = snapshot.config.risk.appetite_rank
     residual = risk.residual_level
@@ -195,6 +210,9 @@ def build_context(snapshot: RegisterSnapshot, risk_id: str) -> DraftContext:
         ],
         "related_controls": related_controls(snapshot, risk),
         "candidate_annex_a": candidate_annex_a(snapshot, risk),
+        "previous_rejections": [
+            {"draft": draft_id, "reason": reason} for draft_id, reason in rejections or []
+        ],
     }
     return DraftContext(
         risk_id=risk.id,
@@ -326,6 +344,7 @@ REDACTABLE: dict[str, tuple[str, ...]] = {
     "existing_controls": ("title", "description"),
     "existing_treatments": ("title", "statement"),
     "related_controls": ("title", "description"),
+    "previous_rejections": ("reason",),
 }
 """Fields that ``[assistant] redact_fields`` can withhold: a bare name ('description') everywhere,
 or 'section.name' ('systems.purpose') in one section. IDs are never redacted (grounding needs

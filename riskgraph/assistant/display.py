@@ -58,8 +58,8 @@ def draft_detail(draft: StoredDraft) -> RenderableType:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold", no_wrap=True)
     facts.add_column()
-    facts.add_row("draft", draft.id)
-    facts.add_row("risk", draft.risk_id)
+    facts.add_row("draft", plain(draft.id))
+    facts.add_row("risk", plain(draft.risk_id))
     facts.add_row("status", _status(draft))
     facts.add_row("option", draft.option.value if draft.option else "?")
     facts.add_row("statement", plain(draft.statement))
@@ -78,6 +78,13 @@ def draft_detail(draft: StoredDraft) -> RenderableType:
         flags.stylize("yellow")
         facts.add_row("flags", flags)
     facts.add_row("model", plain(f"{draft.model} at {draft.endpoint_host}"))
+    if draft.requested_model:
+        facts.add_row(
+            "requested", plain(f"{draft.requested_model}, temperature {draft.temperature}")
+        )
+    if draft.request_hash:
+        facts.add_row("request", plain(f"sha256 {draft.request_hash}"))
+    facts.add_row("redacted", plain(", ".join(draft.redacted_fields) or "none"))
     facts.add_row("template", plain(f"{draft.template} (sha256 {draft.template_hash})"))
     facts.add_row("drafted", plain(draft.created))
     if draft.prompt_tokens is not None:

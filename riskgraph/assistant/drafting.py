@@ -1,10 +1,14 @@
-"""One draft: render the prompt for a risk, ask the model, parse the answer strictly, and give
-the model one chance to repair an answer that does not fit the schema."""
+"""One draft: render the prompt for a risk, ask the model, parse the answer, and give the model
+one chance to repair an answer that does not fit the schema.
+
+An answer that fits the schema sent for the risk is always usable: ``schema.normalise`` cleans,
+truncates and flags instead of refusing. Only answers outside the schema (broken JSON, unknown
+keys, scores off the risk's matrix) go back for repair."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -12,14 +16,28 @@ from pydantic import ValidationError
 
 from riskgraph.assistant.context import DraftContext, redact
 from riskgraph.assistant.prompts import PromptTemplate, data_block_json
-from riskgraph.assistant.protocol import ChatAnswer, Message, ModelCallError, Usage
-from riskgraph.assistant.schema import TreatmentDraft
+from riskgraph.assistant.protocol import (
+    CancelledError,
+    ChatAnswer,
+    Message,
+    ModelCallError,
+    Usage,
+)
+from riskgraph.assistant.schema import (
+    ModelAnswer,
+    TreatmentDraft,
+    legacy_actions,
+    normalise,
+    schema_for_risk,
+)
 from riskgraph.errors import RiskgraphError
 
 if TYPE_CHECKING:
     from riskgraph.assistant.chat import ChatClient
 
 MAX_ERRORS_SENT_BACK = 20
+REPAIR_QUOTE_LIMIT = 4000
+"""The most of a failed answer quoted back in the repair request: a huge answer is not re-sent."""
 
 REPAIR_REQUEST = """\
 Your answer could not be used:
@@ -29,11 +47,21 @@ Answer again with only the corrected JSON object. It must match the JSON Schema 
 no other keys, no text around it."""
 
 
+def risk_schema(template: PromptTemplate, context: DraftContext) -> dict[str, Any]:
+    """The schema sent for this risk: the template's, bounded by the risk's matrix and the
+    controls the prompt offers."""
+    return schema_for_risk(template.response_schema, context.matrix_size, context.offered_controls)
+
+
 def build_messages(
-    template: PromptTemplate, context: DraftContext, redact_fields: list[str]
+    template: PromptTemplate,
+    context: DraftContext,
+    redact_fields: list[str],
+    schema: dict[str, Any] | None = None,
 ) -> list[Message]:
     """System and user messages for one risk. Register text goes only into the data block."""
     user = template.render_user(
+        schema=schema or risk_schema(template, context),
         risk_id=context.risk_id,
         matrix_size=context.matrix_size,
         appetite=context.appetite,
@@ -59,34 +87,52 @@ def _strip_fence(text: str) -> str:
     return text
 
 
-def parse_answer(answer: ChatAnswer, matrix_size: int) -> TreatmentDraft:
-    """The answer as a TreatmentDraft, or InvalidAnswerError listing what is wrong."""
-    if answer.finish_reason == "length":
-        raise InvalidAnswerError(["the answer was cut off (too long); answer more briefly"])
+def _location(loc: tuple[Any, ...]) -> str:
+    # pydantic names the union member tried ('UseExistingControl'); people need the path only
+    parts = [str(p) for p in loc if not (isinstance(p, str) and p[:1].isupper())]
+    return ".".join(parts) or "answer"
+
+
+def parse_answer(
+    answer: ChatAnswer, matrix_size: int, secrets: tuple[str, ...] = ()
+) -> tuple[TreatmentDraft, list[str]]:
+    """The answer as a clean draft and the flags for what cleaning changed, or
+    InvalidAnswerError listing what is wrong. An answer cut off at the length limit is used
+    when what arrived is complete JSON that fits."""
+    cut_off = answer.finish_reason == "length"
     try:
         data: Any = json.loads(_strip_fence(answer.content))
     except json.JSONDecodeError as exc:
+        if cut_off:
+            raise InvalidAnswerError(
+                ["the answer was cut off at the length limit; answer more briefly"]
+            ) from None
         raise InvalidAnswerError([f"not valid JSON: {exc}"]) from None
     try:
-        draft = TreatmentDraft.model_validate(data)
+        parsed = ModelAnswer.model_validate(legacy_actions(data))
     except ValidationError as exc:
         raise InvalidAnswerError(
             [
-                f"{'.'.join(str(p) for p in err['loc']) or 'answer'}: {err['msg']}"
+                f"{_location(err['loc'])}: {err['msg']}"
                 for err in exc.errors()[:MAX_ERRORS_SENT_BACK]
             ]
         ) from None
     off_matrix = [
         f"{name}: must be from 1 to {matrix_size} on this risk's matrix, not {value}"
         for name, value in (
-            ("expected_residual_likelihood", draft.expected_residual_likelihood),
-            ("expected_residual_severity", draft.expected_residual_severity),
+            ("expected_residual_likelihood", parsed.expected_residual_likelihood),
+            ("expected_residual_severity", parsed.expected_residual_severity),
         )
         if value > matrix_size
     ]
     if off_matrix:
         raise InvalidAnswerError(off_matrix)
-    return draft
+    draft, flags = normalise(parsed, secrets)
+    if cut_off:
+        flags.append(
+            "cut-off answer: the endpoint stopped at its length limit; the JSON was complete"
+        )
+    return draft, flags
 
 
 @dataclass(frozen=True)
@@ -101,6 +147,13 @@ class DraftAnswer:
     ended: datetime
     repaired: bool
     response_format: str
+    flags: tuple[str, ...] = ()
+    """What cleaning the answer changed (truncated, scrubbed, secrets removed)."""
+    request_sha256: str | None = None
+    """SHA-256 of the exact bytes of the request body that produced the answer."""
+    requested_model: str | None = None
+    temperature: float | None = None
+    redacted_fields: tuple[str, ...] = field(default=())
 
 
 class DraftFailedError(RiskgraphError):
@@ -112,29 +165,44 @@ class DraftFailedError(RiskgraphError):
         super().__init__(message)
 
 
+def _quoted(content: str) -> str:
+    """The failed answer as quoted back: a long one only by its start."""
+    if len(content) <= REPAIR_QUOTE_LIMIT:
+        return content
+    return (
+        content[:REPAIR_QUOTE_LIMIT]
+        + f"\n[... {len(content) - REPAIR_QUOTE_LIMIT} more characters not repeated]"
+    )
+
+
 def request_draft(
-    client: ChatClient, context: DraftContext, messages: list[Message]
+    client: ChatClient,
+    context: DraftContext,
+    messages: list[Message],
+    schema: dict[str, Any],
+    redact_fields: tuple[str, ...] = (),
 ) -> DraftAnswer:
     """Ask for a draft; one repair round if the answer does not parse. Raises DraftFailedError."""
     started = datetime.now(UTC)
     usage = Usage()
     conversation = list(messages)
     repaired = False
+    secrets = client.secrets
     try:
-        answer = client.complete(conversation)
+        answer = client.complete(conversation, schema, context.risk_id)
         usage.add(answer.usage)
         try:
-            draft = parse_answer(answer, context.matrix_size)
+            draft, flags = parse_answer(answer, context.matrix_size, secrets)
         except InvalidAnswerError as first:
             repaired = True
             conversation += [
-                {"role": "assistant", "content": answer.content},
+                {"role": "assistant", "content": _quoted(answer.content)},
                 {"role": "user", "content": REPAIR_REQUEST.format(errors=_bullets(first.errors))},
             ]
-            answer = client.complete(conversation)
+            answer = client.complete(conversation, schema, context.risk_id)
             usage.add(answer.usage)
             try:
-                draft = parse_answer(answer, context.matrix_size)
+                draft, flags = parse_answer(answer, context.matrix_size, secrets)
             except InvalidAnswerError as second:
                 raise DraftFailedError(
                     context.risk_id,
@@ -142,8 +210,12 @@ def request_draft(
                     + "; ".join(second.errors[:5]),
                     usage,
                 ) from None
+    except CancelledError:
+        raise
     except ModelCallError as exc:
         raise DraftFailedError(context.risk_id, str(exc), usage) from None
+    if answer.secret_removed:
+        flags.insert(0, "secret-removed answer: the answer contained the API key; removed")
     return DraftAnswer(
         risk_id=context.risk_id,
         draft=draft,
@@ -153,6 +225,11 @@ def request_draft(
         ended=datetime.now(UTC),
         repaired=repaired,
         response_format=answer.response_format,
+        flags=tuple(flags),
+        request_sha256=answer.request_sha256,
+        requested_model=client.endpoint.model,
+        temperature=client.endpoint.temperature,
+        redacted_fields=redact_fields,
     )
 
 

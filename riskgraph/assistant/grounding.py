@@ -5,7 +5,7 @@ flagged, and IDs mentioned in free text that do not exist are flagged for the re
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from riskgraph.assistant.context import RegisterSnapshot
@@ -14,6 +14,17 @@ from riskgraph.assistant.schema import ProposedAction, TreatmentDraft
 UNVERIFIED_CONTROL = "unverified-control"
 UNKNOWN_ANNEX_A = "unknown-annex-a"
 UNKNOWN_REFERENCE = "unknown-reference"
+NOT_OFFERED = "control-not-offered"
+# semantic warnings: the draft fits, but a reviewer should look twice
+ACCEPT_ABOVE_APPETITE = "accept-above-appetite"
+MINIMAL_RESIDUAL = "residual-minimal"
+CLAIMS_APPROVAL = "claims-approval"
+
+_APPROVAL_CLAIM = re.compile(
+    r"\b(?:approved|signed[ -]off|sign-off|authori[sz]ed|endorsed)\s+(?:by|from)\b"
+    r"|\b(?:has|have|was|were|is|are)\s+(?:been\s+)?(?:approved|accepted|signed off)\b",
+    re.IGNORECASE,
+)
 
 _FLAG = re.compile(r"^(?P<code>[a-z-]+) (?P<ref>\S+): ")
 _ANNEX_MENTION = re.compile(r"\b[AC]\.\d+(?:\.\d+)*")
@@ -52,38 +63,106 @@ class GroundedDraft:
     draft: TreatmentDraft
     actions: tuple[GroundedAction, ...]
     notes: tuple[str, ...]
-    """Draft-level flags: IDs mentioned in text that the graph does not know."""
+    """Draft-level flags: IDs mentioned in text that the graph does not know, warnings."""
 
     @property
     def flags(self) -> list[str]:
         return [*self.notes, *(n for a in self.actions for n in a.notes)]
 
+    def with_notes(self, notes: Iterable[str]) -> GroundedDraft:
+        return GroundedDraft(self.draft, self.actions, tuple(dict.fromkeys(notes)))
 
-def ground(draft: TreatmentDraft, snapshot: RegisterSnapshot) -> GroundedDraft:
+
+def ground(
+    draft: TreatmentDraft,
+    snapshot: RegisterSnapshot,
+    *,
+    offered: Collection[str] | None = None,
+    risk_id: str | None = None,
+) -> GroundedDraft:
+    """Check the draft's IDs against the register. With ``offered`` (the controls the prompt
+    listed), a real control that was not offered is flagged; with ``risk_id``, the draft is also
+    checked for what a reviewer should look at twice (semantic warnings)."""
     actions = tuple(
-        _ground_action(number, action, snapshot)
+        _ground_action(number, action, snapshot, offered)
         for number, action in enumerate(draft.actions, start=1)
     )
     texts = [draft.statement, draft.rationale, *draft.assumptions]
     texts += [a.description for a in draft.actions]
     texts += [a.new_control.title for a in draft.actions if a.new_control]
-    return GroundedDraft(draft, actions, tuple(unknown_mentions(texts, snapshot)))
+    notes = unknown_mentions(texts, snapshot)
+    if risk_id is not None:
+        notes += semantic_warnings(draft, snapshot, risk_id)
+    return GroundedDraft(draft, actions, tuple(notes))
+
+
+def semantic_warnings(draft: TreatmentDraft, snapshot: RegisterSnapshot, risk_id: str) -> list[str]:
+    """Drafts that fit but deserve a second look. They never block; they are shown."""
+    warnings: list[str] = []
+    risk = snapshot.risks.get(risk_id)
+    if risk is not None and draft.option == "accept":
+        level = risk.current_level
+        if level.rank > snapshot.config.risk.appetite_rank:
+            warnings.append(
+                flag(
+                    ACCEPT_ABOVE_APPETITE,
+                    risk_id,
+                    f"the draft accepts a risk at level {level.label}, above the register's "
+                    f"appetite ({snapshot.config.risk.appetite})",
+                )
+            )
+    if draft.expected_residual_likelihood == 1 and draft.expected_residual_severity == 1:
+        warnings.append(
+            flag(
+                MINIMAL_RESIDUAL,
+                "1x1",
+                "the draft expects the lowest possible residual score; controls rarely remove "
+                "a risk entirely",
+            )
+        )
+    texts = [draft.statement, draft.rationale, *draft.assumptions]
+    texts += [a.description for a in draft.actions]
+    if any(_APPROVAL_CLAIM.search(t) for t in texts):
+        warnings.append(
+            flag(
+                CLAIMS_APPROVAL,
+                "text",
+                "the draft says something was approved; only a named person's acceptance "
+                "approves, and none has happened",
+            )
+        )
+    return warnings
 
 
 def _ground_action(
-    number: int, action: ProposedAction, snapshot: RegisterSnapshot
+    number: int,
+    action: ProposedAction,
+    snapshot: RegisterSnapshot,
+    offered: Collection[str] | None = None,
 ) -> GroundedAction:
     notes: list[str] = []
     if action.existing_control is not None:
         control_id = action.existing_control
         if control_id in snapshot.controls:
-            return GroundedAction(action.description, control_id=control_id)
+            if offered is not None and control_id not in offered:
+                notes.append(
+                    flag(
+                        NOT_OFFERED,
+                        control_id,
+                        f"action {number} uses a control the prompt did not offer for this "
+                        "risk (it answers other risks); check that it fits",
+                    )
+                )
+            return GroundedAction(action.description, control_id=control_id, notes=tuple(notes))
+        if control_id in snapshot.all_ids:
+            problem = f"names {control_id}, which is in the register but is not a control"
+        else:
+            problem = "names a control that is not in the register"
         notes.append(
             flag(
                 UNVERIFIED_CONTROL,
-                control_id,
-                f"action {number} names a control that is not in the register; "
-                "kept as text, not linked",
+                _token(control_id),
+                f"action {number} {problem}; kept as text, not linked",
             )
         )
         return GroundedAction(action.description, notes=tuple(notes))

@@ -18,7 +18,7 @@ from riskgraph.resources import prompts_dir
 
 TEMPLATE_FILES = ("system.md", "user.md.j2", "response.schema.json")
 
-TREATMENT_DRAFT = ("treatment-draft", "v1")
+TREATMENT_DRAFT = ("treatment-draft", "v2")
 """The template the assistant uses to draft treatments."""
 
 
@@ -71,8 +71,9 @@ class PromptTemplate:
         )
         return env.from_string(self._text("user.md.j2"))
 
-    def render_user(self, **variables: object) -> str:
-        schema_json = json.dumps(self.response_schema, indent=2, ensure_ascii=False)
+    def render_user(self, schema: dict[str, Any] | None = None, **variables: object) -> str:
+        """The user message; ``schema`` is the schema sent with it (default: the template's)."""
+        schema_json = json.dumps(schema or self.response_schema, indent=2, ensure_ascii=False)
         return self._user_template.render(schema_json=schema_json, **variables).strip()
 
 

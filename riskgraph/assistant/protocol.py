@@ -17,6 +17,24 @@ class ModelCallError(RiskgraphError):
     """A call failed for good (after retries); the message is meant for a person."""
 
 
+class CancelledError(ModelCallError):
+    """The run was stopped (Ctrl-C): nothing more is sent."""
+
+    def __init__(self) -> None:
+        super().__init__("stopped before an answer arrived")
+
+
+MAX_TOKENS_PER_CALL = 100_000_000
+"""Token counts above this (or negative, or not whole numbers) are not believed."""
+
+
+def token_count(value: object) -> int | None:
+    """A token count as an endpoint reported it, or None when it is not a sane count."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 <= value <= MAX_TOKENS_PER_CALL else None
+
+
 @dataclass
 class Usage:
     prompt_tokens: int = 0
@@ -43,6 +61,10 @@ class ChatAnswer:
     finish_reason: str | None
     response_format: str
     """json_schema or json_object."""
+    secret_removed: bool = False
+    """The answer contained the API key, which was removed before parsing."""
+    request_sha256: str | None = None
+    """SHA-256 of the exact request body bytes sent for this answer."""
 
 
 def response_format(schema: dict[str, Any], structured: bool) -> dict[str, Any]:

@@ -45,6 +45,10 @@ def _prov(name: str) -> ox.NamedNode:
     return ox.NamedNode(PROV + name)
 
 
+def _xsd(name: str) -> ox.NamedNode:
+    return ox.NamedNode(XSD + name)
+
+
 def _int(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
 
@@ -135,6 +139,14 @@ def draft_quads(
     if not answer.usage.unreported_calls:
         triples.append((activity, _rg("promptTokens"), _int(answer.usage.prompt_tokens)))
         triples.append((activity, _rg("completionTokens"), _int(answer.usage.completion_tokens)))
+    if answer.requested_model is not None:
+        triples.append((activity, _rg("requestedModel"), ox.Literal(answer.requested_model)))
+    if answer.temperature is not None:
+        temperature = ox.Literal(str(float(answer.temperature)), datatype=_xsd("double"))
+        triples.append((activity, _rg("temperature"), temperature))
+    if answer.request_sha256 is not None:
+        triples.append((activity, _rg("requestHash"), ox.Literal(answer.request_sha256)))
+    triples += [(activity, _rg("redactedField"), ox.Literal(f)) for f in answer.redacted_fields]
     how = f"response format {answer.response_format}"
     if answer.repaired:
         how += "; the first answer did not fit the schema and was repaired once"
@@ -230,6 +242,10 @@ class StoredDraft:
     prompt_tokens: int | None
     completion_tokens: int | None
     how: str | None
+    requested_model: str | None = None
+    temperature: str | None = None
+    request_hash: str | None = None
+    redacted_fields: tuple[str, ...] = ()
     reviewer: str | None = None
     reviewed_at: str | None = None
     reason: str | None = None
@@ -337,6 +353,10 @@ def _draft(
         prompt_tokens=_as_int(_one(activity, RG + "promptTokens")),
         completion_tokens=_as_int(_one(activity, RG + "completionTokens")),
         how=_one(activity, RDFS + "comment"),
+        requested_model=_one(activity, RG + "requestedModel"),
+        temperature=_one(activity, RG + "temperature"),
+        request_hash=_one(activity, RG + "requestHash"),
+        redacted_fields=tuple(_all(activity, RG + "redactedField")),
         reviewer=_local(_one(review, PROV + "wasAssociatedWith"), base_iri),
         reviewed_at=_one(review, PROV + "endedAtTime"),
         reason=_one(props, RG + "reason"),

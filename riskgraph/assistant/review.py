@@ -11,11 +11,19 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 
 from riskgraph.assistant.context import RegisterSnapshot
 from riskgraph.assistant.grounding import UNVERIFIED_CONTROL, flag_code
 from riskgraph.assistant.records import StoredAction, StoredDraft, decision_quads, load_draft
+from riskgraph.assistant.schema import EMPTY_TEXT, clean_text
 from riskgraph.errors import InputError, Location, UserError
 from riskgraph.model.entities import (
     Control,
@@ -30,8 +38,25 @@ from riskgraph.model.rdf import to_quads
 from riskgraph.register import Register
 from riskgraph.store.base import ChangeSet, commit
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+def _multiline(value: object) -> object:
+    return clean_text(value, multiline=True)[0] if isinstance(value, str) else value
+
+
+def _one_line(value: object) -> object:
+    return clean_text(value, multiline=False)[0] if isinstance(value, str) else value
+
+
+# Text that reaches the register carries no control characters or terminal escapes, and titles
+# are one line, whoever wrote them (the model or the reviewer's editor).
+Text = Annotated[
+    str, BeforeValidator(_multiline), StringConstraints(strip_whitespace=True, min_length=1)
+]
+Title = Annotated[
+    str,
+    BeforeValidator(_one_line),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+]
 
 
 class _Form(BaseModel):
@@ -263,6 +288,24 @@ def plan_accept(
         raise UserError(
             f"draft {draft.id} names controls that are not in the register "
             f"({', '.join(unresolved)}); accept it with --edit and replace or delete those actions"
+        )
+    empty = [
+        where
+        for where, text in (
+            ("statement", reviewed.statement),
+            *((f"action {n}", a.description) for n, a in enumerate(reviewed.actions, start=1)),
+            *(
+                (f"action {n} title", a.new_control.title)
+                for n, a in enumerate(reviewed.actions, start=1)
+                if a.new_control
+            ),
+        )
+        if text == EMPTY_TEXT
+    ]
+    if empty:
+        raise UserError(
+            f"draft {draft.id} has text the model left empty ({', '.join(empty)}); accept it "
+            "with --edit and write that text"
         )
     _ground_reviewed(reviewed, snapshot, source)
     base_iri = snapshot.config.general.base_iri

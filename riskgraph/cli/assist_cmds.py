@@ -6,7 +6,6 @@ with it openai) is imported inside the command bodies.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ if TYPE_CHECKING:  # for type checkers only; nothing below is imported at run ti
     from riskgraph.assistant.endpoint import Endpoint
     from riskgraph.assistant.records import StoredDraft
     from riskgraph.assistant.review import ReviewedTreatment
+    from riskgraph.config import AssistantSettings
     from riskgraph.register import Register
 
 assist = typer.Typer(
@@ -100,27 +100,49 @@ def draft(
         include_drafted=include_drafted,
     )
     if dry_run:
-        _print_dry_run(plan, settings.model, settings.temperature, endpoint)
+        _print_dry_run(plan, settings, endpoint)
         return
     if endpoint is None:
         raise UserError("the assistant has no endpoint configured")
     _run(reg, plan, endpoint)
 
 
-def _print_dry_run(plan: Plan, model: str, temperature: float, endpoint: Endpoint | None) -> None:
-    from riskgraph.assistant.batch import dry_run_bodies
+def _print_dry_run(plan: Plan, settings: AssistantSettings, endpoint: Endpoint | None) -> None:
+    """Each request as the SDK would send it: method, URL, headers (the key masked) and the
+    body, byte for byte. The transport records it and opens no connection."""
+    from pydantic import SecretStr
 
-    url = endpoint.chat_url if endpoint else "(no endpoint configured)"
-    for risk_id, body in dry_run_bodies(plan, model, temperature):
-        typer.echo(f"=== {risk_id}: POST {url}")
-        typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
+    from riskgraph.assistant.batch import dry_run_requests
+    from riskgraph.assistant.endpoint import OPENAI_URL, Endpoint
+
+    shown = endpoint or Endpoint(
+        base_url=OPENAI_URL,
+        model=settings.model,
+        temperature=settings.temperature,
+        timeout_seconds=settings.timeout_seconds,
+        max_retries=settings.max_retries,
+        max_concurrency=settings.max_concurrency,
+        api_key=SecretStr("sk-not-configured"),
+    )
+    for risk_id, sent in dry_run_requests(plan, shown):
+        url = sent.url if endpoint else f"(no endpoint configured) {sent.url}"
+        typer.echo(f"=== {risk_id}: {sent.method} {url}")
+        for name, value in sent.headers:
+            if name.lower() == "authorization":
+                value = value.split(" ", 1)[0] + " ***"
+            typer.echo(f"{name}: {value}")
+        typer.echo("")
+        typer.echo(sent.body.decode("utf-8"))
     typer.echo(
-        f"dry run: {len(plan.requests)} request(s) shown, nothing sent. Endpoints that refuse "
+        f"dry run: {len(plan.requests)} request(s) shown, nothing sent. The body is byte for "
+        "byte what is sent; only the retry headers change on a retry. Endpoints that refuse "
         'json_schema get the same request with response_format {"type": "json_object"}.'
     )
 
 
 def _run(reg: Register, plan: Plan, endpoint: Endpoint) -> None:
+    import threading
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from riskgraph.assistant.batch import DraftOutcome, run_plan
@@ -132,10 +154,11 @@ def _run(reg: Register, plan: Plan, endpoint: Endpoint) -> None:
         return
     console.print(
         f"drafting {len(plan.requests)} treatment(s) with {endpoint.model} at {endpoint.host} "
-        f"(at most {endpoint.max_concurrency} at a time)",
+        f"(at most {endpoint.max_concurrency} at a time; Ctrl-C stops at once)",
         highlight=False,
         markup=False,
     )
+    stop = threading.Event()
     with Progress(
         TextColumn("drafting"),
         BarColumn(),
@@ -147,19 +170,36 @@ def _run(reg: Register, plan: Plan, endpoint: Endpoint) -> None:
 
         def report(outcome: DraftOutcome) -> None:
             if outcome.draft_id:
-                flags = f" [yellow]({len(outcome.flags)} flag(s))[/]" if outcome.flags else ""
-                progress.console.print(f"[green]✓[/] {outcome.risk_id} → {outcome.draft_id}{flags}")
+                line = plain(f"✓ {outcome.risk_id} → {outcome.draft_id}")
+                line.stylize("green", 0, 1)
+                if outcome.flags:
+                    line.append(f" ({len(outcome.flags)} flag(s))", style="yellow")
+                progress.console.print(line)
             else:
                 line = plain(f"✗ {outcome.risk_id}: {outcome.error}")
                 line.stylize("red")
                 progress.console.print(line)
             progress.advance(task)
 
+        def waiting(risk_id: str, seconds: float, why: str) -> None:
+            line = plain(f"… {risk_id}: {why}; retrying in {seconds:.0f} s")
+            line.stylize("dim")
+            progress.console.print(line)
+
         backoff = reg.config.assistant.backoff_seconds
-        summary = run_plan(reg, plan, endpoint, on_outcome=report, backoff_base=backoff)
+        summary = run_plan(
+            reg, plan, endpoint, on_outcome=report, on_wait=waiting, backoff_base=backoff, stop=stop
+        )
     console.print(run_summary(summary))
     if summary.drafted:
         console.print("review them with [bold]riskgraph assist review[/]")
+    if summary.stopped:
+        console.print(
+            "stopped: the drafts listed above are stored; nothing more was sent",
+            highlight=False,
+            markup=False,
+        )
+        raise typer.Exit(130)
     if summary.failed:
         raise typer.Exit(1)
 

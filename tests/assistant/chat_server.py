@@ -7,6 +7,7 @@ the problem, so a test that sends more than it expects fails loudly.
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections import deque
@@ -24,6 +25,10 @@ class Step:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     raw: bytes | None = None
+    trickle: tuple[int, float] | None = None
+    """Send the body this many bytes at a time, waiting this many seconds between pieces."""
+    drop_after: int | None = None
+    """Send the headers and this many bytes of the body, then close the connection."""
 
 
 def completion(
@@ -75,6 +80,8 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: dict[str, Any]
+    raw: bytes = b""
+    """The request body exactly as it arrived."""
 
 
 class ChatServer:
@@ -136,7 +143,7 @@ class ChatServer:
                 except ValueError:
                     body = {"unparsed": payload.decode("utf-8", "replace")}
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                recorded = Recorded(self.path, headers, body)
+                recorded = Recorded(self.path, headers, body, payload)
                 if self.path != "/v1/chat/completions":
                     step = error(404, f"no route {self.path}")
                 else:
@@ -153,8 +160,21 @@ class ChatServer:
                     for name, value in step.headers.items():
                         self.send_header(name, value)
                     self.end_headers()
+                    if step.drop_after is not None:
+                        self.wfile.write(data[: step.drop_after])
+                        self.wfile.flush()
+                        self.close_connection = True
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                        return
+                    if step.trickle is not None:
+                        size, pause = step.trickle
+                        for start in range(0, len(data), size):
+                            self.wfile.write(data[start : start + size])
+                            self.wfile.flush()
+                            time.sleep(pause)
+                        return
                     self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
+                except (BrokenPipeError, ConnectionResetError, OSError):
                     pass  # the client gave up (a timeout test)
 
             def log_message(self, format: str, *args: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -15,6 +16,7 @@ from assist_helpers import API_KEY, good_draft
 from chat_server import ChatServer, error, json_answer
 from typer.testing import CliRunner
 
+from riskgraph.assistant.records import load_drafts
 from riskgraph.cli import app
 from riskgraph.errors import InputError, UserError
 from riskgraph.model.entities import DraftStatus, Treatment
@@ -58,20 +60,56 @@ def test_without_an_endpoint_drafting_explains_and_exits_2(register: Register) -
     assert listed.exit_code == 0 and "no pending drafts" in listed.stdout
 
 
+def _dry_run_requests(stdout: str) -> dict[str, tuple[str, dict[str, str], str]]:
+    """risk ID -> (request line, headers, body) as --dry-run printed them."""
+    found = {}
+    for block in stdout.split("=== ")[1:]:
+        block = block.rsplit("\ndry run:", 1)[0]
+        head, body = block.split("\n\n", 1)
+        first, *header_lines = head.split("\n")
+        risk_id, line = first.split(": ", 1)
+        headers = dict(h.split(": ", 1) for h in header_lines)
+        found[risk_id] = (line, {k.lower(): v for k, v in headers.items()}, body.rstrip("\n"))
+    return found
+
+
 def test_dry_run_prints_every_request_and_sends_nothing(
     register: Register, endpoint_env: ChatServer
 ) -> None:
     result = assist(register, "draft", "R-BIAS", "R-INJECT", "--dry-run")
     assert result.exit_code == 0, result.stdout
     assert endpoint_env.requests == []
-    assert f"=== R-BIAS: POST {endpoint_env.url}/chat/completions" in result.stdout
-    bodies = result.stdout.split("=== ")[1:]
-    assert len(bodies) == 2
-    first = json.loads(bodies[0].split("\n", 1)[1].rsplit("\ndry run:", 1)[0])
+    shown = _dry_run_requests(result.stdout)
+    assert list(shown) == ["R-BIAS", "R-INJECT"]
+    line, headers, body = shown["R-BIAS"]
+    assert line == f"POST {endpoint_env.url}/chat/completions"
+    assert headers["authorization"] == "Bearer ***" and API_KEY not in result.stdout
+    first = json.loads(body)
     assert first["model"] == "gpt-4o-mini"
     assert first["response_format"]["json_schema"]["name"] == "treatment_draft"
     assert "Biased credit decisions" in first["messages"][1]["content"]
-    assert API_KEY not in result.stdout
+
+
+def test_dry_run_is_byte_identical_to_what_is_sent(
+    register: Register, endpoint_env: ChatServer
+) -> None:
+    """The body --dry-run prints is the exact bytes the endpoint then receives, and so are the
+    headers (the key masked; the retry headers may differ on a retry)."""
+    shown = _dry_run_requests(assist(register, "draft", "R-BIAS", "--dry-run").stdout)
+    endpoint_env.script(json_answer(good_draft()))
+    assert assist(register, "draft", "R-BIAS").exit_code == 0
+    (sent,) = endpoint_env.requests
+    _line, headers, body = shown["R-BIAS"]
+    assert sent.raw == body.encode("utf-8")
+    for name, value in headers.items():
+        if name == "authorization":
+            assert sent.headers[name] == f"Bearer {API_KEY}"
+        elif not name.startswith("x-stainless-retry") and name != "x-stainless-read-timeout":
+            assert sent.headers.get(name) == value, name
+    with register.reader() as store:
+        (draft,) = load_drafts(store, register.base_iri)
+    assert draft.request_hash == hashlib.sha256(sent.raw).hexdigest()
+    assert draft.requested_model == "gpt-4o-mini" and draft.temperature is not None
 
 
 def test_dry_run_works_before_any_endpoint_is_configured(register: Register) -> None:
@@ -111,7 +149,7 @@ def test_draft_review_and_show_list_flags(register: Register, endpoint_env: Chat
     listed = assist(register, "review")
     assert "D-R-BIAS-1" in listed.stdout and "unverified-control C-999" in listed.stdout
     shown = assist(register, "show", "D-R-BIAS-1")
-    assert "unverified-control C-999" in shown.stdout and "treatment-draft/v1" in shown.stdout
+    assert "unverified-control C-999" in shown.stdout and "treatment-draft/v2" in shown.stdout
 
 
 def test_a_failed_risk_makes_the_run_exit_1(register: Register, endpoint_env: ChatServer) -> None:

@@ -33,7 +33,7 @@ def test_the_installed_wheel_loads_the_template_and_the_mapping(tmp_path: Path) 
     wheel = next(tmp_path.glob("riskgraph-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("system.md", "user.md.j2", "response.schema.json"):
-        assert f"riskgraph/_data/prompts/treatment-draft/v1/{name}" in names
+        assert f"riskgraph/_data/prompts/treatment-draft/v2/{name}" in names
     assert "riskgraph/assistant/annex_c_to_a.toml" in names
 
     site = tmp_path / "site"
