@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from pydantic import ValidationError
 
 from riskgraph.errors import UserError
+from riskgraph.ids import natural_key
 from riskgraph.model.entities import ENTITY_TYPES, Entity
 from riskgraph.model.rdf import (
     IdResolver,
@@ -176,7 +177,7 @@ class Repository:
                 err = exc.errors()[0]
                 where = ".".join(str(x) for x in err["loc"]) or "entity"
                 problems.append(LoadProblem(resolver(iri), cls.kind, f"{where}: {err['msg']}"))
-        entities.sort(key=lambda e: e.id)
+        entities.sort(key=lambda e: natural_key(e.id))
         return entities, problems
 
     def _expected(
@@ -264,7 +265,7 @@ class Repository:
             "SELECT DISTINCT ?id WHERE { GRAPH ?g { ?s ?p ?o . ?s ?idp ?id } }",
             {"g": _REGISTER, "o": ox.NamedNode(iri), "idp": _IDENTIFIER},
         )
-        return sorted(r["id"].value for r in rows if r["id"])
+        return sorted((r["id"].value for r in rows if r["id"]), key=natural_key)
 
     def plan_remove(
         self, entity_ids: Iterable[str], expected_revisions: Mapping[str, int] | None = None

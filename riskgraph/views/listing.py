@@ -16,6 +16,7 @@ from datetime import date
 from riskgraph.config import LEVEL_NAMES, RegisterConfig
 from riskgraph.editing.schema import FieldInfo, fields_of, with_article
 from riskgraph.errors import InputError, Location
+from riskgraph.ids import natural_key
 from riskgraph.model.entities import Entity, Risk
 from riskgraph.scoring import above_appetite, level_by_name
 
@@ -220,10 +221,11 @@ def _level_rank(name: str, column: str | None = None) -> int:
         ) from None
 
 
-def sort_key(column: str) -> Callable[[Record], tuple[int, int | str]]:
-    """Empty values last; levels by rank; lists by their text."""
+def sort_key(column: str) -> Callable[[Record], tuple[int, object]]:
+    """Empty values last; levels by rank; numbers by value; text (IDs, titles, lists) in ID order
+    (``riskgraph.ids.natural_key``: R-9 before R-10), ignoring case."""
 
-    def key(row: Record) -> tuple[int, int | str]:
+    def key(row: Record) -> tuple[int, object]:
         value = row.get(column)
         if value is None or value == [] or value == "":
             return (1, "")
@@ -232,8 +234,8 @@ def sort_key(column: str) -> Callable[[Record], tuple[int, int | str]]:
         if isinstance(value, bool | int):
             return (0, int(value))
         if isinstance(value, list):
-            return (0, ", ".join(map(str, value)).lower())
-        return (0, str(value).lower())
+            return (0, natural_key(", ".join(map(str, value)).lower()))
+        return (0, natural_key(str(value).lower()))
 
     return key
 

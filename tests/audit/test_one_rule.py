@@ -157,3 +157,13 @@ def test_the_system_date_is_read_in_one_place() -> None:
         if "date.today()" in path.read_text(encoding="utf-8")
     )
     assert readers == ["clock.py"]
+
+
+def test_list_orders_entities_like_every_other_face(tmp_path: Path) -> None:
+    folder = tmp_path / "reg"
+    init_register(folder)
+    for entity_id in ("SYS-10", "SYS-9", "SYS-100"):
+        done = run("add", "system", "-r", str(folder), "--id", entity_id, "--title", entity_id)
+        assert done.code == 0, done.err
+    listed = json.loads(run("list", "systems", "-r", str(folder), "--format", "json").out)
+    assert [row["id"] for row in listed] == ["SYS-9", "SYS-10", "SYS-100"]

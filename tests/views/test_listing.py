@@ -76,3 +76,13 @@ def test_contains_and_empty_values_are_not_checked() -> None:
     rows = [{"id": "C-1", "status": "implemented"}, {"id": "C-2", "status": None}]
     assert [r["id"] for r in select(rows, control, where=["status~impl"], sort=None, limit=None)]
     assert select(rows, control, where=["status="], sort=None, limit=None) == [rows[1]]
+
+
+def test_sorting_puts_ids_and_numbered_text_in_id_order() -> None:
+    risk_rows: list[dict[str, object]] = [
+        {"id": i, "owner": o} for i, o in (("R-10", "P-2"), ("R-9", None), ("R-100", "P-10"))
+    ]
+    by_id = select(risk_rows, Risk, where=[], sort="id", limit=None)
+    assert [row["id"] for row in by_id] == ["R-9", "R-10", "R-100"]
+    by_owner = select(risk_rows, Risk, where=[], sort="-owner", limit=None)
+    assert [row["owner"] for row in by_owner] == ["P-10", "P-2", None]  # empty last
