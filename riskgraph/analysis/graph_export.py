@@ -25,9 +25,7 @@ from riskgraph.analysis.graph import (
 )
 from riskgraph.errors import UserError
 from riskgraph.register import Register
-
-GRAPH_FORMATS = ("graphml", "gexf", "dot")
-GRAPH_EXTENSIONS = {".graphml": "graphml", ".gexf": "gexf", ".dot": "dot", ".gv": "dot"}
+from riskgraph.results.outputs import GRAPH
 
 
 @dataclass(frozen=True)
@@ -114,12 +112,14 @@ WRITERS: dict[str, Callable[[RegisterGraph, BinaryIO], GraphExportStats]] = {
 def graph_format(output: Path | None, fmt: str | None) -> str | None:
     """The graph format named by ``fmt`` or by the extension of ``output``; None when neither
     names one (the caller then tries its other formats)."""
-    if fmt is not None:
-        name = fmt.strip().lower().lstrip(".")
-        name = GRAPH_EXTENSIONS.get("." + name, name)
-        return name if name in WRITERS else None
-    if output is not None:
-        return GRAPH_EXTENSIONS.get(output.suffix.lower())
+    wanted = fmt.strip().lower().lstrip(".") if fmt is not None else None
+    extension = output.suffix.lower().lstrip(".") if output is not None else None
+    for candidate in GRAPH.formats:
+        if wanted is not None:
+            if candidate.named(wanted) or wanted in candidate.extensions:
+                return candidate.name
+        elif extension and extension in candidate.extensions:
+            return candidate.name
     return None
 
 

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
     from riskgraph.analysis.graph import RegisterGraph
 
-OUTPUT_FORMATS = ("text", "json")
 FormatOption = typer.Option(
     "text",
     "--format",
@@ -43,12 +42,10 @@ def _graph(register: Path | None) -> RegisterGraph:
 
 
 def _checked_format(fmt: str) -> str:
-    from riskgraph.errors import InputError
+    from riskgraph.cli.output import pick_format
+    from riskgraph.results.outputs import ANALYSIS
 
-    name = fmt.strip().lower()
-    if name not in OUTPUT_FORMATS:
-        raise InputError("unknown output format", value=fmt, expected="text or json")
-    return name
+    return pick_format(ANALYSIS, fmt, None).name
 
 
 def _print_json(result: BaseModel) -> None:

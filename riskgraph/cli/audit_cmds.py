@@ -28,9 +28,6 @@ if TYPE_CHECKING:
     from riskgraph.results.terms import AnyTerm
     from riskgraph.store.base import QueryResult, Term
 
-GAP_FORMATS = ("table", "json", "csv", "md")
-_FORMAT_ALIASES = {"markdown": "md", "txt": "table"}
-_FORMAT_BY_EXTENSION = {".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md"}
 FILE_TABLE_WIDTH = 120
 """Width of the table form when it is written to a file."""
 
@@ -115,16 +112,10 @@ def verify(
 
 
 def _gap_format(fmt: str | None, output: Path | None) -> str:
-    from riskgraph.errors import InputError
+    from riskgraph.cli.output import pick_format
+    from riskgraph.results.outputs import GAPS
 
-    if fmt is None:
-        if output is None:
-            return "table"
-        return _FORMAT_BY_EXTENSION.get(output.suffix.lower(), "table")
-    name = _FORMAT_ALIASES.get(fmt.strip().lower(), fmt.strip().lower())
-    if name not in GAP_FORMATS:
-        raise InputError("unknown gaps format", value=fmt, expected=", ".join(GAP_FORMATS))
-    return name
+    return pick_format(GAPS, fmt, output).name
 
 
 def _gap_text(report: GapReport, fmt: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Sequence
 
 import yaml
 from rich.console import Console
@@ -18,22 +17,22 @@ from rich.markup import escape
 from rich.table import Table
 
 from riskgraph.editing.schema import fields_of, ontology, with_article
-from riskgraph.errors import InputError
 from riskgraph.model.entities import ENTITY_TYPES, Entity
 from riskgraph.model.repository import Plan
+from riskgraph.results.outputs import ENTITY, LISTING, Document
 from riskgraph.scoring import level_by_name
 from riskgraph.views.detail import Detail, Link
 from riskgraph.views.listing import HEADERS, LEVEL_COLUMNS, Record, columns_of, table_columns
 
-LIST_FORMATS = ("table", "json", "yaml", "csv")
-SHOW_FORMATS = ("text", "json", "yaml")
+LIST_FORMATS = LISTING
+SHOW_FORMATS = ENTITY
 
 
-def check_format(name: str, allowed: Sequence[str]) -> str:
-    fmt = name.strip().lower()
-    if fmt not in allowed:
-        raise InputError("unknown --format", value=name, expected="one of " + ", ".join(allowed))
-    return fmt
+def check_format(name: str, document: Document) -> str:
+    """The name of the format asked for, from the one registry of output formats."""
+    from riskgraph.cli.output import pick_format
+
+    return pick_format(document, name, None).name
 
 
 def dump(data: object, fmt: str) -> None:

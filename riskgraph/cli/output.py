@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import sys
-from typing import NoReturn
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from rich.console import Console
 
 from riskgraph.errors import InputErrors, RiskgraphError
+
+if TYPE_CHECKING:
+    from riskgraph.results.outputs import Document, OutputFormat
 
 console = Console()
 err_console = Console(stderr=True)
@@ -31,6 +35,23 @@ def explain(exc: RiskgraphError, outcome: str | None = None) -> str:
 def fail_on(exc: RiskgraphError, outcome: str | None = None) -> NoReturn:
     """The one place the CLI turns an error of the core into a message and an exit code."""
     fail(explain(exc, outcome), code=exc.exit_code)
+
+
+def pick_format(document: Document, name: str | None, output: Path | None) -> OutputFormat:
+    """``document.choose``, with a wrong format name pinned on the --format option."""
+    from riskgraph.errors import InputError, Location
+
+    try:
+        return document.choose(name, output)
+    except InputError as exc:
+        if exc.location.file is not None:
+            raise
+        raise InputError(
+            exc.problem,
+            location=Location(column="--format"),
+            value=exc.value,
+            expected=exc.expected,
+        ) from None
 
 
 def success(message: str) -> None:

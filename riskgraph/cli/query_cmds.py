@@ -296,11 +296,14 @@ def _kind(form: str) -> ResultKind:
 
 def _format(fmt: str | None, output: Path | None, kind: ResultKind) -> ExportFormat:
     """The chosen format, checked against the kind of result before anything runs."""
+    from riskgraph.cli.output import pick_format
     from riskgraph.errors import UserError
     from riskgraph.results import ResultKind, format_for_path, formats_for, get_format
+    from riskgraph.results.outputs import QUERY_RESULTS
 
     if fmt is not None:
         chosen = get_format(fmt)
+        pick_format(QUERY_RESULTS, chosen.name, output)  # the file's extension must fit it
     elif output is not None:
         chosen = format_for_path(output, kind)
     else:

@@ -9,43 +9,6 @@ import typer
 
 from riskgraph.cli.options import RegisterOption, TodayOption, open_register, today_option
 
-_FORMATS_BY_SUFFIX = {
-    ".xlsx": "xlsx",
-    ".csv": "csv",
-    ".md": "md",
-    ".markdown": "md",
-    ".html": "html",
-    ".htm": "html",
-}
-_FORMAT_NAMES = ("xlsx", "csv", "md", "html")
-
-
-def soa_format(fmt: str | None, output: Path | None) -> str:
-    """The format asked for by --format, else by the output file's extension, else Markdown."""
-    from riskgraph.errors import InputError, Location
-
-    if fmt is not None:
-        name = fmt.strip().lower()
-        if name not in _FORMAT_NAMES:
-            raise InputError(
-                "unknown format",
-                location=Location(column="--format"),
-                value=fmt,
-                expected=", ".join(_FORMAT_NAMES),
-            )
-        return name
-    if output is None:
-        return "md"
-    found = _FORMATS_BY_SUFFIX.get(output.suffix.lower())
-    if found is None:
-        raise InputError(
-            "cannot tell the format from the file extension; add --format",
-            location=Location(column="--output"),
-            value=str(output),
-            expected="a file ending in " + ", ".join(sorted(_FORMATS_BY_SUFFIX)),
-        )
-    return found
-
 
 def soa(
     register: Path | None = RegisterOption,
@@ -70,14 +33,17 @@ def soa(
 
     Example:  riskgraph soa -o soa.xlsx
     """
-    from riskgraph.analysis.report.soa_formats import BINARY_FORMATS, write_soa
+    from riskgraph.analysis.report.soa_formats import write_soa
     from riskgraph.analysis.soa import statement_of_applicability
+    from riskgraph.cli.output import pick_format
     from riskgraph.errors import UserError
+    from riskgraph.results.outputs import SOA
     from riskgraph.results.streams import atomic_output
 
-    name = soa_format(fmt, output)
+    chosen = pick_format(SOA, fmt, output)
+    name = chosen.name
     day = today_option(today)
-    if output is None and name in BINARY_FORMATS:
+    if output is None and chosen.binary:
         raise UserError(f"{name} is a binary format; write it to a file, e.g. -o soa.{name}")
     reg = open_register(register)
     with reg.reader() as store:
@@ -94,7 +60,10 @@ def soa(
 def report(
     register: Path | None = RegisterOption,
     output: Path = typer.Option(
-        Path("report.html"), "--output", "-o", help="The HTML file to write."
+        Path("report.html"),
+        "--output",
+        "-o",
+        help="The HTML file to write (.html or .htm; for a PDF, print the page from a browser).",
     ),
     today: str | None = TodayOption,
 ) -> None:
@@ -105,8 +74,10 @@ def report(
     """
     from riskgraph.analysis.report.builder import build_report
     from riskgraph.analysis.report.render import render_report
+    from riskgraph.results.outputs import REPORT
     from riskgraph.results.streams import atomic_output
 
+    REPORT.choose(None, output)  # refuses report.pdf before any work
     day = today_option(today)
     reg = open_register(register)
     with reg.reader() as store:

@@ -107,7 +107,7 @@ def test_an_unknown_id_is_a_clean_error(example_folder: Path) -> None:
     ("args", "message"),
     [
         (["impact", "R-001"], "R-001 is a risk; impact takes components"),
-        (["trace", "SYS-CV", "--format", "xml"], "unknown output format (got 'xml')"),
+        (["trace", "SYS-CV", "--format", "xml"], "an analysis cannot be written as 'xml'"),
         (["rank", "risks", "-t", "1.5"], "similarity threshold is out of range"),
         (["rank", "controls", "--spof-level", "huge"], "unknown risk level for --spof-level"),
     ],

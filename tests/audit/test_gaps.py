@@ -265,7 +265,7 @@ def test_gaps_are_findings_not_errors(example: Path) -> None:
         (["--system", "SYS-NOPE"], "no AI system with that ID"),
         (["--system", "R-001"], "no AI system with that ID"),
         (["--today", "22/11/2026"], "--today is not a date"),
-        (["--format", "pdf"], "unknown gaps format"),
+        (["--format", "pdf"], "the gap report cannot be written as 'pdf'"),
     ],
 )
 def test_mistakes_exit_2_with_a_clear_message(example: Path, args: list[str], message: str) -> None:

@@ -26,13 +26,12 @@ from riskgraph.analysis.soa import (
 )
 from riskgraph.errors import UserError
 from riskgraph.results.formulas import neutralise
+from riskgraph.results.outputs import SOA
 from riskgraph.results.tabular import markdown_cell
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
 
-SOA_FORMATS = ("xlsx", "csv", "md", "html")
-BINARY_FORMATS = frozenset({"xlsx"})
 SOA_SHEET = "SoA"
 ABOUT_SHEET = "about"
 
@@ -133,7 +132,8 @@ def about_fields(soa: StatementOfApplicability) -> list[tuple[str, str]]:
 
 
 def write_soa(soa: StatementOfApplicability, fmt: str, out: BinaryIO) -> None:
-    """Write ``soa`` to ``out`` in ``fmt`` (one of ``SOA_FORMATS``)."""
+    """Write ``soa`` to ``out`` in ``fmt`` (one of ``riskgraph.results.outputs.SOA``)."""
+    fmt = SOA.format(fmt).name
     if fmt == "xlsx":
         write_xlsx(soa, out)
     elif fmt == "csv":
@@ -145,7 +145,7 @@ def write_soa(soa: StatementOfApplicability, fmt: str, out: BinaryIO) -> None:
 
         out.write(render_soa_html(soa).encode("utf-8"))
     else:
-        raise UserError(f"unknown SoA format {fmt!r}; use one of {', '.join(SOA_FORMATS)}")
+        raise UserError(f"the {fmt} format of the Statement of Applicability has no writer")
 
 
 def soa_csv(soa: StatementOfApplicability) -> str:
