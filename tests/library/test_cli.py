@@ -105,3 +105,12 @@ def test_crosswalk_command_shows_chains_and_missing_counterparts(tmp_path: Path)
     assert bad.code == 2 and "unknown framework 'nowhere'" in bad.err
     sssom = run("crosswalk", "owasp-llm-2.0", "iso42001-annex-a", "-f", "sssom", "-r", reg)
     assert "semapv:MappingChaining" in sssom.out and "derived_via" in sssom.out
+
+
+def test_a_source_without_version_gets_one_from_its_content(reference: Path) -> None:
+    from riskgraph.library.exchange import read_source
+
+    folder = reference / "datasets" / "finos-ai-governance-framework"
+    first, second = read_source(folder), read_source(folder)
+    assert first.meta.version.startswith("sha256:")
+    assert first.meta.version == second.meta.version

@@ -16,7 +16,14 @@ from pathlib import Path
 
 from riskgraph.errors import InputError, Location, UserError
 from riskgraph.library.model import Concept, Library, Mapping, Scheme, concept_iri
-from riskgraph.library.sources.common import as_list, front_matter, one_line, read_yaml, section
+from riskgraph.library.sources.common import (
+    as_list,
+    content_version,
+    front_matter,
+    one_line,
+    read_yaml,
+    section,
+)
 from riskgraph.vocab import ISO42001
 
 NAME = "finos-aigf"
@@ -85,6 +92,10 @@ def _sequence(meta: dict, file: Path) -> int:
 def read_finos(root: Path, *, version: str = "", nexus: Library | None = None) -> Library:
     """Read a FINOS framework folder into the ``finos-aigf`` library."""
     risks_dir, mitigations_dir, references_dir = _folders(root)
+    if not version:
+        version = content_version(
+            [*risks_dir.glob("*.md"), *mitigations_dir.glob("*.md"), *references_dir.glob("*.yml")]
+        )
     library = Library(
         NAME,
         Scheme(

@@ -16,7 +16,13 @@ from typing import Any
 
 from riskgraph.errors import InputError, Location, UserError
 from riskgraph.library.model import Concept, Library, Mapping, Scheme
-from riskgraph.library.sources.common import as_list, iso_date, one_line, read_yaml
+from riskgraph.library.sources.common import (
+    as_list,
+    content_version,
+    iso_date,
+    one_line,
+    read_yaml,
+)
 
 NAME = "ai-atlas-nexus"
 AUTHOR = "AI Atlas Nexus (IBM)"
@@ -146,6 +152,9 @@ def read_nexus(folder: Path, *, version: str = "") -> Library:
         raise UserError(
             f"{folder} is not the AI Atlas Nexus knowledge_graph folder (no risk_atlas_data.yaml)"
         )
+    if not version:
+        files = [folder / name for name in FILES] + list((folder / "mappings").glob("*.yaml"))
+        version = content_version([f for f in files if f.is_file()])
     library = Library(
         NAME,
         Scheme(
