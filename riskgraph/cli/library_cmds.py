@@ -514,6 +514,10 @@ def crosswalk_cmd(
         from riskgraph.errors import InputError
 
         raise InputError("unknown format", value=fmt, expected="table, json or sssom")
+    if fmt == "table" and output is not None:
+        from riskgraph.errors import UserError
+
+        raise UserError("-o writes json or sssom; add -f json or -f sssom")
     reg = open_register(register)
     with reg.reader() as store:
         walk = crosswalk(store, source, target, max_hops=max_hops)
@@ -526,7 +530,12 @@ def crosswalk_cmd(
         text = crosswalk_sssom(walk)
     if text is not None:
         if output is not None:
-            output.write_text(text, encoding="utf-8")
+            try:
+                output.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                from riskgraph.errors import UserError
+
+                raise UserError(f"cannot write {output}: {exc.strerror}") from None
         else:
             console.out(text, highlight=False)
 
@@ -602,6 +611,10 @@ def coverage_cmd(
     from riskgraph.cli.output import console
     from riskgraph.library.coverage import NOT_ADDRESSED, coverage
 
+    if fmt not in ("table", "json"):
+        from riskgraph.errors import InputError
+
+        raise InputError("unknown format", value=fmt, expected="table or json")
     reg = open_register(register)
     with reg.reader() as store:
         rows = coverage(store, framework, by, max_hops=max_hops)

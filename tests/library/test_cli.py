@@ -114,3 +114,16 @@ def test_a_source_without_version_gets_one_from_its_content(reference: Path) -> 
     first, second = read_source(folder), read_source(folder)
     assert first.meta.version.startswith("sha256:")
     assert first.meta.version == second.meta.version
+
+
+def test_bad_formats_and_table_to_a_file_are_refused(tmp_path: Path) -> None:
+    reg = _register(tmp_path)
+    assert run("library", "load", "iso-hs", "-r", reg).code == 0
+    bad = run("coverage", "iso42001", "--by", "iso-hs", "-f", "xml", "-r", reg)
+    assert bad.code == 2 and "unknown format" in bad.err
+    table = run("crosswalk", "iso42001", "iso-hs", "-o", str(tmp_path / "x.txt"), "-r", reg)
+    assert table.code == 2 and "-f json or -f sssom" in table.err
+    written = run(
+        "crosswalk", "iso42001", "iso-hs", "-f", "json", "-o", str(tmp_path / "x.json"), "-r", reg
+    )
+    assert written.code == 0 and '"no_counterpart"' in (tmp_path / "x.json").read_text()
