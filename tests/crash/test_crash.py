@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from crash_support import ROOT, register_quads, run
-from remote_support import OxigraphServer, free_port, same_quads
+from remote_support import OxigraphServer, free_port
 
 from riskgraph.config import EndpointSettings
 from riskgraph.register import init_register
@@ -203,10 +203,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]
 
 @pytest.fixture(scope="module")
 def bigger(base: Path, inputs: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example with thousands more people: a push of it takes many requests."""
+    """The example with a few more people and a change: what a push replaces the example with."""
     folder = tmp_path_factory.mktemp("bigger") / "register"
     shutil.copytree(base, folder, symlinks=True)
-    assert run(*_args("staged-import", folder, inputs)).code == 0
+    assert run(*_args("import", folder, inputs)).code == 0
+    assert run(*_args("edit", folder, inputs)).code == 0
     return folder
 
 
@@ -219,6 +220,23 @@ def _local(folder: Path) -> list[ox.Quad]:
         and q.graph_name.value.startswith(RISKGRAPH_GRAPHS)
         and not is_claim(q.subject)
     ]
+
+
+def _same(left: list[ox.Quad], right: list[ox.Quad]) -> bool:
+    """The same quads: exactly, and for quads with blank nodes (the ontology's OWL lists, the
+    same on both sides of every push here) the same number in each graph."""
+
+    def split(quads: list[ox.Quad]) -> tuple[set[ox.Quad], dict[str, int]]:
+        plain: set[ox.Quad] = set()
+        blank: dict[str, int] = {}
+        for q in quads:
+            if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
+                blank[str(q.graph_name)] = blank.get(str(q.graph_name), 0) + 1
+            else:
+                plain.add(q)
+        return plain, blank
+
+    return len(left) == len(right) and split(left) == split(right)
 
 
 def _on_endpoint(settings: EndpointSettings) -> tuple[list[ox.Quad], list[str]]:
@@ -260,7 +278,7 @@ def _push(settings: EndpointSettings, folder: Path) -> list[str]:
 
 
 PUSH_KILLS = [("point", "push:staged"), ("point", "push:switching")] + [
-    ("random", str(round(random.Random(SEED + 1).uniform(0.5, 5.0) + i, 2)))
+    ("random", str(round(random.Random(SEED + i).uniform(0.3, 2.5), 2)))
     for i in range(RANDOM_KILLS)
 ]
 
@@ -278,16 +296,16 @@ def test_a_killed_push_leaves_the_endpoint_before_or_after(
         code = _kill_after(_riskgraph(_push(endpoint, bigger)), float(when))
     seen, _ = _on_endpoint(endpoint)
     if how == "point":  # both points come before the switch
-        assert same_quads(seen, pre)
+        assert _same(seen, pre)
     elif code == 0:
-        assert same_quads(seen, post)
+        assert _same(seen, post)
     else:
-        assert same_quads(seen, pre) or same_quads(seen, post)
+        assert _same(seen, pre) or _same(seen, post)
     # The next push needs no cleanup, and takes the staging graphs away.
     again = run(*_push(endpoint, bigger))
     assert again.code == 0, again.err
     seen, names = _on_endpoint(endpoint)
-    assert same_quads(seen, post)
+    assert _same(seen, post)
     assert not [name for name in names if name.startswith(STAGING_GRAPHS)]
 
 
