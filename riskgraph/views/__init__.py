@@ -3,6 +3,7 @@
 - ``nodes``: how any node is named (key, title) and the kind of a node, in words.
 - ``detail``: one node in detail, register entity or catalogue item, with its links both ways.
 - ``listing``: records of one kind, their columns, filters (``--where``) and sort order.
+- ``table``: a listing as rows of display text with facets (the TUI browser), same order.
 - ``heatmap``: risks placed on their matrix, inherent and residual.
 - ``dashboard``: counts, the register matrix's heatmaps, risks above appetite, reviews due.
 

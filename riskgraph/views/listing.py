@@ -16,7 +16,7 @@ from datetime import date
 from riskgraph.config import LEVEL_NAMES, RegisterConfig
 from riskgraph.editing.schema import FieldInfo, fields_of, with_article
 from riskgraph.errors import InputError, Location
-from riskgraph.ids import natural_key
+from riskgraph.ids import IdKey, natural_key
 from riskgraph.model.entities import Entity, Risk
 from riskgraph.scoring import above_appetite, level_by_name
 
@@ -209,16 +209,29 @@ def _boolean_text(value: str) -> str:
     return "true" if value.strip().lower() in _TRUE else "false"
 
 
-def _level_rank(name: str, column: str | None = None) -> int:
+def text_key(text: str) -> IdKey:
+    """How every listing orders text (IDs, titles, names): ID order, ignoring case."""
+    return natural_key(text.lower())
+
+
+def level_rank(text: str) -> int | None:
+    """The rank of a level given by name ('very-high') or label ('very high'), else None."""
     try:
-        return level_by_name(name.strip().lower()).rank
+        return level_by_name(text.strip().lower().replace(" ", "-")).rank
     except ValueError:
+        return None
+
+
+def _level_rank(name: str, column: str | None = None) -> int:
+    rank = level_rank(name)
+    if rank is None:
         raise InputError(
             "unknown risk level",
             location=Location(column=column) if column else None,
             value=name,
             expected="one of " + ", ".join(LEVEL_NAMES),
-        ) from None
+        )
+    return rank
 
 
 def sort_key(column: str) -> Callable[[Record], tuple[int, object]]:
@@ -234,8 +247,8 @@ def sort_key(column: str) -> Callable[[Record], tuple[int, object]]:
         if isinstance(value, bool | int):
             return (0, int(value))
         if isinstance(value, list):
-            return (0, natural_key(", ".join(map(str, value)).lower()))
-        return (0, natural_key(str(value).lower()))
+            return (0, text_key(", ".join(map(str, value))))
+        return (0, text_key(str(value)))
 
     return key
 

@@ -10,11 +10,11 @@ from tui_helpers import SIZE, settle
 from riskgraph.register import Register
 from riskgraph.tui.browser.browser import BrowserScreen
 from riskgraph.tui.data.browse import load_listing
-from riskgraph.tui.data.listing import Filters, filter_rows, sort_rows
 from riskgraph.tui.detail.detail_pane import LinkList
 from riskgraph.tui.detail.explore import ExploreScreen
 from riskgraph.tui.detail.neighbourhood_view import NeighbourhoodTree, NeighbourhoodView
 from riskgraph.tui.navigation import History
+from riskgraph.views.table import Filters, filter_rows, sort_rows
 
 
 def ids(table: DataTable[str]) -> list[str]:

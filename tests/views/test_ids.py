@@ -32,8 +32,20 @@ def test_the_order_is_total_and_equal_keys_mean_equal_ids(ids: list[str]) -> Non
 
 def test_every_module_that_orders_ids_uses_the_one_key() -> None:
     from riskgraph.analysis import graph, graph_clusters, impact, rank, soa
-    from riskgraph.tui.data import listing, tab_reader
-    from riskgraph.views import detail, heatmap
+    from riskgraph.tui.data import tab_reader
+    from riskgraph.views import detail, heatmap, listing, table
 
-    for module in (graph, graph_clusters, impact, rank, soa, heatmap, detail, listing, tab_reader):
+    modules = (
+        graph,
+        graph_clusters,
+        impact,
+        rank,
+        soa,
+        heatmap,
+        detail,
+        listing,
+        table,
+        tab_reader,
+    )
+    for module in modules:
         assert module.natural_key is natural_key, module.__name__

@@ -16,13 +16,13 @@ from textual.widgets import DataTable, Input, Static, Tab, Tabs
 from riskgraph.tui.browser.filter_bar import FilterBar
 from riskgraph.tui.data.browse import load_listing
 from riskgraph.tui.data.editing import EDITABLE
-from riskgraph.tui.data.listing import TABS, Filters, Listing, Row, filter_rows, sort_rows
 from riskgraph.tui.detail.detail_pane import DetailPane, LinkList
 from riskgraph.tui.messages import EditEntity, OpenNode
 from riskgraph.tui.screen import RegisterScreen
 from riskgraph.tui.widgets.columns import column_widths
 from riskgraph.tui.workers import describe_error, in_background
 from riskgraph.views.detail import Detail, load_detail
+from riskgraph.views.table import TABS, Filters, Listing, Row, filter_rows, sort_rows
 
 MAX_ROWS = 2000
 """Rows put in the table at once; search and filters reach the others."""

@@ -7,8 +7,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Select
 
-from riskgraph.tui.data.listing import Facet, Filters, Listing
 from riskgraph.tui.styles import stylesheet
+from riskgraph.views.table import Facet, Filters, Listing
 
 FACETS: tuple[tuple[Facet, str], ...] = (
     ("system", "system"),

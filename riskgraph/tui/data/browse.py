@@ -1,7 +1,7 @@
 """The register browser's tables: one listing per tab, with the facets its filters use.
 
 Each listing is read with a few bulk queries (never one per entity); filtering and sorting
-(``riskgraph.tui.data.listing``) are pure functions over the rows, run on the UI side as the
+(``riskgraph.views.table``) are pure functions over the rows, run on the UI side as the
 user types.
 """
 
@@ -12,7 +12,6 @@ from collections.abc import Callable
 
 from riskgraph.register import Register
 from riskgraph.store.base import Store
-from riskgraph.tui.data.listing import Column, Listing, Row
 from riskgraph.tui.data.tab_reader import (
     TYPE,
     TabReader,
@@ -28,6 +27,7 @@ from riskgraph.tui.data.tab_reader import (
     rg,
     subjects_of_type,
 )
+from riskgraph.views.table import Column, Listing, Row
 from riskgraph.vocab import DCTERMS, ISO42001_GRAPH, RG, SKOS
 
 

@@ -12,8 +12,8 @@ from riskgraph.ids import natural_key
 from riskgraph.model.entities import ControlStatus, FindingStatus, TreatmentOption, TreatmentStatus
 from riskgraph.scoring import all_levels, current_level
 from riskgraph.store.base import Store, Term
-from riskgraph.tui.data.listing import Column, Listing, Row
 from riskgraph.views.nodes import short_key
+from riskgraph.views.table import Column, Listing, Row
 from riskgraph.vocab import DCTERMS, REGISTER_GRAPH, RG
 
 Props = dict[str, dict[str, list[str]]]

@@ -1,4 +1,5 @@
-"""The browser's rows and columns, and the filtering and sorting done on them as the user types.
+"""A listing as rows of display text, for faces that filter and sort as the user types (the TUI's
+browser): rows and columns, facets, filters, and the sort order of ``riskgraph.views.listing``.
 
 A ``Listing`` holds one tab's rows with the facets its filters use (systems, level, status,
 owner). ``riskgraph.tui.data.browse`` reads them from the register.
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from riskgraph.ids import natural_key
-from riskgraph.scoring import all_levels
+from riskgraph.views.listing import level_rank, text_key
 
 SortKind = Literal["key", "text", "level", "date", "number"]
 Facet = Literal["system", "level", "status", "owner"]
@@ -63,9 +64,8 @@ class Listing:
         if facet == "system":
             return sorted({s for row in self.rows for s in row.systems}, key=natural_key)
         if facet == "level":
-            ranks = {lv.name: lv.rank for lv in all_levels().values()}
             found = {row.level for row in self.rows if row.level}
-            return sorted(found, key=lambda name: -ranks.get(name, 0))
+            return sorted(found, key=lambda name: -(level_rank(name) or 0))
         values = {getattr(row, facet) for row in self.rows}
         return sorted((v for v in values if v), key=natural_key)
 
@@ -101,14 +101,12 @@ def sort_rows(rows: list[Row], columns: tuple[Column, ...], index: int, reverse:
     return filled + empty
 
 
-_RANKS = {lv.label: lv.rank for lv in all_levels().values()}
-
-
 def _sort_key(kind: SortKind, text: str) -> tuple[object, ...]:
+    """The listing rules (``riskgraph.views.listing``): levels by rank, IDs and text in ID order."""
     if kind == "level":
-        return (_RANKS.get(text, 0),)
+        return (level_rank(text) or 0,)
     if kind == "number":
         return (int(text) if text.isdigit() else 0,)
     if kind == "key":
         return natural_key(text)
-    return (text.lower(),)
+    return text_key(text)
