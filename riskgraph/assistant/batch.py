@@ -191,6 +191,30 @@ def store_draft(
 _DONE = object()
 
 
+def _take(
+    item: object,
+    summary: RunSummary,
+    register: Register,
+    plan: Plan,
+    endpoint: Endpoint,
+    on_outcome: Callable[[DraftOutcome], None] | None,
+) -> None:
+    """Store an answer, or record a failure, as it comes from a worker."""
+    if isinstance(item, DraftAnswer):
+        outcome = store_draft(register, plan, item, endpoint)
+    elif isinstance(item, CancelledError):
+        return
+    elif isinstance(item, DraftFailedError):
+        outcome = DraftOutcome(item.risk_id, item.usage, error=str(item))
+    elif isinstance(item, BaseException):
+        raise item
+    else:  # pragma: no cover - workers hand over nothing else
+        return
+    summary.outcomes.append(outcome)
+    if on_outcome is not None:
+        on_outcome(outcome)
+
+
 def run_plan(
     register: Register,
     plan: Plan,
@@ -222,12 +246,13 @@ def run_plan(
                     r = todo.get_nowait()
                 except queue.Empty:
                     break
+                result: object
                 try:
-                    results.put(request_draft(client, r.context, r.messages, r.schema, redacted))
-                except DraftFailedError as exc:
-                    results.put(exc)
-                except BaseException as exc:
-                    results.put(exc)
+                    result = request_draft(client, r.context, r.messages, r.schema, redacted)
+                except BaseException as exc:  # handed to the main thread
+                    result = exc
+                if not stop.is_set():  # what arrives after a stop is not kept
+                    results.put(result)
             results.put(_DONE)
 
         workers = min(endpoint.max_concurrency, len(plan.requests))
@@ -235,33 +260,29 @@ def run_plan(
             threading.Thread(target=work, name=f"draft-{number}", daemon=True).start()
         running = workers
         try:
-            while running and not stop.is_set():
-                try:
-                    item = results.get(timeout=0.1)
-                except queue.Empty:
-                    continue
-                if item is _DONE:
-                    running -= 1
-                    continue
-                if isinstance(item, DraftAnswer):
-                    outcome = store_draft(register, plan, item, endpoint)
-                elif isinstance(item, CancelledError):
-                    continue
-                elif isinstance(item, DraftFailedError):
-                    outcome = DraftOutcome(item.risk_id, item.usage, error=str(item))
-                elif isinstance(item, BaseException):
-                    raise item
-                else:  # pragma: no cover
-                    continue
-                summary.outcomes.append(outcome)
-                if on_outcome is not None:
-                    on_outcome(outcome)
-        except KeyboardInterrupt:
-            stop.set()
-            summary.stopped = True
-        finally:
+            try:
+                while running and not stop.is_set():
+                    try:
+                        item = results.get(timeout=0.1)
+                    except queue.Empty:
+                        continue
+                    if item is _DONE:
+                        running -= 1
+                        continue
+                    _take(item, summary, register, plan, endpoint, on_outcome)
+            except KeyboardInterrupt:
+                stop.set()
             if stop.is_set():
                 summary.stopped = True
+                # answers that had arrived before the stop are paid for: store them too
+                while True:
+                    try:
+                        item = results.get_nowait()
+                    except queue.Empty:
+                        break
+                    if isinstance(item, DraftAnswer):
+                        _take(item, summary, register, plan, endpoint, on_outcome)
+        finally:
             stop.set()  # whatever happens, the workers send nothing more
             client.close()
     return summary

@@ -141,6 +141,7 @@ def _print_dry_run(plan: Plan, settings: AssistantSettings, endpoint: Endpoint |
 
 
 def _run(reg: Register, plan: Plan, endpoint: Endpoint) -> None:
+    import signal
     import threading
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -187,9 +188,20 @@ def _run(reg: Register, plan: Plan, endpoint: Endpoint) -> None:
             progress.console.print(line)
 
         backoff = reg.config.assistant.backoff_seconds
-        summary = run_plan(
-            reg, plan, endpoint, on_outcome=report, on_wait=waiting, backoff_base=backoff, stop=stop
-        )
+        # Ctrl-C sets the stop switch rather than raising in the middle of storing a draft
+        previous = signal.signal(signal.SIGINT, lambda _signum, _frame: stop.set())
+        try:
+            summary = run_plan(
+                reg,
+                plan,
+                endpoint,
+                on_outcome=report,
+                on_wait=waiting,
+                backoff_base=backoff,
+                stop=stop,
+            )
+        finally:
+            signal.signal(signal.SIGINT, previous)
     console.print(run_summary(summary))
     if summary.drafted:
         console.print("review them with [bold]riskgraph assist review[/]")

@@ -32,7 +32,11 @@ def render_draft(draft: StoredDraft) -> RenderableType:
         parts.append(flags)
     else:
         parts.append(
-            Text("No grounding flags: every ID it names is in the register.", style="green")
+            Text(
+                "No flags from the automatic checks. They check IDs and a few warning signs, "
+                "not whether the treatment is right: that is your review.",
+                style="dim",
+            )
         )
     body = Table.grid(padding=(0, 1))
     body.add_column(style="dim", no_wrap=True)
