@@ -387,55 +387,33 @@ def _export(
 ) -> None:
     """Stream every row to ``output``, with its manifest unless told not to."""
     from riskgraph.cli.output import console, err_console
-    from riskgraph.queries import QuerySource, run_query
-    from riskgraph.results import export_to_file, register_hash, sidecar_path, write_result
-    from riskgraph.results.streams import atomic_output
+    from riskgraph.queries.export import export_query
 
-    register_sha256 = register_hash(store) if with_manifest else None
-    with (
-        run_query(
+    with RowProgress(err_console) as progress:
+        exported = export_query(
             store,
             query,
             params,
             base_iri=reg.base_iri,
             today=today,
-            limit=None,
+            path=output,
+            fmt=fmt,
             time_limit=time_limit,
-        ) as running,
-        RowProgress(err_console) as progress,
-    ):
-        result = progress.track(running.result)
-        if register_sha256 is None:
-            with atomic_output(output) as handle:
-                count = write_result(result, fmt, handle)
-            where = ""
-        else:
-            written = export_to_file(
-                result,
-                output,
-                query=query.sparql,
-                register_sha256=register_sha256,
-                fmt=fmt,
-                parameters=running.bindings,
-                query_name=None if query.source is QuerySource.AD_HOC else query.name,
-            )
-            count = written.row_count
-            where = (
-                "; manifest in its 'manifest' sheet"
-                if fmt.embeds_manifest
-                else f"; manifest {sidecar_path(output)}"
-            )
-    unit = "triples" if _kind_name(result) == "graph" else "rows"
+            manifest=with_manifest,
+            track=progress.track,
+        )
+    if exported.embedded:
+        where = "; manifest in its 'manifest' sheet"
+    else:
+        where = f"; manifest {exported.manifest}" if exported.manifest else ""
+    unit = "triples" if exported.kind.value == "graph" else "rows"
     console.print("[green]✓[/] ", end="", highlight=False)
     console.print(
-        f"wrote {count} {unit} to {output}{where}", markup=False, highlight=False, soft_wrap=True
+        f"wrote {exported.count} {unit} to {output}{where}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
     )
-
-
-def _kind_name(result: QueryResult) -> str:
-    from riskgraph.results import kind_of
-
-    return kind_of(result).value
 
 
 def _note(text: str, on_stdout: bool) -> None:

@@ -58,7 +58,8 @@ def bind_parameters(
 ) -> dict[str, Term]:
     """Terms for the query's parameters: given values, then defaults; unbound if optional.
 
-    With ``store``, every IRI value given must name something in the store."""
+    With ``store``, every IRI given as text must name something in the store (a term passed as
+    such, e.g. from an export's manifest, is taken as it is)."""
     values = dict(values or {})
     declared = {p.name: p for p in query.parameters}
     unknown = sorted(set(values) - set(declared))
@@ -86,7 +87,7 @@ def bind_parameters(
         bindings[param.name] = to_term(
             param, raw, base_iri=base_iri, today=today, origin=query.origin
         )
-        if store is not None and given is not None and param.type is ParamType.IRI:
+        if store is not None and isinstance(given, str) and param.type is ParamType.IRI:
             _check_named(store, param, given, bindings[param.name], query.origin)
     return bindings
 

@@ -1,5 +1,5 @@
-"""The query console's work: run the editor's query for display (first rows and a count), and
-export every row to a file in any format of the export registry.
+"""The query console's work: run the editor's query for display (first rows and a count), export
+every row to a file in any format of the export registry, and verify an export.
 
 Cancelling: pyoxigraph cannot interrupt a query. ``run_for_display`` takes a ``stopped`` callback
 that it checks between rows; once it says yes the rows are dropped and the runner is told to stop
@@ -16,28 +16,20 @@ from datetime import date
 from pathlib import Path
 
 from riskgraph.analysis.gaps import display_value
+from riskgraph.analysis.verify import Verification, verify_export
 from riskgraph.errors import UserError
 from riskgraph.queries import (
     QueryLibrary,
     QueryParameter,
-    QuerySource,
     StoredQuery,
     count_rows,
     load_library,
     parse_ad_hoc,
     run_query,
 )
+from riskgraph.queries.export import export_query
 from riskgraph.register import Register
-from riskgraph.results import (
-    ExportFormat,
-    ResultKind,
-    export_to_file,
-    kind_of,
-    register_hash,
-    sidecar_path,
-    write_result,
-)
-from riskgraph.results.streams import atomic_output
+from riskgraph.results import ExportFormat, ResultKind, kind_of
 from riskgraph.sparql.guard import has_dataset_clause
 from riskgraph.store.base import AskResult, GraphResult, SelectResult, Store
 
@@ -221,32 +213,24 @@ def export_all(
     fmt: ExportFormat,
     manifest: bool,
 ) -> Exported:
-    """Run the query again without a row limit and write every row to ``path``."""
-    values = _clean(params)
-    with (
-        register.reader() as store,
-        run_query(
+    """Run the query again without a row limit and write every row to ``path`` (the core's
+    ``export_query``, as ``query run -o`` does)."""
+    with register.reader() as store:
+        exported = export_query(
             store,
             query,
-            values,
+            _clean(params),
             base_iri=register.base_iri,
             today=today,
-            limit=None,
+            path=path,
+            fmt=fmt,
             time_limit=register.config.queries.timeout_seconds,
-        ) as run,
-    ):
-        if manifest:
-            written = export_to_file(
-                run.result,
-                path,
-                query=query.sparql,
-                register_sha256=register_hash(store),
-                fmt=fmt,
-                parameters=run.bindings,
-                query_name=None if query.source is QuerySource.AD_HOC else query.name,
-            )
-            sidecar = None if fmt.embeds_manifest else sidecar_path(path)
-            return Exported(path, written.row_count, fmt.name, sidecar)
-        with atomic_output(path) as out:
-            rows = write_result(run.result, fmt, out)
-    return Exported(path, rows, fmt.name)
+            manifest=manifest,
+        )
+    return Exported(path, exported.count, fmt.name, exported.manifest)
+
+
+def verify(register: Register, path: Path) -> Verification:
+    """Check an export (its manifest, the file, or an XLSX export) against the register now:
+    the core's ``verify_export``, as ``riskgraph verify`` does."""
+    return verify_export(path, register)

@@ -17,10 +17,11 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from riskgraph.queries import StoredQuery
 from riskgraph.results import ExportFormat, ResultKind, formats_for, get_format
-from riskgraph.tui.data.query import Exported, export_all
+from riskgraph.tui.data.query import Exported, export_all, verify
 from riskgraph.tui.workers import describe_error, in_background
 
 if TYPE_CHECKING:
+    from riskgraph.analysis.verify import Verification
     from riskgraph.tui.app import RiskgraphApp
 
 
@@ -41,6 +42,7 @@ class ExportDialog(ModalScreen[Exported | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", key_display="esc"),
         Binding("ctrl+s", "export", "Export", key_display="^s"),
+        Binding("ctrl+k", "verify", "Verify file", key_display="^k"),
     ]
 
     def __init__(self, request: ExportRequest) -> None:
@@ -129,6 +131,35 @@ class ExportDialog(ModalScreen[Exported | None]):
             name="export",
             failed=self._failed,
         )
+
+    def action_verify(self) -> None:
+        """Check the file in the path box (an earlier export) against the register, as
+        ``riskgraph verify`` does; the outcome is a notification."""
+        app = cast("RiskgraphApp", self.app)
+        raw = self.query_one("#export-path", Input).value.strip()
+        if not raw:
+            self._error("Give the exported file (or its manifest) to verify.")
+            return
+        path, register = Path(raw).expanduser(), app.register
+        in_background(
+            self,
+            lambda: verify(register, path),
+            self._verified,
+            name="verify",
+            failed=self._error_of,
+        )
+
+    def _verified(self, outcome: Verification) -> None:
+        self.app.notify(
+            "\n".join(outcome.describe()),
+            markup=False,
+            title="The export still matches" if outcome.matches else "The export no longer matches",
+            severity="information" if outcome.matches else "error",
+            timeout=30,
+        )
+
+    def _error_of(self, exc: BaseException) -> None:
+        self._error(describe_error(exc))
 
     def _done(self, exported: Exported) -> None:
         sidecar = f" and its manifest {exported.manifest}" if exported.manifest else ""
