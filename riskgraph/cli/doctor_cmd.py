@@ -67,8 +67,8 @@ def _findings(folder: Path) -> list:  # -> list[Finding]
         findings.append(
             Finding(
                 f"{CONFIG_FILE} cannot be read: {exc}",
-                f"correct {CONFIG_FILE} by hand (see docs/configuration.md); the store was "
-                "checked anyway",
+                f"correct {CONFIG_FILE} by hand (the message names the line or field); the "
+                "store was checked anyway",
                 False,
             )
         )

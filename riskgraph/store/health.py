@@ -6,9 +6,10 @@ What can go wrong with the files of a register folder, and what a repair does:
   ``NAME.damaged`` and the next command makes a new one.
 - the store is missing or damaged (the ``store`` link deleted, looping or dangling, an empty
   version folder, ``store-versions/`` deleted, RocksDB files emptied, garbled or deleted): the
-  newest good copy in ``store-versions/`` (``last-good``, kept after every write, or a version
-  left by a staged write) is checked by reading every quad, copied into a new version and the
-  link is switched to it atomically. The damaged version is kept as ``damaged-<n>``.
+  first good copy in ``store-versions/`` (``last-good``, kept after every write, else the copy
+  it replaced, else another numbered version) is checked by reading every quad, copied into a
+  new version and the link is switched to it atomically. The damaged version is kept as
+  ``damaged-<n>``.
 - there is no last good copy yet (a register made by an older riskgraph): one is made.
 
 A problem the repair cannot fix (a damaged ``register.toml``, no good copy left) is reported
