@@ -54,27 +54,25 @@ class RegisterNotFoundError(UserError):
 
 
 def find_register(explicit: Path | None = None, cwd: Path | None = None) -> Path:
-    """The register folder: ``--register``, else $RISKGRAPH_REGISTER, else the nearest above cwd."""
+    """The register folder: the one given, else $RISKGRAPH_REGISTER, else the nearest above cwd.
+
+    Messages name no option of a face; each face adds how to point at a register in its words."""
     if explicit is not None:
-        return _checked(explicit, "--register")
+        return _checked(explicit, "the folder given")
     if env := os.environ.get(ENV_VAR):
-        return _checked(Path(env), f"${ENV_VAR}")
+        return _checked(Path(env), f"from ${ENV_VAR}")
     start = (cwd or Path.cwd()).resolve()
     for folder in (start, *start.parents):
         if (folder / CONFIG_FILE).is_file():
             return folder
     raise RegisterNotFoundError(
-        f"no register found in {start} or any folder above it; create one with "
-        "'riskgraph init PATH' or point to one with --register PATH or $" + ENV_VAR
+        f"no register found in {start} or any folder above it, and ${ENV_VAR} is not set"
     )
 
 
 def _checked(path: Path, source: str) -> Path:
     if not (path / CONFIG_FILE).is_file():
-        raise RegisterNotFoundError(
-            f"{path} (from {source}) is not a register: it has no {CONFIG_FILE}; "
-            "create one with 'riskgraph init PATH'"
-        )
+        raise RegisterNotFoundError(f"{path} ({source}) is not a register: it has no {CONFIG_FILE}")
     return path.resolve()
 
 

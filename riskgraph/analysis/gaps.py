@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from riskgraph import clock
 from riskgraph.config import LEVEL_NAMES
-from riskgraph.errors import UserError
+from riskgraph.errors import InputError, UserError
 from riskgraph.queries import GAPS_TAG, ParamValue, StoredQuery, load_library, run_query
 from riskgraph.queries.params import resolve_iri
 from riskgraph.register import Register
@@ -237,12 +237,15 @@ def _system_iri(store: Store, base_iri: str, system: str) -> ox.NamedNode:
     try:
         iri = ox.NamedNode(resolve_iri(system.strip(), base_iri))
     except ValueError as exc:
-        raise UserError(f"--system {system!r} is not an AI system ID: {exc}") from None
+        raise InputError(
+            f"system: {exc}", value=system, expected="the ID of an AI system in the register"
+        ) from None
     found = store.query("ASK { ?system a ?class }", {"system": iri, "class": _AI_SYSTEM})
     if not (isinstance(found, AskResult) and found.value):
-        raise UserError(
-            f"--system {system!r}: there is no AI system with that ID in the register "
-            "('riskgraph list systems' shows them)"
+        raise InputError(
+            "system: there is no AI system with that ID in the register",
+            value=system,
+            expected="the ID of an AI system in the register",
         )
     return iri
 

@@ -28,12 +28,12 @@ def doctor(
 
     Example:  riskgraph doctor -r my-register --repair
     """
+    from riskgraph.cli.options import register_folder
     from riskgraph.cli.output import console, err_console, success
-    from riskgraph.register import find_register
     from riskgraph.store.base import StoreError
     from riskgraph.store.health import repair as repair_folder
 
-    folder = find_register(register)
+    folder = register_folder(register)
     findings = _findings(folder)
     if repair and any(f.repairable for f in findings):
         try:

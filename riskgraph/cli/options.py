@@ -32,7 +32,20 @@ def today_option(value: str | None):  # -> date (import kept lazy)
     return day_or_today(value, "--today")
 
 
-def open_register(path: Path | None):  # -> Register (import kept lazy)
-    from riskgraph.register import Register, find_register
+def register_folder(path: Path | None) -> Path:
+    """The register folder for --register PATH; the core's message gains the CLI's ways out."""
+    from riskgraph.register import RegisterNotFoundError, find_register
 
-    return Register.open(find_register(path))
+    try:
+        return find_register(path)
+    except RegisterNotFoundError as exc:
+        raise RegisterNotFoundError(
+            f"{exc}; create one with 'riskgraph init PATH', or point to one with "
+            "--register PATH (-r) or $RISKGRAPH_REGISTER"
+        ) from None
+
+
+def open_register(path: Path | None):  # -> Register (import kept lazy)
+    from riskgraph.register import Register
+
+    return Register.open(register_folder(path))

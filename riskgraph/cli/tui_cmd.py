@@ -19,10 +19,10 @@ def tui(
 
     Example:  riskgraph tui -r my-register
     """
-    from riskgraph.register import find_register
+    from riskgraph.cli.options import register_folder
     from riskgraph.tui import run_tui
 
-    run_tui(find_register(register), today=today_option(today))
+    run_tui(register_folder(register), today=today_option(today))
 
 
 def attach(app: typer.Typer) -> None:

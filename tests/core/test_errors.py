@@ -89,3 +89,41 @@ def test_the_cli_boundary_prints_no_traceback(tmp_path: Path) -> None:
     )
     assert out.returncode == 2
     assert out.stderr.startswith("error: ") and "Traceback" not in out.stderr
+
+
+# --- messages of the core name fields, not the options of one face ---------------------------
+
+
+def test_register_lookup_names_no_cli_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from riskgraph.register import RegisterNotFoundError, find_register
+
+    monkeypatch.delenv("RISKGRAPH_REGISTER", raising=False)
+    for explicit in (tmp_path, None):
+        with pytest.raises(RegisterNotFoundError) as caught:
+            find_register(explicit, cwd=tmp_path)
+        assert "--" not in str(caught.value)
+
+
+def test_the_cli_adds_its_own_words_to_a_missing_register(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "riskgraph", "stats", "-r", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 2
+    assert "is not a register" in out.stderr and "--register PATH" in out.stderr
+
+
+def test_gaps_for_an_unknown_system_names_the_field(disk_register: object) -> None:
+    from riskgraph.analysis.gaps import run_gaps
+    from riskgraph.register import Register
+
+    assert isinstance(disk_register, Register)
+    with disk_register.reader() as store, pytest.raises(InputError) as caught:
+        run_gaps(disk_register, store, system="SYS-NOPE")
+    message = str(caught.value)
+    assert message.startswith("system: there is no AI system with that ID")
+    assert "--" not in message and "riskgraph " not in message
