@@ -169,3 +169,19 @@ def test_library_code_has_no_assert_statements() -> None:
             if isinstance(node, ast.Assert)
         ]
     assert found == []
+
+
+def test_the_layers_in_the_docs_are_the_contract() -> None:
+    """docs/architecture.md shows the layers as the contract fixes them, in the same order."""
+    import re
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (contract,) = config["tool"]["importlinter"]["contracts"]
+    in_contract = [re.findall(r"[\w]+", layer) for layer in contract["layers"]]
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = text.split("## Layers", 1)[1].split("\n\n", 2)[2].split("\n\n", 1)[0]
+    rows = [re.split(r"(?<!\\)\|", line)[2] for line in table.splitlines()[2:]]
+    in_docs = [re.findall(r"`(\w+)`", row) for row in rows]
+    flatten = [name for names in in_docs for name in names]
+    assert flatten == [name for names in in_contract for name in names]
