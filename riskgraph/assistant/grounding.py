@@ -19,6 +19,9 @@ NOT_OFFERED = "control-not-offered"
 ACCEPT_ABOVE_APPETITE = "accept-above-appetite"
 MINIMAL_RESIDUAL = "residual-minimal"
 CLAIMS_APPROVAL = "claims-approval"
+OTHER_LANGUAGE = "other-language"
+LANGUAGE_MIN_CHARS = 40
+"""Shorter text is not judged: language detection needs a sentence or two."""
 
 _APPROVAL_CLAIM = re.compile(
     r"\b(?:approved|signed[ -]off|sign-off|authori[sz]ed|endorsed)\s+(?:by|from)\b"
@@ -122,6 +125,22 @@ def semantic_warnings(draft: TreatmentDraft, snapshot: RegisterSnapshot, risk_id
         )
     texts = [draft.statement, draft.rationale, *draft.assumptions]
     texts += [a.description for a in draft.actions]
+    if risk is not None:
+        register_text = " ".join(
+            [risk.title, risk.description or ""]
+            + [snapshot.systems[s].purpose or "" for s in risk.affects if s in snapshot.systems]
+        )
+        theirs = language_of(register_text)
+        ours = language_of(" ".join([draft.statement, draft.rationale]))
+        if theirs and ours and theirs != ours:
+            warnings.append(
+                flag(
+                    OTHER_LANGUAGE,
+                    ours,
+                    f"the draft is written in another language ({ours}) than the register's "
+                    f"text about this risk ({theirs})",
+                )
+            )
     if any(_APPROVAL_CLAIM.search(t) for t in texts):
         warnings.append(
             flag(
@@ -132,6 +151,22 @@ def semantic_warnings(draft: TreatmentDraft, snapshot: RegisterSnapshot, risk_id
             )
         )
     return warnings
+
+
+def language_of(text: str) -> str | None:
+    """The language of ``text`` (ISO 639-1, e.g. 'en'), or None when it is too short or the
+    detection is not sure. Deterministic: the detector is seeded."""
+    if len(text.strip()) < LANGUAGE_MIN_CHARS:
+        return None
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    try:
+        best = detect_langs(text)[0]
+    except (LangDetectException, IndexError):
+        return None
+    return str(best.lang) if best.prob >= 0.9 else None
 
 
 def _ground_action(

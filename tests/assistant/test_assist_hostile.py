@@ -417,6 +417,21 @@ def test_semantic_warnings(register: Register, chat_server: ChatServer) -> None:
     assert {"accept-above-appetite", "residual-minimal", "claims-approval"} <= codes
 
 
+def test_a_draft_in_another_language_is_flagged(
+    register: Register, chat_server: ChatServer
+) -> None:
+    answer = good_draft(
+        statement="Le responsable du modèle teste chaque mois les biais liés à l'âge des "
+        "demandeurs et fait revoir les refus par une personne.",
+        rationale="Les tests mensuels détectent la dérive des données avant qu'elle ne nuise "
+        "aux demandeurs.",
+    )
+    chat_server.script(json_answer(answer))
+    draft_for(register, chat_server, "R-BIAS")
+    (draft,) = stored(register)
+    assert any(f.startswith("other-language fr") for f in draft.flags), draft.flags
+
+
 def test_rejection_reasons_go_to_the_next_draft_of_that_risk(
     register: Register, chat_server: ChatServer
 ) -> None:
