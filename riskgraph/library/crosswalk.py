@@ -10,6 +10,7 @@ names every mapping it came through, with a predicate composed along the chain.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict, deque
 from dataclasses import dataclass, field, replace
 
@@ -89,18 +90,11 @@ class Path:
     def as_mapping(self, labels: dict[str, str]) -> Mapping:
         """The chain as one derived mapping that names the mappings it came through."""
         records = [e.record for e in self.edges]
-        if (
-            len(records) == 1
-            and records[0] is not None
-            and self.edges[0].predicate in (records[0].predicate,)
-        ):
-            return records[0]
-        confidences = [r.confidence for r in records if r is not None]
-        confidence = None
-        if confidences and len(confidences) == len([r for r in records if r is not None]):
-            confidence = 1.0
-            for value in confidences:
-                confidence *= value if value is not None else 1.0
+        first = records[0] if len(records) == 1 else None
+        if first is not None and (first.subject, first.object) == (self.start, self.end):
+            return first
+        known = [r.confidence for r in records if r is not None and r.confidence is not None]
+        confidence = math.prod(known) if known and len(known) == len(records) else None
         return Mapping(
             subject=self.start,
             predicate=self.predicate,

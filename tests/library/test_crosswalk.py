@@ -110,3 +110,22 @@ def test_stored_query_other_owasp_risk(loaded_register: Register) -> None:
         assert isinstance(run.result, SelectResult)
         rows = list(run.result.rows)
     assert rows and all(r["owasp_risk"].value.startswith("LLM06:") for r in rows)
+
+
+def test_a_derived_mapping_multiplies_known_confidences_and_keeps_one_step_records() -> None:
+    from riskgraph.library.crosswalk import Edge, Path
+    from riskgraph.library.model import Mapping
+
+    a, b, c = "https://example.org/a", "https://example.org/b", "https://example.org/c"
+    ab = Mapping(a, "exactMatch", b, "manual", confidence=0.9)
+    bc = Mapping(b, "closeMatch", c, "lexical", confidence=0.5)
+    chain = Path(a, [Edge(a, b, "exactMatch", ab), Edge(b, c, "closeMatch", bc)])
+    derived = chain.as_mapping({})
+    assert derived.predicate == "closeMatch" and derived.justification == "derived"
+    assert derived.confidence == pytest.approx(0.45)
+    assert derived.derived_via == (ab.mapping_id, bc.mapping_id)
+    unknown = Path(a, [Edge(a, b, "exactMatch", ab), Edge(b, c, "mitigates", None)])
+    assert unknown.as_mapping({}).confidence is None
+    assert Path(a, [Edge(a, b, "exactMatch", ab)]).as_mapping({}) == ab
+    backwards = Path(b, [Edge(b, a, "exactMatch", ab)]).as_mapping({})
+    assert (backwards.subject, backwards.object, backwards.justification) == (b, a, "derived")
