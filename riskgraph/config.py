@@ -97,6 +97,14 @@ class EndpointSettings(_Section):
     timeout_seconds: float = 60.0
     """HTTP timeout for one request."""
 
+    server_kind: str | None = None
+    """The server's layout as found by discovery (oxigraph, fuseki, virtuoso, graphdb,
+    neptune); None when the URLs were given by hand."""
+
+    max_update_quads: int | None = Field(default=None, ge=1)
+    """Most quads one update request may carry; larger changes are sent in several requests
+    under the write lease (Virtuoso refuses very large updates). None: no limit."""
+
     @field_validator("query_url", "update_url", "store_url", mode="before")
     @classmethod
     def _without_credentials(cls, url: object) -> object:

@@ -111,9 +111,23 @@ class Register:
     )
     _in_write_session: bool = field(default=False, repr=False, compare=False)
 
+    setting_notes: list[str] = field(default_factory=list, repr=False, compare=False)
+    """Local settings overruled by the shared register's own (see riskgraph.shared_settings)."""
+
     @classmethod
     def open(cls, folder: Path) -> Register:
-        return cls(load_config(folder / CONFIG_FILE), folder)
+        register = cls(load_config(folder / CONFIG_FILE), folder)
+        if register.is_remote:
+            register.adopt_shared_settings()
+        return register
+
+    def adopt_shared_settings(self) -> None:
+        """Use the settings stored with a shared register; note every local value overruled."""
+        from riskgraph.shared_settings import adopt, read_shared
+
+        with self.reader() as store:
+            shared = read_shared(store)
+        self.setting_notes = adopt(self.config, shared)
 
     @classmethod
     def in_memory(cls, config: RegisterConfig | None = None) -> Register:
@@ -306,12 +320,20 @@ def _remove_unfinished(folder: Path, existed: bool) -> None:
 
 
 def _set_up_endpoint(register: Register, *, with_example: bool) -> None:
-    """Install what the endpoint lacks: the ontology and catalogue, and the example if asked."""
+    """Install what the endpoint lacks: the ontology and catalogue, the shared settings, and the
+    example if asked. A register already there keeps its settings: this folder adopts them."""
+    from riskgraph.shared_settings import adopt, read_shared, write_shared
+
     with register.writer() as store:
         present = set(store.graph_names())
         for graph, quads in system_graph_quads().items():
             if graph not in present:
                 store.replace_graph(graph, quads)
+        shared = read_shared(store)
+        if shared:
+            register.setting_notes = adopt(register.config, shared)
+        else:
+            write_shared(store, register.config)
         if with_example:
             held = store.count(REGISTER_GRAPH)
             if held:

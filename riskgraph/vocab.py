@@ -46,6 +46,9 @@ DRAFTS_GRAPH = _GRAPH + "drafts"
 """LLM drafts and their provenance; nothing here counts until a person accepts it."""
 META_GRAPH = _GRAPH + "meta"
 """Bookkeeping: register revision, catalogue versions."""
+SETTINGS_GRAPH = _GRAPH + "settings"
+"""Settings that change what the register means (name, base IRI, matrix, appetite), kept with
+the register so that everyone who opens a shared register reads the same ones."""
 AUDIT_GRAPH = _GRAPH + "audit"
 """The audit trail of calls made by agents (MCP): bookkeeping, not register content."""
 

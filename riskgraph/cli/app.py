@@ -19,6 +19,7 @@ from riskgraph.cli import (
     query_cmds,
     register_cmds,
     report_cmds,
+    settings_cmds,
     sync_cmds,
     tui_cmd,
 )
@@ -54,6 +55,7 @@ def _root(
 # Command groups, in the order --help lists them: set up, edit, coverage and audit, analysis,
 # data in and out, the assistant and the UI.
 register_cmds.attach(app)
+settings_cmds.attach(app)
 doctor_cmd.attach(app)
 entity_cmds.attach(app)
 audit_cmds.attach(app)

@@ -46,6 +46,18 @@ def register_folder(path: Path | None) -> Path:
 
 
 def open_register(path: Path | None):  # -> Register (import kept lazy)
+    """The register, with a warning on stderr for each local setting the shared register
+    overrules."""
     from riskgraph.register import Register
 
-    return Register.open(register_folder(path))
+    register = Register.open(register_folder(path))
+    show_setting_notes(register)
+    return register
+
+
+def show_setting_notes(register) -> None:  # register: Register (import kept lazy)
+    if register.setting_notes:
+        from riskgraph.cli.output import err_console
+
+        for note in register.setting_notes:
+            err_console.print(f"warning: {note}", highlight=False, markup=False, soft_wrap=True)

@@ -51,11 +51,20 @@ def init(
         help="User name for basic auth.",
         rich_help_panel=ENDPOINT_PANEL,
     ),
+    server_kind: str | None = typer.Option(
+        None,
+        "--server-kind",
+        help="oxigraph, fuseki, virtuoso, graphdb or neptune: where the server keeps its "
+        "update and Graph Store endpoints. Default: found by probing --endpoint.",
+        rich_help_panel=ENDPOINT_PANEL,
+    ),
 ) -> None:
     """Create a register folder with its store and register.toml.
 
     With --endpoint the register lives on a shared SPARQL endpoint instead;
     the folder then holds only register.toml and queries/.
+    The server's base URL is enough: its query, update and Graph Store URLs are found
+    by harmless probes (or from --server-kind); URLs you give yourself win.
     The ontology and catalogue are installed there unless they are there already,
     so teammates run the same init (with the same --base-iri) on the same endpoint.
     Passwords and tokens come from the environment and are never written.
@@ -65,10 +74,13 @@ def init(
     from riskgraph.cli.output import console, success
     from riskgraph.register import init_register
 
-    settings = endpoint_settings(endpoint, update_url, store_url, auth, username)
+    settings = endpoint_settings(endpoint, update_url, store_url, auth, username, server_kind)
     register = init_register(
         path, name=name, base_iri=base_iri, with_example=example, endpoint=settings
     )
+    from riskgraph.cli.options import show_setting_notes
+
+    show_setting_notes(register)
     where = f"on {settings.query_url}" if settings else f"in {path}"
     success(f"created register {register.display_name!r} {where}")
     console.print(
@@ -82,9 +94,11 @@ def endpoint_settings(
     store_url: str | None,
     auth: str,
     username: str | None,
+    server_kind: str | None = None,
 ):  # -> EndpointSettings | None (import kept lazy)
     """Endpoint settings from the command line; None without --endpoint (push and pull pass
-    their ENDPOINT_URL argument as ``endpoint``)."""
+    their ENDPOINT_URL argument as ``endpoint``). With one URL only, the update and Graph Store
+    URLs are discovered (riskgraph.store.discovery) and what was found is said on stderr."""
     from riskgraph.config import EndpointSettings
     from riskgraph.errors import InputError, Location
 
@@ -95,6 +109,7 @@ def endpoint_settings(
                 ("--update-url", update_url),
                 ("--store-url", store_url),
                 ("--username", username),
+                ("--server-kind", server_kind),
             )
             if value is not None
         ] + (["--auth"] if auth != "none" else [])
@@ -128,13 +143,20 @@ def endpoint_settings(
         )
     if auth == "basic" and not username:
         raise InputError("basic auth needs a user name", location=Location(column="--username"))
-    return EndpointSettings(
+    settings = EndpointSettings(
         query_url=endpoint,
         update_url=update_url,
         store_url=store_url,
         auth=auth,  # type: ignore[arg-type]  # checked above
         username=username,
     )
+    from riskgraph.cli.output import err_console
+    from riskgraph.store.discovery import resolve
+
+    found = resolve(settings, server_kind=server_kind)
+    if found is not None:
+        err_console.print(found.describe(), highlight=False, markup=False)
+    return settings
 
 
 def _credentials_out_of_urls(

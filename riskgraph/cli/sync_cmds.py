@@ -87,7 +87,10 @@ def push(
     try:
         with reg.write_session(), reg.reader() as source:
             target = RemoteStore(endpoint)
-            report, base, hashes = _copy(source, target, replace, verify, f"the endpoint {url}")
+            report, _base, hashes = _copy(source, target, replace, verify, f"the endpoint {url}")
+            from riskgraph.shared_settings import write_shared
+
+            write_shared(target, reg.config)  # the settings travel with the register
     finally:
         endpoint.close()
     _print_report(report, hashes, f"copied {reg.display_name!r} to {url}")
@@ -102,8 +105,8 @@ def push(
         if value
     )
     console.print(
-        f"next: teammates run [bold]riskgraph init FOLDER --endpoint {url}{options} "
-        f"--base-iri {base or reg.base_iri}[/]",
+        f"next: teammates run [bold]riskgraph init FOLDER --endpoint {url}{options}[/] "
+        "(name, base IRI, matrix and appetite come with the register)",
         highlight=False,
         soft_wrap=True,
     )
@@ -139,8 +142,25 @@ def pull(
         with reg.write_session(), reg.writer() as target:
             source = RemoteStore(endpoint, read_only=True)
             report, base, hashes = _copy(source, target, replace, verify, where)
+            from riskgraph.shared_settings import adopt, read_shared, settings_to_folder
+
+            adopted = adopt(reg.config, read_shared(source))
     finally:
         endpoint.close()
+    if not reg.is_remote:
+        with reg.writer() as store:
+            settings_to_folder(store)  # a folder register keeps them in register.toml
+    if adopted and reg.folder is not None:
+        from riskgraph.config import CONFIG_FILE, save_config
+
+        save_config(reg.config, reg.folder / CONFIG_FILE)
+        err_console.print(
+            "the register's own settings were copied into register.toml:\n  "
+            + "\n  ".join(adopted),
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
     _print_report(report, hashes, f"copied the register on {url} into {reg.display_name!r}")
     if base is not None and base != reg.base_iri:
         err_console.print(

@@ -168,7 +168,17 @@ class RemoteStore(Store):
         if changes.preconditions:
             self.apply_if_current(changes)
         elif changes:
-            self.update(change_update(changes.remove, changes.add))
+            limit = self.endpoint.settings.max_update_quads
+            if limit is None or len(changes.remove) + len(changes.add) <= limit:
+                self.update(change_update(changes.remove, changes.add))
+                return
+            # A server that refuses large updates (Virtuoso) gets the change in pieces, under
+            # the write lease so that no other riskgraph writer sees it half done.
+            with self.exclusive():
+                for start in range(0, len(changes.remove), limit):
+                    self.update(change_update(changes.remove[start : start + limit], []))
+                for start in range(0, len(changes.add), limit):
+                    self.update(change_update([], changes.add[start : start + limit]))
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:

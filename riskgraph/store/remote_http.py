@@ -30,7 +30,7 @@ EXCERPT_CHARS = 300
 T = TypeVar("T")
 
 
-def _auth(settings: EndpointSettings) -> httpx.Auth | None:
+def auth_for(settings: EndpointSettings) -> httpx.Auth | None:
     if settings.auth == "basic":
         if not settings.username:
             raise UserError(
@@ -67,7 +67,7 @@ class SparqlEndpoint:
         self.update_url = settings.update_url or settings.query_url
         self.store_url = settings.store_url
         self._client = httpx.Client(
-            auth=_auth(settings),
+            auth=auth_for(settings),
             timeout=httpx.Timeout(settings.timeout_seconds),
             headers={"User-Agent": f"riskgraph/{__version__}"},
             follow_redirects=False,

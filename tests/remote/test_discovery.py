@@ -1,0 +1,199 @@
+"""Joining a shared register: endpoint discovery from a base URL, and settings that live with the
+register (the same name, appetite and gaps for everyone who opens it)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from remote_support import OxigraphServer
+from test_remote_cli import run
+
+from riskgraph.config import load_config
+from riskgraph.errors import UserError
+from riskgraph.register import Register
+from riskgraph.store.discovery import LAYOUTS, candidates, discover
+
+TODAY = "2026-11-01"
+
+
+def fake(answering: set[str]):
+    """A probe that answers every kind of request at the URLs in ``answering``."""
+    seen: list[tuple[str, str]] = []
+
+    def probe(kind: str, url: str) -> bool:
+        seen.append((kind, url))
+        return url in answering
+
+    return probe, seen
+
+
+@pytest.mark.parametrize(
+    ("given", "kind", "query", "update", "store"),
+    [
+        ("http://h:7878", "oxigraph", "http://h:7878/query", "/update", "/store"),
+        ("http://h:7878/query", "oxigraph", "http://h:7878/query", "/update", "/store"),
+        ("http://h:3030/ds", "fuseki", "http://h:3030/ds/query", "/ds/update", "/ds/data"),
+        ("http://h:3030/ds/sparql", "fuseki", "http://h:3030/ds/query", "/ds/update", "/ds/data"),
+        ("http://h:8890", "virtuoso", "http://h:8890/sparql", "/sparql", "/sparql-graph-crud"),
+        (
+            "http://h:8890/sparql/",
+            "virtuoso",
+            "http://h:8890/sparql",
+            "/sparql",
+            "/sparql-graph-crud",
+        ),
+        (
+            "http://h:7200/repositories/r",
+            "graphdb",
+            "http://h:7200/repositories/r",
+            "/repositories/r/statements",
+            "/repositories/r/rdf-graphs/service",
+        ),
+    ],
+)
+def test_each_layout_is_found_from_its_base_or_query_url(
+    given: str, kind: str, query: str, update: str, store: str
+) -> None:
+    host = query.split("/")[2]
+    urls = {query, f"http://{host}{update}", f"http://{host}{store}"}
+    probe, _seen = fake(urls)
+    found = discover(given, probe=probe)
+    assert (found.kind, found.query_url) == (kind, query)
+    assert found.update_url == f"http://{host}{update}"
+    assert found.store_url == f"http://{host}{store}"
+
+
+def test_neptune_has_no_graph_store_and_updates_at_its_query_url() -> None:
+    probe, _ = fake({"https://db:8182/sparql"})
+    found = discover("https://db:8182", server_kind="neptune", probe=probe)
+    assert (found.query_url, found.update_url, found.store_url) == (
+        "https://db:8182/sparql",
+        "https://db:8182/sparql",
+        None,
+    )
+
+
+def test_a_server_kind_skips_the_other_layouts() -> None:
+    probe, seen = fake({"http://h/sparql"})
+    discover("http://h", server_kind="virtuoso", probe=probe)
+    assert {url for _, url in seen} <= {"http://h/sparql", "http://h/sparql-graph-crud"}
+
+
+def test_nothing_answering_names_every_url_tried() -> None:
+    probe, _ = fake(set())
+    with pytest.raises(UserError) as caught:
+        discover("http://h:1/", probe=probe)
+    message = str(caught.value)
+    for layout in LAYOUTS.values():
+        assert f"{layout.kind}: ASK {{}} at http://h:1{layout.query}" in message
+    assert "--server-kind" in message
+
+
+def test_unknown_kind_and_non_http_urls_are_errors() -> None:
+    with pytest.raises(UserError, match="unknown server kind 'jena'"):
+        discover("http://h", server_kind="jena")
+    with pytest.raises(UserError, match="not an http"):
+        discover("ftp://h/query")
+
+
+def test_candidates_try_a_pasted_query_url_first() -> None:
+    order = candidates("http://h/ds/sparql", ("oxigraph", "fuseki", "virtuoso"))
+    assert order[0] == ("fuseki", "http://h/ds")
+
+
+def test_init_with_the_base_url_of_oxigraph(
+    tmp_path: Path, oxigraph_server: OxigraphServer
+) -> None:
+    oxigraph_server.clear()
+    done = run("init", str(tmp_path / "team"), "--endpoint", oxigraph_server.base, "--example")
+    assert done.code == 0, done.err
+    assert "found a oxigraph layout" in done.err
+    endpoint = load_config(tmp_path / "team" / "register.toml").endpoint
+    assert endpoint is not None
+    assert endpoint.update_url == f"{oxigraph_server.base}/update"
+    assert endpoint.store_url == f"{oxigraph_server.base}/store"
+    assert endpoint.server_kind == "oxigraph"
+
+
+def _gaps(folder: Path) -> dict:
+    done = run("gaps", "--format", "json", "--today", TODAY, "-r", str(folder))
+    assert done.code == 0, done.err
+    report = json.loads(done.out)
+    report.pop("generated_at", None)
+    return report
+
+
+def test_a_second_folder_sees_the_same_register(
+    tmp_path: Path, oxigraph_server: OxigraphServer
+) -> None:
+    oxigraph_server.clear()
+    first, second = tmp_path / "alice", tmp_path / "bob"
+    assert run("init", str(first), "--endpoint", oxigraph_server.base, "--example").code == 0
+    assert run("settings", "set", "risk.appetite", "low", "-r", str(first)).code == 0
+    joined = run("init", str(second), "--endpoint", f"{oxigraph_server.base}/query/")
+    assert joined.code == 0, joined.err
+    assert "general.name: the shared register says" in joined.err
+    alice, bob = Register.open(first), Register.open(second)
+    assert alice.display_name == bob.display_name == "Harbourline Group AI risk register (example)"
+    assert alice.config.risk.appetite == bob.config.risk.appetite == "low"
+    assert alice.base_iri == bob.base_iri
+    assert _gaps(first) == _gaps(second)
+
+
+def test_a_local_value_that_differs_is_shown_and_overruled(
+    tmp_path: Path, oxigraph_server: OxigraphServer
+) -> None:
+    oxigraph_server.clear()
+    folder = tmp_path / "team"
+    assert run("init", str(folder), "--endpoint", oxigraph_server.base, "--example").code == 0
+    config = folder / "register.toml"
+    config.write_text(config.read_text().replace('appetite = "moderate"', 'appetite = "very-high"'))
+    stats = run("stats", "-r", str(folder))
+    assert stats.code == 0
+    assert "risk.appetite: the shared register says 'moderate'" in stats.err
+    assert "appetite: moderate" in stats.out
+    shown = run("settings", "show", "-r", str(folder))
+    assert "risk.appetite = 'moderate'  (shared register)" in shown.out
+
+
+def test_settings_set_refuses_unknown_keys_and_values(
+    tmp_path: Path, oxigraph_server: OxigraphServer
+) -> None:
+    oxigraph_server.clear()
+    folder = tmp_path / "team"
+    assert run("init", str(folder), "--endpoint", oxigraph_server.base).code == 0
+    unknown = run("settings", "set", "risk.colour", "red", "-r", str(folder))
+    assert unknown.code == 2 and "is not a shared setting" in unknown.err
+    assert "risk.appetite" in unknown.err
+    bad = run("settings", "set", "risk.appetite", "hgh", "-r", str(folder))
+    assert bad.code == 2 and "'hgh'" in bad.err and "moderate" in bad.err
+    base = run("settings", "set", "general.base_iri", "not an iri", "-r", str(folder))
+    assert base.code == 2 and "Traceback" not in base.err
+
+
+def test_push_carries_the_settings_and_pull_brings_them_home(
+    tmp_path: Path, oxigraph_server: OxigraphServer
+) -> None:
+    oxigraph_server.clear()
+    local = tmp_path / "local"
+    assert run("init", str(local), "--example").code == 0
+    config = local / "register.toml"
+    config.write_text(config.read_text().replace('appetite = "moderate"', 'appetite = "high"'))
+    pushed = run("push", oxigraph_server.base, "-r", str(local))
+    assert pushed.code == 0, pushed.err
+    teammate = tmp_path / "teammate"
+    assert run("init", str(teammate), "--endpoint", oxigraph_server.base).code == 0
+    assert Register.open(teammate).config.risk.appetite == "high"
+    home = tmp_path / "home"
+    assert run("init", str(home)).code == 0
+    pulled = run("pull", oxigraph_server.base, "--replace", "-r", str(home))
+    assert pulled.code == 0, pulled.err
+    assert load_config(home / "register.toml").risk.appetite == "high"
+
+
+def test_an_unreachable_server_says_so(tmp_path: Path) -> None:
+    done = run("init", str(tmp_path / "reg"), "--endpoint", "http://127.0.0.1:9")
+    assert done.code == 3 and "cannot reach the SPARQL endpoint" in done.err
+    assert not (tmp_path / "reg").exists()
