@@ -22,7 +22,9 @@ def tui(
     from riskgraph.cli.options import register_folder
     from riskgraph.tui import run_tui
 
-    run_tui(register_folder(register), today=today_option(today))
+    status = run_tui(register_folder(register), today=today_option(today))
+    if status:
+        raise typer.Exit(status)  # the app stopped on an error: say so to the shell
 
 
 def attach(app: typer.Typer) -> None:

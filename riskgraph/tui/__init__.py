@@ -13,9 +13,13 @@ from datetime import date
 from pathlib import Path
 
 
-def run_tui(folder: Path, *, today: date | None = None) -> None:
-    """Open the register in ``folder`` and run the app until the user quits."""
+def run_tui(folder: Path, *, today: date | None = None, headless: bool = False) -> int:
+    """Open the register in ``folder`` and run the app until the user quits. Returns the exit
+    status: 0 when the user quit, non-zero when the app stopped on an error (Textual has then
+    printed what went wrong)."""
     from riskgraph.register import Register
     from riskgraph.tui.app import RiskgraphApp
 
-    RiskgraphApp(Register.open(folder), today=today).run()
+    app = RiskgraphApp(Register.open(folder), today=today)
+    app.run(headless=headless)
+    return app.return_code or 0
