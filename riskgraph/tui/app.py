@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 
 from riskgraph import clock
 from riskgraph.register import Register
@@ -21,6 +22,7 @@ from riskgraph.tui.data.editing import EDITABLE, Change, Choices, load_choices, 
 from riskgraph.tui.messages import EditEntity, OpenNode, RegisterChanged
 from riskgraph.tui.navigation import History
 from riskgraph.tui.screen import RegisterScreen
+from riskgraph.tui.text import visible
 from riskgraph.tui.workers import describe_error, in_background
 
 DARK_THEME = "textual-dark"
@@ -77,6 +79,21 @@ class RiskgraphApp(App[None]):
         ):
             self.add_mode(name, screen)
         self.switch_mode("dashboard")
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Notifications carry IDs, titles, file names and error messages: text, never markup
+        (``markup`` is accepted for Textual's callers and ignored)."""
+        super().notify(
+            visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
 
     # --- theme ------------------------------------------------------------------------------
 

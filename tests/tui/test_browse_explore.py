@@ -75,7 +75,7 @@ async def test_search_filter_sort_and_open(example: Register) -> None:
         await pilot.press("s")
         await settle(pilot)
         assert ids(table)[0] == "C-046"  # the ID column, descending
-        await pilot.click(DataTable, offset=(20, 0))  # the title header
+        await pilot.click(DataTable, offset=(9, 0))  # the title header
         await settle(pilot)
         titles = [r.cells[1] for r in screen.shown_rows]
         assert titles == sorted(titles, key=str.lower)

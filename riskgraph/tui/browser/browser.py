@@ -19,7 +19,8 @@ from riskgraph.tui.data.editing import EDITABLE
 from riskgraph.tui.detail.detail_pane import DetailPane, LinkList
 from riskgraph.tui.messages import EditEntity, OpenNode
 from riskgraph.tui.screen import RegisterScreen
-from riskgraph.tui.widgets.columns import column_widths
+from riskgraph.tui.text import cell, plain
+from riskgraph.tui.widgets.columns import column_widths, fit_columns
 from riskgraph.tui.workers import describe_error, in_background
 from riskgraph.views.detail import Detail, load_detail
 from riskgraph.views.table import TABS, Filters, Listing, Row, filter_rows, sort_rows
@@ -28,11 +29,15 @@ MAX_ROWS = 2000
 """Rows put in the table at once; search and filters reach the others."""
 PREVIEW_DELAY = 0.15
 """Seconds the cursor must rest on a row before its preview loads."""
-LONG_COLUMNS = {"Title", "Heading"}
-"""Columns cut to a width, so that the columns after them stay in view."""
-TITLE = 36
-WIDE_TITLE = 60
-WIDE_TABLE = 150
+LONG_COLUMNS = frozenset({"Title", "Heading"})
+"""Columns that take the width the others leave, cut with an ellipsis: every other column (IDs,
+levels, owners, dates, systems: what users sort and filter by) always shows whole."""
+OPTIONAL_COLUMNS = ("Inherent", "Residual", "Version")
+"""Columns shown only when the titles keep enough room beside them (wide terminals)."""
+CAPS = {"Systems": 22, "Addresses": 22, "Owner": 20, "Supplier": 20}
+"""Widths at which columns listing several IDs are cut."""
+PREVIEW_FROM = 140
+"""Terminal width from which the preview pane shows beside the table."""
 EDITABLE_TABS = {
     "risks": "risk",
     "controls": "control",
@@ -63,7 +68,10 @@ class BrowserScreen(RegisterScreen):
         self.sort_column = 0
         self.sort_reverse = False
         self.shown_rows: list[Row] = []
+        self.shown_columns: list[int] = []
+        """Index in the listing's columns of each column of the table."""
         self._preview_timer: Timer | None = None
+        self._laid_out_for = 0
 
     def body(self) -> ComposeResult:
         yield Tabs(*[Tab(label, id=name) for name, label in TABS], id="tabs")
@@ -107,15 +115,50 @@ class BrowserScreen(RegisterScreen):
         self.query_one(FilterBar).offer(listing)
         self.filters = self.query_one(FilterBar).filters()
         self.sort_column, self.sort_reverse = 0, False
+        self.lay_out(listing)
+        self.refill()
+
+    def table_width(self) -> int:
+        """The cells the table has across (the preview, when shown, takes its share)."""
+        width = self.app.size.width
+        if width >= PREVIEW_FROM:
+            width -= self.preview_width(width)
+        return width - 2  # the vertical scrollbar
+
+    @staticmethod
+    def preview_width(width: int) -> int:
+        return min(80, width * 2 // 5) + 1  # 40%, and its border
+
+    def lay_out(self, listing: Listing) -> None:
+        """Choose the columns and their widths for the terminal's width."""
+        self._laid_out_for = self.app.size.width
         table = self.query_one("#listing", DataTable)
         table.clear(columns=True)
-        title = WIDE_TITLE if self.app.size.width >= WIDE_TABLE else TITLE
         headers = [column.name for column in listing.columns]
         widths = column_widths(headers, [row.cells for row in listing.rows[:MAX_ROWS]])
-        for column, width in zip(listing.columns, widths, strict=True):
-            width = min(width, title) if column.name in LONG_COLUMNS else width
-            table.add_column(column.name, key=column.name, width=width)
-        self.refill()
+        widths = [min(w, CAPS.get(h, w)) for h, w in zip(headers, widths, strict=True)]
+        fitted = fit_columns(
+            headers,
+            widths,
+            self.table_width(),
+            flexible=LONG_COLUMNS,
+            optional=OPTIONAL_COLUMNS,
+        )
+        self.shown_columns = [index for index, _width in fitted]
+        for index, width in fitted:
+            name = headers[index]
+            table.add_column(plain(name), key=name, width=width)
+
+    def on_mount(self) -> None:
+        self.set_class(self.app.size.width >= PREVIEW_FROM, "-preview")
+        super().on_mount()
+
+    def on_resize(self) -> None:
+        self.set_class(self.app.size.width >= PREVIEW_FROM, "-preview")
+        listing = self.listings.get(self.tab)
+        if listing is not None and self._laid_out_for != self.app.size.width:
+            self.lay_out(listing)
+            self.refill()
 
     def refill(self) -> None:
         """Filter and sort the current listing into the table."""
@@ -132,7 +175,9 @@ class BrowserScreen(RegisterScreen):
         self.shown_rows = rows
         table.clear()
         for row in rows[:MAX_ROWS]:
-            table.add_row(*row.cells, key=row.iri)
+            table.add_row(
+                *[cell(row.cells[i], overflow="ellipsis") for i in self.shown_columns], key=row.iri
+            )
         self._update_status(listing, len(rows))
         if rows:
             self._schedule_preview()
@@ -166,7 +211,7 @@ class BrowserScreen(RegisterScreen):
 
     @on(DataTable.HeaderSelected, "#listing")
     def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
-        self.sort_by(event.column_index)
+        self.sort_by(self.shown_columns[event.column_index])
 
     @on(DataTable.RowHighlighted, "#listing")
     def _row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
@@ -216,6 +261,7 @@ class BrowserScreen(RegisterScreen):
     # --- actions ----------------------------------------------------------------------------
 
     def sort_by(self, column: int) -> None:
+        """Sort by the listing's ``column``; again to reverse."""
         if column == self.sort_column:
             self.sort_reverse = not self.sort_reverse
         else:
@@ -224,7 +270,9 @@ class BrowserScreen(RegisterScreen):
 
     def action_sort(self) -> None:
         """Sort by the column under the cursor; again to reverse."""
-        self.sort_by(self.query_one("#listing", DataTable).cursor_column)
+        cursor = self.query_one("#listing", DataTable).cursor_column
+        if 0 <= cursor < len(self.shown_columns):
+            self.sort_by(self.shown_columns[cursor])
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

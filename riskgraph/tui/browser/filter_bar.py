@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Select
 
 from riskgraph.tui.styles import stylesheet
+from riskgraph.tui.text import plain
 from riskgraph.views.table import Facet, Filters, Listing
 
 FACETS: tuple[tuple[Facet, str], ...] = (
@@ -46,10 +48,10 @@ class FilterBar(Horizontal):
             select.disabled = facet not in listing.facets
 
     @staticmethod
-    def _label(listing: Listing, facet: Facet, value: str) -> str:
+    def _label(listing: Listing, facet: Facet, value: str) -> Text:
         if facet == "owner" and listing.owners.get(value):
-            return f"{value} {listing.owners[value]}"
-        return value.replace("-", " ") if facet == "level" else value
+            return plain(f"{value} {listing.owners[value]}")
+        return plain(value.replace("-", " ") if facet == "level" else value)
 
     def filters(self) -> Filters:
         values: dict[str, str | None] = {}

@@ -19,6 +19,7 @@ from riskgraph.tui.dashboard.heatmap import HeatmapView
 from riskgraph.tui.data.review import load_pending
 from riskgraph.tui.messages import OpenNode
 from riskgraph.tui.screen import RegisterScreen
+from riskgraph.tui.text import plain, visible
 from riskgraph.tui.workers import describe_error, in_background
 from riskgraph.views.dashboard import DueReviews, Overview, load_due_reviews, load_overview
 
@@ -61,14 +62,14 @@ class Panel(OptionList):
 
     def failed(self, message: str) -> None:
         self.clear_options()
-        self.add_option(Option(Text(message, style="red"), disabled=True))
+        self.add_option(Option(plain(message, style="red"), disabled=True))
 
 
 def line(*parts: tuple[str, str]) -> Text:
     """One panel line from (text, style) parts, cut with an ellipsis when too long."""
     text = Text(no_wrap=True, overflow="ellipsis")
     for part, style in parts:
-        text.append(part, style=style)
+        text.append(visible(part), style=style)
     return text
 
 

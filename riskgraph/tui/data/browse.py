@@ -149,30 +149,29 @@ def _risks(r: TabReader) -> Listing:
         inherent = level_name(p, RG + "inherentLevel")
         residual = level_name(p, RG + "residualLevel")
         systems = r.keys(p.get(RG + "affects", []))
+        current = current_level_name(p)  # the core's rule (riskgraph.scoring.current_level)
         cells = [
             one(p, DCTERMS + "identifier"),
             one(p, DCTERMS + "title"),
+            level_label(current),
+            ", ".join(r.keys(p.get(RG + "owner", []))),
+            one(p, RG + "reviewDue"),
             ", ".join(systems),
             level_label(inherent),
             level_label(residual),
-            ", ".join(r.keys(p.get(RG + "owner", []))),
-            one(p, RG + "reviewDue"),
         ]
-        rows.append(
-            make_row(
-                r, iri, p, cells, systems=frozenset(systems), level=current_level_name(p) or None
-            )
-        )
+        rows.append(make_row(r, iri, p, cells, systems=frozenset(systems), level=current or None))
     return make_listing(
         "risks",
         [
             Column("ID", "key"),
             Column("Title"),
+            Column("Level", "level"),
+            Column("Owner", "key"),
+            Column("Review due", "date"),
             Column("Systems", "key"),
             Column("Inherent", "level"),
             Column("Residual", "level"),
-            Column("Owner", "key"),
-            Column("Review due", "date"),
         ],
         rows,
         {"system", "level", "owner"},

@@ -12,6 +12,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from riskgraph.tui.styles import stylesheet
+from riskgraph.tui.text import plain, visible
 from riskgraph.views.detail import Detail, Link
 
 RELATION_WIDTH = 20
@@ -22,9 +23,9 @@ def link_line(link: Link) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{link.arrow} ", style="bold cyan" if link.outgoing else "bold magenta")
     text.append(f"{link.relation[:RELATION_WIDTH]:<{RELATION_WIDTH}} ", style="dim")
-    text.append(link.node.key, style="bold")
+    text.append(visible(link.node.key), style="bold")
     if link.node.title:
-        text.append(f"  {link.node.title}")
+        text.append(f"  {visible(link.node.title)}")
     return text
 
 
@@ -60,17 +61,17 @@ def fields_table(detail: Detail) -> Table:
     table.add_column(style="dim", no_wrap=True)
     table.add_column(overflow="fold")
     for field in detail.fields:
-        table.add_row(field.name, field.value)
+        table.add_row(plain(field.name), plain(field.value))
     return table
 
 
 def heading(detail: Detail) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(detail.node.key, style="bold")
+    text.append(visible(detail.node.key), style="bold")
     if detail.node.kind:
         text.append(f"  {detail.node.kind}", style="italic dim")
     text.append("\n")
-    text.append(detail.node.title or "(no title)", style="bold")
+    text.append(visible(detail.node.title) if detail.node.title else "(no title)", style="bold")
     return text
 
 
@@ -94,6 +95,8 @@ class DetailPane(Vertical):
         self.query_one("#detail-links", LinkList).show(detail.links)
 
     def show_message(self, message: str | Text) -> None:
-        self.query_one("#detail-heading", Static).update(message)
+        self.query_one("#detail-heading", Static).update(
+            plain(message) if isinstance(message, str) else message
+        )
         self.query_one("#detail-fields", Static).update("")
         self.query_one("#detail-links", LinkList).show([])

@@ -15,6 +15,7 @@ from textual.widgets.tree import TreeNode
 
 from riskgraph.tui.data.neighbourhood import Item, Neighbourhood
 from riskgraph.tui.styles import stylesheet
+from riskgraph.tui.text import plain, visible
 
 
 class NeighbourhoodTree(Tree[str]):
@@ -39,13 +40,15 @@ class NeighbourhoodView(Vertical):
         yield tree
 
     def show_message(self, message: str | Text) -> None:
-        self.query_one("#neighbourhood-summary", Static).update(message)
+        self.query_one("#neighbourhood-summary", Static).update(
+            plain(message) if isinstance(message, str) else message
+        )
         self.query_one(NeighbourhoodTree).clear()
 
     def show(self, neighbourhood: Neighbourhood) -> None:
         summary = Text()
-        summary.append(neighbourhood.title + "\n", style="bold")
-        summary.append(neighbourhood.summary, style="dim")
+        summary.append(visible(neighbourhood.title) + "\n", style="bold")
+        summary.append(visible(neighbourhood.summary), style="dim")
         self.query_one("#neighbourhood-summary", Static).update(summary)
         tree = self.query_one(NeighbourhoodTree)
         tree.clear()
@@ -54,7 +57,7 @@ class NeighbourhoodView(Vertical):
         tree.root.expand()
 
     def _add(self, parent: TreeNode[str], item: Item) -> None:
-        label = Text(item.label, style="" if item.iri else "bold")
+        label = plain(item.label, style="" if item.iri else "bold")
         if item.children:
             node = parent.add(label, data=item.iri, expand=item.expanded)
             for child in item.children:

@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from riskgraph.tui.data.editing import FormField
 from riskgraph.tui.styles import stylesheet
+from riskgraph.tui.text import plain, visible
 
 SCORES = [str(n) for n in range(1, 8)]
 
@@ -46,7 +47,7 @@ class LinkButton(Static, can_focus=True):
         self.keys = list(keys)
         text = Text(no_wrap=False)
         if self.keys:
-            text.append(", ".join(self.keys), style="bold")
+            text.append(visible(", ".join(self.keys)), style="bold")
         else:
             text.append("(none)", style="dim")
         text.append("  ▸ choose", style="dim italic")
@@ -83,14 +84,14 @@ class FieldRow(Vertical):
 
     def _input(self) -> Widget:
         f = self.form_field
-        tooltip = f.description or None
+        tooltip = plain(f.description) if f.description else None
         widget: Widget
         if f.widget == "long":
             widget = TextArea("", id=f"field-{f.name}", classes="field-input long", compact=True)
         elif f.widget in ("choice", "score"):
             values = f.choices if f.widget == "choice" else tuple(SCORES)
             widget = Select(
-                [(v, v) for v in values],
+                [(plain(v), v) for v in values],
                 id=f"field-{f.name}",
                 classes="field-input",
                 allow_blank=not f.required or f.widget == "score",
@@ -149,7 +150,7 @@ class FieldRow(Vertical):
 
     def show_errors(self, messages: list[str]) -> None:
         error = self.query_one(f"#error-{self.form_field.name}", Static)
-        error.update(Text("\n".join(messages), style="bold red") if messages else "")
+        error.update(plain("\n".join(messages), style="bold red") if messages else "")
         error.display = bool(messages)
         self.set_class(bool(messages), "-invalid")
 

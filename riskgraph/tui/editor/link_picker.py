@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from riskgraph.tui.data.editing import Choice
+from riskgraph.tui.text import plain, visible
 
 MAX_SHOWN = 300
 
@@ -39,7 +40,7 @@ class LinkPicker(ModalScreen[list[str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
-            yield Label(self.title_text, id="picker-title")
+            yield Label(plain(self.title_text), id="picker-title")
             yield Input(placeholder="search by ID or title", id="picker-search")
             yield OptionList(id="picker-options")
             yield Static("", id="picker-status")
@@ -74,15 +75,15 @@ class LinkPicker(ModalScreen[list[str] | None]):
         more = f" (first {MAX_SHOWN}; search to narrow)" if len(matching) > MAX_SHOWN else ""
         chosen = f" · chosen: {', '.join(self.chosen) or 'none'}" if self.many else ""
         self.query_one("#picker-status", Static).update(
-            Text(f"{len(matching)} match{more}{chosen}", style="dim")
+            plain(f"{len(matching)} match{more}{chosen}", style="dim")
         )
 
     def _line(self, choice: Choice) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         if self.many:
             text.append("[x] " if choice.key in self.chosen else "[ ] ", style="bold")
-        text.append(choice.key, style="bold")
-        text.append(f"  {choice.title}")
+        text.append(visible(choice.key), style="bold")
+        text.append(f"  {visible(choice.title)}")
         if choice.kind:
             text.append(f"  ({choice.kind})", style="dim")
         return text

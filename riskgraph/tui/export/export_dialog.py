@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from riskgraph.queries import StoredQuery
 from riskgraph.results import ExportFormat, ResultKind, formats_for, get_format
 from riskgraph.tui.data.query import Exported, export_all, verify
+from riskgraph.tui.text import plain
 from riskgraph.tui.workers import describe_error, in_background
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class ExportDialog(ModalScreen[Exported | None]):
     def compose(self) -> ComposeResult:
         first = self.formats[0]
         with Vertical(id="export-box"):
-            yield Label(f"Export every row of {self.request.query.name}", id="export-title")
+            yield Label(plain(f"Export every row of {self.request.query.name}"), id="export-title")
             yield Label("Format")
             yield Select[str](
                 [(f"{f.label} (.{f.extension})", f.name) for f in self.formats],
@@ -174,4 +175,4 @@ class ExportDialog(ModalScreen[Exported | None]):
         self._error(describe_error(exc))
 
     def _error(self, message: str) -> None:
-        self.query_one("#export-error", Static).update(Text(message, style="red"))
+        self.query_one("#export-error", Static).update(plain(message, style="red"))

@@ -11,6 +11,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+from riskgraph.tui.text import markdown_literal
+
 if TYPE_CHECKING:
     from riskgraph.tui.app import RiskgraphApp
 
@@ -60,7 +62,7 @@ class HelpScreen(ModalScreen[None]):
         app = cast("RiskgraphApp", self.app)
         text = (files("riskgraph.tui.help") / "help.md").read_text(encoding="utf-8")
         content = text.format(
-            register=app.register.display_name,
+            register=markdown_literal(app.register.display_name),
             appetite=app.register.config.risk.appetite.replace("-", " "),
             keys=key_tables(),
         )

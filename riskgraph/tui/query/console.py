@@ -31,6 +31,7 @@ from riskgraph.tui.data.query import (
 from riskgraph.tui.query.params_form import ParamsForm
 from riskgraph.tui.query.sparql_area import SparqlArea
 from riskgraph.tui.screen import RegisterScreen
+from riskgraph.tui.text import cell, plain
 from riskgraph.tui.widgets.columns import column_widths
 from riskgraph.tui.workers import describe_error, in_background
 
@@ -86,7 +87,7 @@ class QueryScreen(RegisterScreen):
         self.library = library
         select = self.query_one("#stored", Select)
         with self.prevent(Select.Changed):
-            select.set_options((f"{q.name} · {q.title}", q.name) for q in library.queries)
+            select.set_options((plain(f"{q.name} · {q.title}"), q.name) for q in library.queries)
             if self.stored is not None and self.stored.name in self.names():
                 select.value = self.stored.name
         for name, problem in library.problems.items():
@@ -115,7 +116,7 @@ class QueryScreen(RegisterScreen):
                 select.value = name
         self.query_one("#editor", SparqlArea).load_text(query.sparql)
         await self.query_one("#params", ParamsForm).show(query.parameters)
-        self._status(Text(query.description or query.title, style="dim"))
+        self._status(plain(query.description or query.title, style="dim"))
 
     async def open_query(self, name: str, *, run: bool = False) -> None:
         """Show a stored query (e.g. a gap rule from the dashboard), and run it if asked."""
@@ -179,8 +180,8 @@ class QueryScreen(RegisterScreen):
         table.clear(columns=True)
         widths = column_widths(result.columns, result.rows)
         for column, width in zip(result.columns, widths, strict=True):
-            table.add_column(column, key=column, width=width)
-        table.add_rows(result.rows)
+            table.add_column(plain(column), key=column, width=width)
+        table.add_rows([cell(value) for value in row] for row in result.rows)
         self._status(Text(result.summary(), style="green"))
         self.refresh_bindings()
 

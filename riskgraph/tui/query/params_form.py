@@ -10,6 +10,7 @@ from textual.widgets import Input, Label
 
 from riskgraph.queries import QueryParameter
 from riskgraph.tui.styles import stylesheet
+from riskgraph.tui.text import plain
 
 
 def placeholder(param: QueryParameter) -> str:
@@ -47,14 +48,14 @@ class ParamsForm(Horizontal):
         widgets: list[Widget] = []
         for param in parameters:
             mark = "*" if param.required else ""
-            widgets.append(Label(f"{param.name}{mark}", classes="param-label"))
+            widgets.append(Label(plain(f"{param.name}{mark}"), classes="param-label"))
             field = Input(
                 value=kept.get(param.name, ""),
                 placeholder=placeholder(param),
                 id=f"param-{param.name}",
                 classes="param-input",
                 compact=True,
-                tooltip=param.description or None,
+                tooltip=plain(param.description) if param.description else None,
             )
             widgets.append(field)
         await self.mount_all(widgets)

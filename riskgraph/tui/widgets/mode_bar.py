@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
+from textual.content import Content
 from textual.widgets import Static
 
 from riskgraph.tui.styles import stylesheet
+from riskgraph.tui.text import visible
 
 MODES: tuple[tuple[str, str, str], ...] = (
     ("1", "dashboard", "Dashboard"),
@@ -24,9 +25,12 @@ class ModeBar(Static):
         super().__init__(self._markup(current, register_name))
 
     @staticmethod
-    def _markup(current: str, register_name: str) -> str:
+    def _markup(current: str, register_name: str) -> Content:
+        """The screens as markup of our own (with their click actions), then the register's
+        name as plain text."""
         tabs = []
         for key, mode, label in MODES:
             style = "reverse bold " if mode == current else ""
             tabs.append(f"[{style}@click=app.switch_mode('{mode}')] {key} {label} [/]")
-        return "".join(tabs) + f"  [i]{escape(register_name)}[/]"
+        name = Content("  " + visible(register_name)).stylize("italic")
+        return Content.from_markup("".join(tabs)) + name
