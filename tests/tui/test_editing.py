@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conftest import make_app
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Select, Static
 from tui_helpers import SIZE, settle
 
 from riskgraph.model.entities import Control, Entity, Risk
@@ -86,12 +86,12 @@ async def test_model_errors_show_at_their_fields_and_nothing_is_written(
     app = make_app(writable)
     async with app.run_test(size=SIZE) as pilot:
         form = await open_form(pilot, app, "R-001")
-        row(form, "likelihood").set_value(7)  # above the 5x5 matrix
+        row(form, "likelihood").set_value(None)
         row(form, "review_due").set_value("2027-02-30")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form
-        assert "from 1 to 5 on the 5x5 matrix" in error_at(form, "likelihood")
+        assert error_at(form, "likelihood")
         assert "valid date" in error_at(form, "review_due")
         assert error_at(form, "title") == ""
         assert row(form, "likelihood").has_class("-invalid")
@@ -216,10 +216,42 @@ async def test_a_locked_register_is_reported_with_its_holder(writable: Register)
     assert register_quads(writable) == quads
 
 
-def test_select_offers_scores_one_to_seven() -> None:
+def test_form_fields_of_a_risk() -> None:
     from riskgraph.tui.data.editing import form_fields
 
     fields = {f.name: f for f in form_fields(Risk)}
     assert fields["likelihood"].widget == "score" and fields["likelihood"].required
     assert fields["affects"].widget == "links" and fields["owner"].widget == "link"
     assert fields["matrix"].choices == ("3x3", "5x5", "7x7")
+
+
+def offered(form: EditorScreen, name: str) -> list[str]:
+    select = row(form, name).input
+    assert isinstance(select, Select)
+    return [str(value) for _prompt, value in select._options if isinstance(value, str)]
+
+
+async def test_score_pickers_offer_the_risks_own_matrix(writable: Register) -> None:
+    quads = register_quads(writable)
+    app = make_app(writable)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot, app, "R-001")
+        assert row(form, "matrix").value() == "5x5"
+        for name in ("likelihood", "severity", "residual_likelihood", "residual_severity"):
+            assert offered(form, name) == ["1", "2", "3", "4", "5"], name
+        before = row(form, "severity").value()
+        assert isinstance(before, int) and before > 3
+        row(form, "matrix").set_value("3x3")
+        await settle(pilot)
+        assert offered(form, "severity") == ["1", "2", "3"]
+        assert row(form, "severity").value() is None  # emptied, and the field says why
+        assert f"{before} is not on the 3x3 matrix: choose from 1 to 3" in error_at(
+            form, "severity"
+        )
+        row(form, "matrix").set_value("7x7")
+        await settle(pilot)
+        assert offered(form, "likelihood") == [str(n) for n in range(1, 8)]
+        await pilot.press("ctrl+s")  # the emptied severity stops the save
+        await settle(pilot)
+        assert app.screen is form and error_at(form, "severity")
+    assert register_quads(writable) == quads

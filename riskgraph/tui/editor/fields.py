@@ -17,11 +17,20 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
+from riskgraph.scoring import MATRIX_NAMES, matrix
 from riskgraph.tui.data.editing import FormField
 from riskgraph.tui.styles import stylesheet
 from riskgraph.tui.text import plain, visible
 
-SCORES = [str(n) for n in range(1, 8)]
+
+def score_range(matrix_name: object) -> range:
+    """The scores a risk on ``matrix_name`` can take (1 to 5 on the 5x5 matrix), read from the
+    core's matrices; an unknown or empty matrix gives the largest one, for the check to judge."""
+    name = str(getattr(matrix_name, "value", matrix_name))
+    try:
+        return range(1, matrix(name).size + 1)
+    except (KeyError, ValueError):
+        return range(1, max(matrix(n).size for n in MATRIX_NAMES) + 1)
 
 
 class LinkButton(Static, can_focus=True):
@@ -89,7 +98,7 @@ class FieldRow(Vertical):
         if f.widget == "long":
             widget = TextArea("", id=f"field-{f.name}", classes="field-input long", compact=True)
         elif f.widget in ("choice", "score"):
-            values = f.choices if f.widget == "choice" else tuple(SCORES)
+            values = f.choices if f.widget == "choice" else tuple(str(n) for n in score_range(None))
             widget = Select(
                 [(plain(v), v) for v in values],
                 id=f"field-{f.name}",
@@ -129,6 +138,19 @@ class FieldRow(Vertical):
             widget.value = text if text is not None else Select.NULL
         elif isinstance(widget, Input):
             widget.value = "" if value is None else _text(value)
+
+    def set_scale(self, scores: range) -> int | None:
+        """Offer only ``scores`` in a score field. Returns the score it held if that is no
+        longer offered (the field is then emptied), else None."""
+        widget = self.input
+        if self.form_field.widget != "score" or not isinstance(widget, Select):
+            return None
+        held = self.value()
+        with widget.prevent(Select.Changed):
+            widget.set_options([(plain(str(n)), str(n)) for n in scores])
+            if isinstance(held, int) and held in scores:
+                widget.value = str(held)
+        return held if isinstance(held, int) and held not in scores else None
 
     def value(self) -> object:
         """What the field holds, as the model takes it (None when empty)."""

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, HorizontalGroup, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Footer, Select, Static
 
 from riskgraph.model.entities import Entity
 from riskgraph.tui.data.editing import (
@@ -32,7 +32,7 @@ from riskgraph.tui.data.editing import (
     open_for_edit,
     save,
 )
-from riskgraph.tui.editor.fields import FieldRow, LinkButton
+from riskgraph.tui.editor.fields import FieldRow, LinkButton, score_range
 from riskgraph.tui.editor.link_picker import LinkPicker
 from riskgraph.tui.workers import describe_error, in_background
 
@@ -134,6 +134,7 @@ class EditorScreen(Screen[None]):
         await self.query_one("#form-fields", VerticalScroll).mount_all(field_pairs(rows))
         for row in rows:
             row.set_value(opened.values.get(row.form_field.name))
+        self._follow_matrix()
         self._status(Text("* required · ctrl+s checks and saves · esc cancels", style="dim"))
         focusable = [r for r in rows if not r.read_only]
         if focusable:
@@ -141,6 +142,27 @@ class EditorScreen(Screen[None]):
 
     def rows(self) -> list[FieldRow]:
         return list(self.query(FieldRow))
+
+    # --- scores follow the matrix -----------------------------------------------------------
+
+    @on(Select.Changed, "#field-matrix")
+    def _matrix_changed(self) -> None:
+        self._follow_matrix()
+
+    def _follow_matrix(self) -> None:
+        """Score fields offer the scores of the risk's own matrix; a score the new matrix
+        does not have is emptied, with a word at its field."""
+        matrix_rows = [r for r in self.rows() if r.form_field.name == "matrix"]
+        if not matrix_rows:
+            return
+        name = matrix_rows[0].value()
+        scores = score_range(name)
+        for row in self.rows():
+            dropped = row.set_scale(scores)
+            if dropped is not None:
+                row.show_errors(
+                    [f"{dropped} is not on the {name} matrix: choose from 1 to {scores[-1]}"]
+                )
 
     # --- link pickers -----------------------------------------------------------------------
 
