@@ -159,6 +159,8 @@ def print_gap_table(report: GapReport, console: Console) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from riskgraph.results.headings import heading
+
     scope = f"AI system {report.system}" if report.system else "whole register"
     console.print(f"[bold]Gap report: {escape(report.register_name)}[/]", highlight=False)
     console.print(
@@ -183,7 +185,7 @@ def print_gap_table(report: GapReport, console: Console) -> None:
             continue
         table = Table(title=f"{escape(rule.title)} ({rule.name})", title_justify="left")
         for column in rule.columns:
-            table.add_column(column, overflow="fold")
+            table.add_column(heading(column), overflow="fold")
         for row in rule.rows:
             table.add_row(*(escape(row.get(column) or "") for column in rule.columns))
         console.print(table)

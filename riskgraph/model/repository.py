@@ -299,13 +299,27 @@ RDF_TYPE_IRI = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def describe_changes(old: Entity | None, new: Entity) -> list[str]:
-    """Human lines such as 'likelihood: 3 -> 4' for a dry run."""
+    """Human lines for a dry run or an import: 'likelihood: 3 -> 4', 'owner: (empty) -> P-LCHEN',
+    'affects: SYS-CREDIT -> SYS-CREDIT, SYS-CV' (field names as the input files spell them)."""
     if old is None:
         return []
     before = old.model_dump(mode="json")
     after = new.model_dump(mode="json")
     return [
-        f"{name}: {before.get(name)!r} -> {after.get(name)!r}"
+        f"{name}: {_shown(before.get(name))} -> {_shown(after.get(name))}"
         for name in after
         if before.get(name) != after.get(name)
     ]
+
+
+def _shown(value: object) -> str:
+    """A field's value as people read it: no Python None, quotes or list brackets."""
+    if value is None or value == "" or value == []:
+        return "(empty)"
+    if isinstance(value, list):
+        return ", ".join(_shown(item) for item in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_shown(item)}" for key, item in value.items())
+    return str(value)

@@ -228,3 +228,15 @@ def test_an_empty_register_draws_its_configured_matrix() -> None:
         page = Page(render_report(build_report(register, store, today=TODAY)))
     counts = page.heatmap_counts("inherent", "3x3")
     assert len(counts) == 9 and sum(counts.values()) == 0
+
+
+def test_gap_tables_have_headings_people_read(html: str, report: AuditReport) -> None:
+    from riskgraph.results.headings import heading
+
+    shown = [rule for rule in report.gaps.rules if rule.rows]
+    assert any("owner_id" in rule.columns for rule in shown)
+    for rule in shown:
+        for column in rule.columns:
+            assert f'<th scope="col">{heading(column)}</th>' in html
+    for internal in ("owner id", "level rank", "owner_id", "level_rank"):
+        assert f'<th scope="col">{internal}</th>' not in html

@@ -23,6 +23,7 @@ from riskgraph.analysis.report.palette import (
 )
 from riskgraph.analysis.report.soa_formats import STATUS_RULE, evidence_dates
 from riskgraph.analysis.soa import STATUS_ORDER, ImplementationStatus, StatementOfApplicability
+from riskgraph.results.headings import heading
 
 if TYPE_CHECKING:
     from riskgraph.analysis.report.builder import AuditReport
@@ -50,6 +51,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["heading"] = heading
     environment.globals.update(
         status_style=status_style,
         level_style=level_style,
