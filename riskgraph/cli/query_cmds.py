@@ -206,20 +206,6 @@ def parse_params(items: list[str]) -> dict[str, str]:
     return params
 
 
-def with_standard_prefixes(text: str) -> str:
-    """Ad-hoc text with riskgraph's standard prefixes (rg:, dcterms:, skos: ...) declared.
-
-    They go on the text's first line, so error line numbers still match what was typed (only
-    columns on line 1 move). Text that starts with a header (``# title: ...``) or any comment is
-    left as it is: it declares its own prefixes.
-    """
-    if text.lstrip().startswith("#"):
-        return text
-    from riskgraph.vocab import PREFIXES
-
-    return "".join(f"PREFIX {name}: <{iri}> " for name, iri in PREFIXES.items()) + text
-
-
 def _library(register: Path | None, *, required: bool = True) -> QueryLibrary:
     """The register's query library; without a register (and not required) the built-ins."""
     from riskgraph.queries import load_library
@@ -246,13 +232,14 @@ def _stored_query(
     """The query to show or run: ``-e`` text, a ``.rq`` file, or a name in the library."""
     from riskgraph.errors import InputError
     from riskgraph.queries import load_library, parse_ad_hoc
+    from riskgraph.queries.syntax import ad_hoc_query
 
     if expression is not None:
         if target is not None:
             raise InputError(
                 "give either a query (name or file) or -e TEXT, not both", value=target
             )
-        return parse_ad_hoc(with_standard_prefixes(expression))
+        return ad_hoc_query(expression)
     if target is None:
         raise InputError(
             "say which query to run",

@@ -19,8 +19,9 @@ import pytest
 from cli_run import run
 from rich.console import Console
 
-from riskgraph.cli.query_cmds import RowProgress, with_standard_prefixes
+from riskgraph.cli.query_cmds import RowProgress
 from riskgraph.queries import GAPS_TAG, builtin_queries
+from riskgraph.queries.syntax import prefix_block, with_standard_prefixes
 from riskgraph.register import Register, init_register
 from riskgraph.resources import example_register
 from riskgraph.results import register_hash
@@ -286,7 +287,9 @@ def test_ad_hoc_text_gets_the_standard_prefixes(example: Path) -> None:
     done = run("query", "run", "-r", str(example), "-f", "csv", "-n", "0", "-e", ALL_IDS)
     assert done.code == 0, done.err
     assert csv_column(done.out, "id") == store_ids(example)
-    assert with_standard_prefixes("# title: x\nSELECT") == "# title: x\nSELECT"
+    assert (
+        with_standard_prefixes("# title: x\nSELECT") == "# title: x\n" + prefix_block() + "SELECT"
+    )
     assert with_standard_prefixes("SELECT").startswith("PREFIX rg: <https://w3id.org/riskgraph#> ")
     assert "\n" not in with_standard_prefixes("SELECT")  # line numbers stay as typed
 

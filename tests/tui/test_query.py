@@ -114,14 +114,52 @@ async def test_cancel_stops_waiting_and_drops_the_rows(writable: Register) -> No
         assert text_of(app, "#query-status").startswith("cancelled")
 
 
-async def test_syntax_errors_are_shown_not_raised(example: Register) -> None:
+async def test_syntax_errors_are_shown_in_words_at_the_users_position(example: Register) -> None:
     app = make_app(example)
     async with app.run_test(size=SIZE) as pilot:
         console = await open_console(pilot, app)
-        console.query_one("#editor", SparqlArea).load_text("SELECT ?x WHERE { ?x ?y }")
+        console.query_one("#editor", SparqlArea).load_text("SELECT % WHERE { ?s ?p ?o }")
         await pilot.press("ctrl+enter")
         await settle(pilot)
-        assert "not valid" in str(console.query_one("#query-status", Static).render())
+        status = " ".join(text_of(app, "#query-status").split())
+        # the same words as `riskgraph query run -e` (tests/queries/test_query_syntax.py)
+        assert (
+            "line 1, column 8: expected a variable, an expression in brackets or * after SELECT, "
+            "found '%'" in status
+        )
+        assert "error at" not in status
+
+
+async def test_the_console_adds_the_standard_prefixes(example: Register) -> None:
+    readme = "SELECT ?risk ?title WHERE { ?risk a rg:Risk ; dcterms:title ?title }"
+    app = make_app(example)
+    async with app.run_test(size=SIZE) as pilot:
+        console = await open_console(pilot, app)
+        console.query_one("#editor", SparqlArea).load_text(readme)
+        await pilot.press("ctrl+enter")
+        await settle(pilot)
+        assert console.query_one("#results", DataTable).row_count == 46
+        assert text_of(app, "#query-status").startswith("showing 46")
+
+
+async def test_a_gap_rule_shows_headings_not_variable_names(example: Register) -> None:
+    app = make_app(example)
+    async with app.run_test(size=SIZE) as pilot:
+        console = await open_console(pilot, app)
+        await console.open_query("risks-above-appetite-without-controls", run=True)
+        await settle(pilot)
+        table = console.query_one("#results", DataTable)
+        labels = [str(column.label) for column in table.ordered_columns]
+        assert "Owner" in labels and "Level (1 to 7)" in labels and "ID" in labels
+        assert not any("_" in label for label in labels)
+        # the user's own text keeps its variable names
+        editor = console.query_one("#editor", SparqlArea)
+        editor.load_text(
+            "SELECT ?owner_id WHERE { ?r rg:owner ?o . ?o dcterms:identifier ?owner_id }"
+        )
+        await pilot.press("ctrl+enter")
+        await settle(pilot)
+        assert [str(c.label) for c in table.ordered_columns] == ["owner_id"]
 
 
 def test_highlighting_marks_each_kind_of_token() -> None:

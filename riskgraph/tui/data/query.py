@@ -28,6 +28,7 @@ from riskgraph.queries import (
     run_query,
 )
 from riskgraph.queries.export import export_query
+from riskgraph.queries.syntax import ad_hoc_query
 from riskgraph.register import Register
 from riskgraph.results import ExportFormat, ResultKind, kind_of
 from riskgraph.sparql.guard import has_dataset_clause
@@ -93,11 +94,12 @@ def load_queries(register: Register) -> Library:
 
 
 def resolve(text: str, stored: StoredQuery | None) -> StoredQuery:
-    """The stored query when the editor still holds its text, else the text as an ad-hoc query
-    (its ``# param:`` header, if any, declares its parameters)."""
+    """The stored query when the editor still holds its text, else the text as an ad-hoc query,
+    as ``query run -e`` takes it (``riskgraph.queries.syntax.ad_hoc_query``: the standard prefixes
+    added, its ``# param:`` header declaring its parameters, syntax errors in words)."""
     if stored is not None and text.strip() == stored.sparql.strip():
         return stored
-    return parse_ad_hoc(text)
+    return ad_hoc_query(text)
 
 
 def parameters_of(text: str) -> tuple[QueryParameter, ...]:

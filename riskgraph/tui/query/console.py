@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Select, Static, TextArea
 from textual.worker import Worker, get_current_worker
 
 from riskgraph.queries import StoredQuery
+from riskgraph.results.headings import heading
 from riskgraph.tui.data.query import (
     Library,
     QueryCancelled,
@@ -178,12 +179,21 @@ class QueryScreen(RegisterScreen):
         self.result = result
         table = self.query_one("#results", DataTable)
         table.clear(columns=True)
-        widths = column_widths(result.columns, result.rows)
-        for column, width in zip(result.columns, widths, strict=True):
-            table.add_column(plain(column), key=column, width=width)
+        headers = self.headers(result.columns)
+        widths = column_widths(headers, result.rows)
+        for column, header, width in zip(result.columns, headers, widths, strict=True):
+            table.add_column(plain(header), key=column, width=width)
         table.add_rows([cell(value) for value in row] for row in result.rows)
         self._status(Text(result.summary(), style="green"))
         self.refresh_bindings()
+
+    def headers(self, variables: list[str]) -> list[str]:
+        """A stored query's columns get headings people read (``owner_id`` -> 'Owner'); the
+        user's own query keeps its variable names."""
+        stored = self.stored
+        if stored is not None and self.query_one("#editor", SparqlArea).text == stored.sparql:
+            return [heading(v) for v in variables]
+        return list(variables)
 
     def _run_failed(self, exc: BaseException) -> None:
         self.running = None
