@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import make_app
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, Select
 from tui_helpers import SIZE, settle, text_of
 
 from riskgraph.register import Register

@@ -1,18 +1,31 @@
-"""Snapshots of the main screens at 80x24 and 120x40, on the example register, judged on the
-example's own "today" (no clock, no animation). Update after a deliberate change with
-``pytest tests/tui/test_snapshots.py --snapshot-update`` and look at the SVGs."""
+"""Snapshots of every screen at 80x24, 120x36, 160x48 and 220x60, on the example register, judged
+on the example's own "today" (no clock, no animation, cursors that do not blink, query times never
+shown). Update after a deliberate change with
+``pytest tests/tui/test_snapshots.py --snapshot-update`` and look at the SVGs.
+
+Each snapshot starts the app (a few seconds each): the screens whose layout depends on the width
+are taken at all four sizes; a few variants of a screen already covered (other browser tabs, the
+neighbourhood, the palette) at the smallest and one wide size only.
+"""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import pytest
 from conftest import make_app
 from textual.pilot import Pilot
-from tui_helpers import SIZE, WIDE, settle
+from textual.widgets import Tabs
+from tui_helpers import SIZE_IDS, SIZES, settle, store_pending_draft
 
 from riskgraph.register import Register
 from riskgraph.tui.browser.browser import PREVIEW_DELAY
+from riskgraph.tui.editor.fields import FieldRow
+from riskgraph.tui.editor.form import EditorScreen
+from riskgraph.tui.query.console import QueryScreen
+from riskgraph.tui.query.sparql_area import SparqlArea
 
 Steps = Callable[[Pilot[None]], Awaitable[None]]
 
@@ -21,13 +34,16 @@ async def dashboard(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
-async def browser(pilot: Pilot[None]) -> None:
-    await pilot.press("2")
-    await settle(pilot)
-    await pilot.press("t", "t")  # the risks tab
-    await settle(pilot)
-    await pilot.pause(PREVIEW_DELAY + 0.1)  # the preview of the selected row (wide only)
-    await settle(pilot)
+def browser_tab(tab: str) -> Steps:
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("2")
+        await settle(pilot)
+        pilot.app.screen.query_one("#tabs", Tabs).active = tab
+        await settle(pilot)
+        await pilot.pause(PREVIEW_DELAY + 0.1)  # the preview of the selected row (wide only)
+        await settle(pilot)
+
+    return steps
 
 
 async def explorer(pilot: Pilot[None]) -> None:
@@ -36,9 +52,30 @@ async def explorer(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
-async def query_console(pilot: Pilot[None]) -> None:
-    from riskgraph.tui.query.console import QueryScreen
+async def neighbourhood(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    app.open_node(app.register.base_iri + "C-001")  # type: ignore[attr-defined]
+    await settle(pilot)
+    await pilot.press("g")
+    await settle(pilot)
 
+
+async def form(pilot: Pilot[None]) -> None:
+    pilot.app.edit("R-001")  # type: ignore[attr-defined]
+    await settle(pilot)
+
+
+async def form_with_errors(pilot: Pilot[None]) -> None:
+    await form(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, EditorScreen)
+    for name, value in (("title", None), ("likelihood", None), ("review_due", "2027-02-30")):
+        screen.query_one(f"#row-{name}", FieldRow).set_value(value)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+async def console_results(pilot: Pilot[None]) -> None:
     await pilot.press("4")
     await settle(pilot)
     screen = pilot.app.screen
@@ -49,9 +86,33 @@ async def query_console(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
+async def console_error(pilot: Pilot[None]) -> None:
+    await pilot.press("4")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, QueryScreen)
+    screen.query_one("#editor", SparqlArea).load_text("SELECT % WHERE { ?s ?p ?o }")
+    await pilot.press("ctrl+enter")
+    await settle(pilot)
+
+
+async def review(pilot: Pilot[None]) -> None:
+    await pilot.press("5")
+    await settle(pilot)
+
+
 async def help_screen(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await pilot.press("f1")
+    await settle(pilot)
+
+
+async def palette(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    await pilot.press(*"R-00")
+    await pilot.pause(0.5)  # the palette searches as you type, in its own workers
     await settle(pilot)
 
 
@@ -68,20 +129,63 @@ def steadily(steps: Steps) -> Steps:
     return run
 
 
-SCREENS: dict[str, Steps] = {
+EVERY_SIZE: dict[str, Steps] = {
     "dashboard": dashboard,
-    "browser": browser,
+    "browser-risks": browser_tab("risks"),
     "explorer": explorer,
-    "query": query_console,
+    "form": form,
+    "form-errors": form_with_errors,
+    "console-results": console_results,
+    "console-error": console_error,
+    "review": review,
     "help": help_screen,
 }
+"""Screens taken at every size."""
+SOME_SIZES: dict[str, Steps] = {
+    "browser-controls": browser_tab("controls"),
+    "browser-iso": browser_tab("catalogue"),
+    "neighbourhood": neighbourhood,
+    "palette": palette,
+}
+"""Variants taken at 80x24 and 160x48 only."""
+CASES = [
+    pytest.param(name, size, id=f"{name}-{size_id}")
+    for name in EVERY_SIZE
+    for size, size_id in zip(SIZES, SIZE_IDS, strict=True)
+] + [
+    pytest.param(name, size, id=f"{name}-{size[0]}x{size[1]}")
+    for name in SOME_SIZES
+    for size in (SIZES[0], SIZES[2])
+]
 
 
-@pytest.mark.parametrize("size", [SIZE, WIDE], ids=["80x24", "120x40"])
-@pytest.mark.parametrize("screen", list(SCREENS))
+@pytest.fixture(scope="module")
+def with_draft(example_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Register:
+    """The example register with one pending draft of the assistant (for the review screen)."""
+    folder = tmp_path_factory.mktemp("snapshots") / "with-draft"
+    shutil.copytree(example_folder, folder)
+    register = Register.open(folder)
+    store_pending_draft(
+        register, "R-008", statement="Test the vendor model for bias; see C-999 for the method."
+    )
+    return register
+
+
+@pytest.fixture(autouse=True)
+def _no_query_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A query that is slow on a busy machine would say how long it took."""
+    monkeypatch.setattr("riskgraph.tui.data.query.SLOW_SECONDS", float("inf"))
+
+
+@pytest.mark.parametrize(("screen", "size"), CASES)
 def test_screen(
-    snap_compare: Callable[..., bool], example: Register, screen: str, size: tuple[int, int]
+    snap_compare: Callable[..., bool],
+    example: Register,
+    with_draft: Register,
+    screen: str,
+    size: tuple[int, int],
 ) -> None:
-    app = make_app(example)
+    app = make_app(with_draft if screen == "review" else example)
     app.animation_level = "none"  # e.g. the tab underline would otherwise slide
-    assert snap_compare(app, terminal_size=size, run_before=steadily(SCREENS[screen]))
+    steps = EVERY_SIZE.get(screen) or SOME_SIZES[screen]
+    assert snap_compare(app, terminal_size=size, run_before=steadily(steps))
