@@ -204,6 +204,11 @@ class RegisterConfig(BaseSettings):
     assistant: AssistantSettings = Field(default_factory=AssistantSettings)
     """The optional LLM drafting assistant."""
 
+    keys: dict[str, str] | None = None
+    """The terminal UI's key map (section [keys]): action ID = keys, e.g. ``"browse.edit" =
+    "f4"`` or ``"query.run" = "f5,ctrl+r"`` (several keys separated by commas). The app's help
+    (``?``) lists every action ID with its keys; an ID the app does not have is an error."""
+
     @classmethod
     def settings_customise_sources(
         cls,

@@ -19,7 +19,10 @@ def run_tui(folder: Path, *, today: date | None = None, headless: bool = False) 
     printed what went wrong)."""
     from riskgraph.register import Register
     from riskgraph.tui.app import RiskgraphApp
+    from riskgraph.tui.keys import check_keymap
 
-    app = RiskgraphApp(Register.open(folder), today=today)
+    register = Register.open(folder)
+    check_keymap(register.config.keys, register.folder)  # a bad [keys] is refused before start
+    app = RiskgraphApp(register, today=today)
     app.run(headless=headless)
     return app.return_code or 0

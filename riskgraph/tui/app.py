@@ -13,12 +13,14 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 
 from riskgraph import clock
 from riskgraph.register import Register
 from riskgraph.tui.commands import ActionCommands, EntityCommands
 from riskgraph.tui.data.editing import EDITABLE, Change, Choices, load_choices, undo
+from riskgraph.tui.keys import check_keymap
 from riskgraph.tui.messages import EditEntity, OpenNode, RegisterChanged
 from riskgraph.tui.navigation import History
 from riskgraph.tui.screen import RegisterScreen
@@ -35,17 +37,17 @@ class RiskgraphApp(App[None]):
     COMMANDS: ClassVar = App.COMMANDS | {ActionCommands, EntityCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 - typed by App
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "switch_mode('dashboard')", "Dashboard", show=False),
-        Binding("2", "switch_mode('browse')", "Browse", show=False),
-        Binding("3", "switch_mode('explore')", "Explore", show=False),
-        Binding("4", "switch_mode('query')", "Query", show=False),
-        Binding("5", "switch_mode('review')", "Review", show=False),
-        Binding("question_mark,f1", "help", "Help", key_display="?"),
-        Binding("n", "new", "New"),
-        Binding("u", "undo", "Undo"),
-        Binding("ctrl+t", "toggle_theme", "Light/dark", key_display="^t"),
-        Binding("ctrl+r", "reload", "Reload", show=False),
-        Binding("l", "libraries", "Libraries", show=False),
+        Binding("1", "switch_mode('dashboard')", "Dashboard", show=False, id="app.mode.dashboard"),
+        Binding("2", "switch_mode('browse')", "Browse", show=False, id="app.mode.browse"),
+        Binding("3", "switch_mode('explore')", "Explore", show=False, id="app.mode.explore"),
+        Binding("4", "switch_mode('query')", "Query", show=False, id="app.mode.query"),
+        Binding("5", "switch_mode('review')", "Review", show=False, id="app.mode.review"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", id="app.help"),
+        Binding("n", "new", "New", id="app.new"),
+        Binding("u", "undo", "Undo", id="app.undo"),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", key_display="^t", id="app.toggle-theme"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="app.reload"),
+        Binding("l", "libraries", "Libraries", show=False, id="app.libraries"),
     ]
 
     def __init__(self, register: Register, *, today: date | None = None) -> None:
@@ -62,6 +64,9 @@ class RiskgraphApp(App[None]):
         self._themes = {True: DARK_THEME, False: LIGHT_THEME}
         """The last dark and the last light theme used, for the toggle."""
         self.title = f"riskgraph · {register.display_name}"
+        self.keymap = check_keymap(register.config.keys, register.folder)
+        """The key map of the register's [keys] (binding ID -> keys), checked."""
+        self.set_keymap(self.keymap)
 
     def on_mount(self) -> None:
         from riskgraph.tui.browser.browser import BrowserScreen
@@ -93,6 +98,15 @@ class RiskgraphApp(App[None]):
         (``markup`` is accepted for Textual's callers and ignored)."""
         super().notify(
             visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
+        """A key of [keys] took the key of another action there: say which one lost it."""
+        lost = ", ".join(sorted(f"{b.id or b.action} ({b.key})" for b in clashed_bindings))
+        self.notify(
+            f"The key map in register.toml gives keys of other actions away: {lost}",
+            title="Key map",
+            severity="warning",
         )
 
     # --- theme ------------------------------------------------------------------------------

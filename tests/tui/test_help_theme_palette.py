@@ -24,13 +24,13 @@ async def test_help_opens_and_closes(example: Register) -> None:
         assert isinstance(app.screen, HelpScreen)
         text = app.screen.query_one(Markdown).source
         assert "Levels and appetite" in text and "**moderate**" in text
-        assert "| `ctrl+enter, ctrl+j, f5` | Run |" in text
+        assert "| `ctrl+enter`, `ctrl+j`, `f5` | Run | `query.run` |" in text
         await pilot.press("escape")
         assert isinstance(app.screen, DashboardScreen)
 
 
 def test_every_action_with_a_description_is_in_the_help() -> None:
-    tables = key_tables()
+    tables = key_tables({})
     for needed in ("Back", "Forward", "Export", "Check and save", "Reject", "Light/dark"):
         assert f"| {needed} |" in tables
 

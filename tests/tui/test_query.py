@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from conftest import make_app
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
@@ -70,7 +71,10 @@ async def test_stored_query_with_parameters_then_export_every_row(
     assert "system" in manifest.parameters
 
 
-async def test_the_parameter_form_follows_the_header_of_typed_text(example: Register) -> None:
+async def test_the_parameter_form_follows_the_header_of_typed_text(
+    example: Register, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("riskgraph.tui.data.query.SLOW_SECONDS", float("inf"))  # a busy machine
     app = make_app(example)
     async with app.run_test(size=SIZE) as pilot:
         console = await open_console(pilot, app)

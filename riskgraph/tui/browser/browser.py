@@ -51,13 +51,13 @@ class BrowserScreen(RegisterScreen):
     AUTO_FOCUS = "#listing"
     CSS_PATH = "browser.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", key_display="/"),
-        Binding("s", "sort", "Sort"),
-        Binding("e", "edit", "Edit"),
-        Binding("t", "next_tab", "Next tab"),
-        Binding("shift+t", "previous_tab", "Previous tab", show=False),
-        Binding("x", "clear_filters", "Clear filters"),
-        Binding("escape", "focus_table", "Back to table", show=False),
+        Binding("slash", "search", "Search", key_display="/", id="browse.search"),
+        Binding("s", "sort", "Sort", id="browse.sort"),
+        Binding("e", "edit", "Edit", id="browse.edit"),
+        Binding("t", "next_tab", "Next tab", id="browse.next-tab"),
+        Binding("shift+t", "previous_tab", "Previous tab", show=False, id="browse.previous-tab"),
+        Binding("x", "clear_filters", "Clear filters", id="browse.clear-filters"),
+        Binding("escape", "focus_table", "Back to table", show=False, id="browse.focus-table"),
     ]
 
     def __init__(self) -> None:

@@ -99,9 +99,9 @@ class DashboardScreen(RegisterScreen):
     AUTO_FOCUS = "#gaps"
     CSS_PATH = "dashboard.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("g", "focus_panel('gaps')", "Gaps"),
-        Binding("v", "focus_panel('due')", "Reviews due"),
-        Binding("d", "focus_panel('drafts')", "Drafts"),
+        Binding("g", "focus_panel('gaps')", "Gaps", id="dashboard.gaps"),
+        Binding("v", "focus_panel('due')", "Reviews due", id="dashboard.due"),
+        Binding("d", "focus_panel('drafts')", "Drafts", id="dashboard.drafts"),
     ]
 
     def __init__(self) -> None:

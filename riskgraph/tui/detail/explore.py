@@ -32,10 +32,16 @@ class ExploreScreen(RegisterScreen):
     AUTO_FOCUS = "#detail-links"
     CSS_PATH = "explore.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left_square_bracket,alt+left", "back", "Back", key_display="["),
-        Binding("right_square_bracket,alt+right", "forward", "Forward", key_display="]"),
-        Binding("g", "toggle_view", "Links/neighbourhood"),
-        Binding("e", "edit", "Edit"),
+        Binding("left_square_bracket,alt+left", "back", "Back", key_display="[", id="explore.back"),
+        Binding(
+            "right_square_bracket,alt+right",
+            "forward",
+            "Forward",
+            key_display="]",
+            id="explore.forward",
+        ),
+        Binding("g", "toggle_view", "Links/neighbourhood", id="explore.toggle-view"),
+        Binding("e", "edit", "Edit", id="explore.edit"),
     ]
 
     def __init__(self) -> None:

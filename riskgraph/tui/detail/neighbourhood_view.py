@@ -20,7 +20,7 @@ from riskgraph.tui.text import plain, visible
 
 class NeighbourhoodTree(Tree[str]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_node", "Fold/unfold", show=True),
+        Binding("space", "toggle_node", "Fold/unfold", show=True, id="neighbourhood.toggle-node"),
     ]
 
 

@@ -38,8 +38,8 @@ class LinkButton(Static, can_focus=True):
     clears."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,space", "pick", "Choose", show=True),
-        Binding("delete,backspace", "clear", "Clear", show=False),
+        Binding("enter,space", "pick", "Choose", show=True, id="link-field.pick"),
+        Binding("delete,backspace", "clear", "Clear", show=False, id="link-field.clear"),
     ]
 
     class Pick(Message):

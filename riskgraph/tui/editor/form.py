@@ -67,8 +67,10 @@ def field_pairs(rows: list[FieldRow]) -> list[HorizontalGroup]:
 class EditorScreen(Screen[None]):
     CSS_PATH = "form.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Check and save", key_display="^s", priority=True),
-        Binding("escape", "cancel", "Cancel", key_display="esc"),
+        Binding(
+            "ctrl+s", "save", "Check and save", key_display="^s", priority=True, id="form.save"
+        ),
+        Binding("escape", "cancel", "Cancel", key_display="esc", id="form.cancel"),
     ]
 
     def __init__(self, *, entity_id: str | None = None, kind: str | None = None) -> None:

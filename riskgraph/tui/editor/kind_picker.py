@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 class KindPicker(ModalScreen[str | None]):
     CSS_PATH = "kind_picker.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="new.cancel")]
 
     def __init__(self, kinds: list[str]) -> None:
         super().__init__()

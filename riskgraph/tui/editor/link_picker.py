@@ -24,10 +24,10 @@ MAX_SHOWN = 300
 class LinkPicker(ModalScreen[list[str] | None]):
     CSS_PATH = "link_picker.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", key_display="esc"),
-        Binding("ctrl+s", "done", "Done", key_display="^s"),
-        Binding("space", "tick", "Tick", show=False),
-        Binding("down", "to_list", "List", show=False),
+        Binding("escape", "cancel", "Cancel", key_display="esc", id="picker.cancel"),
+        Binding("ctrl+s", "done", "Done", key_display="^s", id="picker.done"),
+        Binding("space", "tick", "Tick", show=False, id="picker.tick"),
+        Binding("down", "to_list", "List", show=False, id="picker.to-list"),
     ]
 
     def __init__(self, title: str, choices: list[Choice], chosen: list[str], *, many: bool) -> None:

@@ -41,9 +41,9 @@ def default_path(request: ExportRequest, fmt: ExportFormat) -> str:
 class ExportDialog(ModalScreen[Exported | None]):
     CSS_PATH = "export_dialog.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", key_display="esc"),
-        Binding("ctrl+s", "export", "Export", key_display="^s"),
-        Binding("ctrl+k", "verify", "Verify file", key_display="^k"),
+        Binding("escape", "cancel", "Cancel", key_display="esc", id="export.cancel"),
+        Binding("ctrl+s", "export", "Export", key_display="^s", id="export.export"),
+        Binding("ctrl+k", "verify", "Verify file", key_display="^k", id="export.verify"),
     ]
 
     def __init__(self, request: ExportRequest) -> None:

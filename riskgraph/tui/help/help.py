@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib.resources import files
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -11,51 +12,49 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+from riskgraph.tui.keys import keys_of, sections
 from riskgraph.tui.text import markdown_literal
 
 if TYPE_CHECKING:
     from riskgraph.tui.app import RiskgraphApp
 
 
-def key_tables() -> str:
-    """One Markdown table of keys per screen, read from the screens' own bindings."""
-    from riskgraph.tui.app import RiskgraphApp
-    from riskgraph.tui.browser.browser import BrowserScreen
-    from riskgraph.tui.dashboard.dashboard import DashboardScreen
-    from riskgraph.tui.detail.explore import ExploreScreen
-    from riskgraph.tui.editor.form import EditorScreen
-    from riskgraph.tui.query.console import QueryScreen
-    from riskgraph.tui.review.review import ReviewScreen
-
-    sections = [
-        ("Everywhere", RiskgraphApp.BINDINGS),
-        ("Dashboard", DashboardScreen.BINDINGS),
-        ("Browse", BrowserScreen.BINDINGS),
-        ("Explore", ExploreScreen.BINDINGS),
-        ("Query", QueryScreen.BINDINGS),
-        ("Review", ReviewScreen.BINDINGS),
-        ("Forms", EditorScreen.BINDINGS),
-    ]
+def key_tables(keymap: Mapping[str, str]) -> str:
+    """One Markdown table of keys per screen, read from the screens' own bindings with the
+    register's key map applied, each with its ID for ``[keys]`` in ``register.toml``."""
     parts = []
-    for title, bindings in sections:
+    for title, bindings in sections():
         rows = [
-            f"| `{_keys(b)}` | {b.description} |"
+            f"| {_keys(keys_of(b, keymap))} | {b.description} | {_id(b.id)} |"
             for b in bindings
-            if isinstance(b, Binding) and b.description
+            if b.description
         ]
-        parts.append(f"**{title}**\n\n| key | action |\n|---|---|\n" + "\n".join(rows))
+        parts.append(f"**{title}**\n\n| key | action | ID |\n|---|---|---|\n" + "\n".join(rows))
     return "\n\n".join(parts)
 
 
-def _keys(binding: Binding) -> str:
-    names = {"question_mark": "?", "left_square_bracket": "[", "right_square_bracket": "]"}
-    return ", ".join(names.get(k.strip(), k.strip()) for k in binding.key.split(","))
+_NAMES = {
+    "question_mark": "?",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "slash": "/",
+}
+
+
+def _id(binding_id: str | None) -> str:
+    return f"`{binding_id}`" if binding_id else ""
+
+
+def _keys(keys: list[str]) -> str:
+    return ", ".join(f"`{_NAMES.get(k, k)}`" for k in keys)
 
 
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = "help.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,f1", "close", "Close help", key_display="esc"),
+        Binding(
+            "escape,q,question_mark,f1", "close", "Close help", key_display="esc", id="help.close"
+        ),
     ]
 
     def compose(self) -> ComposeResult:
@@ -64,7 +63,7 @@ class HelpScreen(ModalScreen[None]):
         content = text.format(
             register=markdown_literal(app.register.display_name),
             appetite=app.register.config.risk.appetite.replace("-", " "),
-            keys=key_tables(),
+            keys=key_tables(app.keymap),
         )
         scroll = VerticalScroll(Markdown(content, id="help-text"))
         scroll.border_title = "Help · esc to close"

@@ -55,11 +55,32 @@ class QueryScreen(RegisterScreen):
     AUTO_FOCUS = "#editor"
     CSS_PATH = "console.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+enter,ctrl+j,f5", "run", "Run", key_display="^enter", priority=True),
-        Binding("escape", "cancel", "Cancel", key_display="esc", priority=True),
-        Binding("ctrl+e", "export", "Export", key_display="^e", priority=True),
-        Binding("ctrl+o", "pick_query", "Stored queries", key_display="^o", priority=True),
-        Binding("ctrl+l", "focus_results", "Results", key_display="^l", show=False),
+        Binding(
+            "ctrl+enter,ctrl+j,f5",
+            "run",
+            "Run",
+            key_display="^enter",
+            priority=True,
+            id="query.run",
+        ),
+        Binding("escape", "cancel", "Cancel", key_display="esc", priority=True, id="query.cancel"),
+        Binding("ctrl+e", "export", "Export", key_display="^e", priority=True, id="query.export"),
+        Binding(
+            "ctrl+o",
+            "pick_query",
+            "Stored queries",
+            key_display="^o",
+            priority=True,
+            id="query.pick-query",
+        ),
+        Binding(
+            "ctrl+l",
+            "focus_results",
+            "Results",
+            key_display="^l",
+            show=False,
+            id="query.focus-results",
+        ),
     ]
 
     def __init__(self) -> None:
