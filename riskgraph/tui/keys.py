@@ -34,6 +34,7 @@ def sections() -> list[tuple[str, list[Binding]]]:
     from riskgraph.tui.editor.link_picker import LinkPicker
     from riskgraph.tui.export.export_dialog import ExportDialog
     from riskgraph.tui.help.help import HelpScreen
+    from riskgraph.tui.library.library_screen import LibraryScreen
     from riskgraph.tui.query.console import QueryScreen
     from riskgraph.tui.review.review import ReviewScreen
 
@@ -47,6 +48,7 @@ def sections() -> list[tuple[str, list[Binding]]]:
         ("Review", ReviewScreen.BINDINGS),
         ("Forms", EditorScreen.BINDINGS + LinkButton.BINDINGS + KindPicker.BINDINGS),
         ("Link picker", LinkPicker.BINDINGS),
+        ("Libraries", LibraryScreen.BINDINGS),
         ("Help", HelpScreen.BINDINGS),
     ]
     return [(title, [b for b in bindings if isinstance(b, Binding)]) for title, bindings in found]

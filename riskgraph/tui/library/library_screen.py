@@ -33,8 +33,8 @@ class LibraryScreen(Screen[None]):
     CSS_PATH = "library_screen.tcss"
     AUTO_FOCUS = "#library-list"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close libraries", key_display="esc"),
-        Binding("slash", "filter", "Filter concepts", key_display="/"),
+        Binding("escape,q", "close", "Close libraries", key_display="esc", id="libraries.close"),
+        Binding("slash", "filter", "Filter concepts", key_display="/", id="libraries.filter"),
     ]
 
     def __init__(self) -> None:
