@@ -20,6 +20,7 @@ from riskgraph.cli import (
     register_cmds,
     report_cmds,
     settings_cmds,
+    snapshot_cmds,
     sync_cmds,
     tui_cmd,
 )
@@ -64,6 +65,7 @@ query_cmds.attach(app)
 library_cmds.attach(app)
 analytics_cmds.attach(app)
 io_cmds.attach(app)
+snapshot_cmds.attach(app)
 sync_cmds.attach(app)
 assist_cmds.attach(app)
 mcp_cmd.attach(app)

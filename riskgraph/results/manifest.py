@@ -136,16 +136,21 @@ def register_hash(store: QuadSource) -> str:
     and bookkeeping graphs are left out, so a revision stamp alone does not change it. (The
     register holds no blank nodes; any that appear elsewhere are hashed by their label.)
     """
+    digest = hashlib.sha256()
+    for encoded in hashed_lines(store):
+        digest.update(encoded)
+    return digest.hexdigest()
+
+
+def hashed_lines(store: QuadSource) -> list[bytes]:
+    """The sorted, distinct N-Quads lines (UTF-8) that ``register_hash`` hashes."""
     lines: set[bytes] = set()
     for graph in hashed_graphs(store):
         suffix = f" <{graph}> .\n"
         for quad in store.quads(graph):
             terms = (quad.subject, quad.predicate, quad.object)
             lines.add((" ".join(ntriples(term) for term in terms) + suffix).encode("utf-8"))
-    digest = hashlib.sha256()
-    for encoded in sorted(lines):
-        digest.update(encoded)
-    return digest.hexdigest()
+    return sorted(lines)
 
 
 # --- reading and writing --------------------------------------------------------------------

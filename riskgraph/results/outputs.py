@@ -132,6 +132,7 @@ ENTITY = Document(
 )
 LISTING = Document("a listing", (OutputFormat("table", ()), JSON, YAML, CSV), default="table")
 ANALYSIS = Document("an analysis", (OutputFormat("text", ()), JSON), default="text")
+DIFF = Document("a register diff", (OutputFormat("table", ()), JSON), default="table")
 
 
 QUERY_RESULTS = Document(
@@ -149,5 +150,6 @@ DOCUMENTS: dict[str, Document] = {
     "show": ENTITY,
     "list": LISTING,
     "analysis": ANALYSIS,
+    "diff": DIFF,
 }
 """Every document riskgraph writes, by the command that writes it."""
