@@ -105,18 +105,29 @@ def _paths(register: Register, name: str) -> tuple[Path, Path]:
     return folder / (name + DATA_SUFFIX), folder / (name + SIDECAR_SUFFIX)
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def _taken(name: str, sidecar: Path) -> UserError:
+    return UserError(
+        f"a snapshot named {name!r} already exists ({sidecar}); snapshots are never "
+        "overwritten, choose another name"
+    )
+
+
+def _write_new(target: Path, data: bytes, name: str, sidecar: Path) -> None:
+    """Write ``target`` completely, read-only, and only if no file has that name yet (a hard
+    link does not replace a file, so of two writers racing for one name, one is refused)."""
     handle, temp = tempfile.mkstemp(dir=target.parent, prefix="." + target.name, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temp, 0o444)  # a snapshot is read-only
-        os.replace(temp, target)
-    except BaseException:
+        os.chmod(temp, 0o444)
+        try:
+            os.link(temp, target)
+        except FileExistsError:
+            raise _taken(name, sidecar) from None
+    finally:
         Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def create_snapshot(register: Register, name: str, *, now: datetime | None = None) -> SnapshotInfo:
@@ -124,10 +135,7 @@ def create_snapshot(register: Register, name: str, *, now: datetime | None = Non
     check_name(name)
     data_path, sidecar = _paths(register, name)
     if data_path.exists() or sidecar.exists():
-        raise UserError(
-            f"a snapshot named {name!r} already exists ({sidecar}); snapshots are never "
-            "overwritten, choose another name"
-        )
+        raise _taken(name, sidecar)
     with register.reader() as store:
         lines = hashed_lines(store)
         digest = register_hash(store)
@@ -142,9 +150,10 @@ def create_snapshot(register: Register, name: str, *, now: datetime | None = Non
     )
     data_path.parent.mkdir(parents=True, exist_ok=True)
     compressed = gzip.compress(b"".join(lines), compresslevel=9, mtime=0)
-    _write_atomically(data_path, compressed)
+    _write_new(data_path, compressed, name, sidecar)
     try:
-        _write_atomically(sidecar, (info.model_dump_json(indent=2) + "\n").encode("utf-8"))
+        sidecar_text = info.model_dump_json(indent=2) + "\n"
+        _write_new(sidecar, sidecar_text.encode("utf-8"), name, sidecar)
     except BaseException:
         data_path.unlink(missing_ok=True)
         raise
