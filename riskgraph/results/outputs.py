@@ -112,11 +112,10 @@ HTML = OutputFormat("html", ("html", "htm"))
 JSON = OutputFormat("json", ("json",))
 YAML = OutputFormat("yaml", ("yaml", "yml"))
 TABLE = OutputFormat("table", ("txt",), aliases=("txt",))
-TEXT = OutputFormat("text", ("txt",), aliases=("txt",))
 
 SOA = Document("the Statement of Applicability", (XLSX, CSV, MARKDOWN, HTML), default="md")
 REPORT = Document("the audit report", (HTML,), default="html")
-"""HTML only: a PDF is printed from the page by a browser (it is laid out for print)."""
+"""HTML only: for a PDF, print the page from a browser."""
 GAPS = Document("the gap report", (TABLE, JSON, CSV, MARKDOWN), default="table")
 GRAPH = Document(
     "the register graph",
