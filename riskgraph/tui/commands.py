@@ -8,8 +8,11 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 from riskgraph.tui.data.editing import EDITABLE, Choice
+from riskgraph.tui.text import visible
 
 if TYPE_CHECKING:
     from riskgraph.tui.app import RiskgraphApp
@@ -122,17 +125,28 @@ class EntityCommands(Provider):
         matcher = self.matcher(query)
         hits = 0
         for choice in getattr(self, "choices", []):
-            text = f"{choice.key}  {choice.title}"
+            text = visible(f"{choice.key}  {choice.title}")
             if (score := matcher.match(text)) > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(text),
+                    plain_highlight(matcher, text),
                     partial(app.open_node, _iri(app, choice)),
                     help=f"Open this {choice.kind or 'item'} in the explorer",
                 )
                 hits += 1
                 if hits >= self.MAX_HITS:
                     return
+
+
+def plain_highlight(matcher: Matcher, text: str) -> Content:
+    """``text`` with the matched characters highlighted, read as text: ``Matcher.highlight``
+    reads its candidate as markup, and a title is never markup."""
+    content = Content(text)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    for offset in offsets:
+        if not text[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 def _iri(app: RiskgraphApp, choice: Choice) -> str:

@@ -3,9 +3,9 @@ very long text, right-to-left text, emoji, empty text and control characters, pu
 field the screens show of a risk, its owner, its system and the register's name.
 
 The strings go straight into the store (not through the forms' checks), as data from an import
-or another tool could. Each run visits the dashboard, the browser (risks, people and systems
-tabs, with the preview), the explorer, the form, the query console with the values in its
-results, the link picker and the help. Passing means: no crash, and markup shown as the
+or another tool could. Each run visits the dashboard, the browser (risks and systems tabs, with
+the preview), the explorer, the form, the link picker, the query console with the values in its
+results, the help and the command palette. Passing means: no crash, and markup shown as the
 characters it is made of (a printable string shows on screen exactly as written).
 """
 
@@ -117,6 +117,12 @@ async def visit_every_screen(app: RiskgraphApp) -> dict[str, str]:
         await pilot.press("f1")
         await settle(pilot)
         seen["help"] = screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"R-001")  # the palette finds entities by ID and title
+        await pilot.pause(0.3)
+        await settle(pilot)
+        seen["palette"] = screen_text(app)
     return seen
 
 
@@ -164,6 +170,8 @@ async def test_hostile_strings_in_every_field_shown(
     if PRINTABLE.match(title):
         assert title in seen["explorer"], "the title is not shown as written in the explorer"
         assert title in seen["console"], "the query result does not show the title as written"
+    if PRINTABLE.match(title) and len(title) <= 30:
+        assert title in seen["palette"], "the palette does not show the title as written"
     system = values["system"]
     if PRINTABLE.match(system) and len(system) <= 30:
         assert system in seen["systems"], "the system's title is not shown as written"

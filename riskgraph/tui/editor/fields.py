@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
+from riskgraph.editing import rules
 from riskgraph.scoring import MATRIX_NAMES, matrix
 from riskgraph.tui.data.editing import FormField
 from riskgraph.tui.styles import stylesheet
@@ -24,13 +25,14 @@ from riskgraph.tui.text import plain, visible
 
 
 def score_range(matrix_name: object) -> range:
-    """The scores a risk on ``matrix_name`` can take (1 to 5 on the 5x5 matrix), read from the
-    core's matrices; an unknown or empty matrix gives the largest one, for the check to judge."""
+    """The scores a risk on ``matrix_name`` can take (1 to 5 on the 5x5 matrix), from the core's
+    rule (``riskgraph.editing.rules.score_range``); an unknown or empty matrix gives the largest
+    one, for the checks to judge."""
     name = str(getattr(matrix_name, "value", matrix_name))
-    try:
-        return range(1, matrix(name).size + 1)
-    except (KeyError, ValueError):
-        return range(1, max(matrix(n).size for n in MATRIX_NAMES) + 1)
+    if name not in MATRIX_NAMES:
+        name = max(MATRIX_NAMES, key=lambda n: matrix(n).size)
+    low, high = rules.score_range(name)
+    return range(low, high + 1)
 
 
 class LinkButton(Static, can_focus=True):
