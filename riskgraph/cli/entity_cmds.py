@@ -218,10 +218,12 @@ def undo(
     dry_run: bool = DryRunOption,
     register: Path | None = RegisterOption,
 ) -> None:
-    """Undo the last add, edit or remove (from the command line or the terminal UI).
+    """Undo the last write: add, edit, remove, library adopt or link (from the command line
+    or the terminal UI).
 
     Each write is recorded in the register with what it changed; undo writes the
-    reverse as a new transaction. Refused when the entities changed since.
+    reverse as a new transaction. Refused when the entities changed since, or when
+    what it restores would break the SHACL shapes.
 
     Example:  riskgraph undo --list
     """

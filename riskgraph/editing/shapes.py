@@ -47,43 +47,11 @@ def check_shapes(
         return ShapesOutcome([], [])
     written = {entity_iri(base_iri, e.id) for e in entities}
     quads = [q for e in entities for q in to_quads(e, base_iri)]
-    graph = ox.NamedNode(REGISTER_GRAPH)
-    subjects_seen = set(written)
-    naming_of: set[str] = set()
-    targets = {q.object.value for q in quads if isinstance(q.object, ox.NamedNode)}
-    for target in sorted(targets - subjects_seen):
-        subjects_seen.add(target)
-        quads.extend(store.quads(REGISTER_GRAPH, subject=target))
-    for iri in sorted(written):
-        for row in _rows(store, "SELECT ?s ?p WHERE { GRAPH ?g { ?s ?p ?o } }", iri):
-            subject, predicate = row["s"], row["p"]
-            if not isinstance(subject, ox.NamedNode) or subject.value in written:
-                continue
-            if isinstance(predicate, ox.NamedNode):
-                quads.append(ox.Quad(subject, predicate, ox.NamedNode(iri), graph))
-                naming_of.add(subject.value)
-    for chain in _CHAINS:
-        link = ox.NamedNode(chain)
-        result = store.query(
-            "SELECT ?s ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph, "p": link}
-        )
-        for found in result.rows if isinstance(result, SelectResult) else []:
-            linker, obj = found["s"], found["o"]
-            if isinstance(linker, ox.NamedNode) and linker.value not in written and obj:
-                quads.append(ox.Quad(linker, link, obj, graph))
-                naming_of.add(linker.value)
-    for other in sorted(naming_of - subjects_seen):
-        quads.extend(
-            q for q in store.quads(REGISTER_GRAPH, subject=other) if q.predicate.value in _NAMING
-        )
-    quads.extend(draft_provenance_quads(store, targets))  # treatments derived from drafts
-    for system_graph in (ONTOLOGY_GRAPH, ISO42001_GRAPH):
-        quads.extend(store.quads(system_graph))
-    report = validate_quads(quads)
+    issues = shape_issues(store, written, quads)
     by_id = {e.id: e for e in entities}
     violations: list[FieldError] = []
     notes: list[Issue] = []
-    for issue in report.issues:
+    for issue in issues:
         entity = by_id.get(issue.focus)
         if entity is None:
             continue
@@ -95,6 +63,53 @@ def check_shapes(
         message = issue.message if len(entities) == 1 else f"{entity.id}: {issue.message}"
         violations.append(origin.error(message, field=field, about_field=False))
     return ShapesOutcome(violations, notes)
+
+
+def shape_issues(
+    store: Store,
+    written: set[str],
+    quads: list[ox.Quad],
+    *,
+    gone: frozenset[str] = frozenset(),
+) -> list[Issue]:
+    """The shapes' findings on the subjects ``written`` (IRIs) as given by ``quads``, in the
+    context of the register in ``store`` (subjects in ``gone`` are left out of that context,
+    as the write removes them). Undo checks what it restores with this."""
+    quads = list(quads)
+    graph = ox.NamedNode(REGISTER_GRAPH)
+    skip = written | gone
+    subjects_seen = set(skip)
+    naming_of: set[str] = set()
+    targets = {q.object.value for q in quads if isinstance(q.object, ox.NamedNode)}
+    for target in sorted(targets - subjects_seen):
+        subjects_seen.add(target)
+        quads.extend(store.quads(REGISTER_GRAPH, subject=target))
+    for iri in sorted(written):
+        for row in _rows(store, "SELECT ?s ?p WHERE { GRAPH ?g { ?s ?p ?o } }", iri):
+            subject, predicate = row["s"], row["p"]
+            if not isinstance(subject, ox.NamedNode) or subject.value in skip:
+                continue
+            if isinstance(predicate, ox.NamedNode):
+                quads.append(ox.Quad(subject, predicate, ox.NamedNode(iri), graph))
+                naming_of.add(subject.value)
+    for chain in _CHAINS:
+        link = ox.NamedNode(chain)
+        result = store.query(
+            "SELECT ?s ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph, "p": link}
+        )
+        for found in result.rows if isinstance(result, SelectResult) else []:
+            linker, obj = found["s"], found["o"]
+            if isinstance(linker, ox.NamedNode) and linker.value not in skip and obj:
+                quads.append(ox.Quad(linker, link, obj, graph))
+                naming_of.add(linker.value)
+    for other in sorted(naming_of - subjects_seen):
+        quads.extend(
+            q for q in store.quads(REGISTER_GRAPH, subject=other) if q.predicate.value in _NAMING
+        )
+    quads.extend(draft_provenance_quads(store, targets))  # treatments derived from drafts
+    for system_graph in (ONTOLOGY_GRAPH, ISO42001_GRAPH):
+        quads.extend(store.quads(system_graph))
+    return validate_quads(quads).issues
 
 
 def _rows(

@@ -5,8 +5,10 @@ reverse of one recorded change set as another transaction, and drops its record.
 An entry holds the quads the write removed and added (as N-Quads text), a description and a
 sequence number. Undo is refused when the register has moved on in a way the reverse would
 break: the entities were changed since (the added quads are gone, or removed ones are back),
-entities it would remove are now linked from others, or links it would restore point to
-entities that are gone. The log keeps the last ``UNDO_DEPTH`` writes.
+entities it would remove are now linked from others, links it would restore point to
+entities that are gone, or the entities it restores would break the SHACL shapes (checked as
+the write pipeline checks a write's entities, in ``editing.shapes``). The log keeps the last
+``UNDO_DEPTH`` writes.
 
 Part of the core: the CLI's ``undo`` and the terminal UI's ``u`` both call ``undo``.
 """
@@ -20,6 +22,7 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
+from riskgraph.editing.shapes import shape_issues
 from riskgraph.errors import UserError
 from riskgraph.store.base import (
     ChangeSet,
@@ -151,11 +154,39 @@ def plan_undo(store: Store, entry: UndoEntry | None = None) -> tuple[UndoEntry, 
             f"cannot undo '{entry.description}': it would link again to "
             f"{', '.join(_name(ox.NamedNode(t)) for t in missing[:5])}, which no longer exist"
         )
+    _check_shapes(store, entry, after, disappearing)
     changes = ChangeSet(
         remove=[*entry.added, *_entry_quads(store, entry.iri)],
         add=list(entry.removed),
     )
     return entry, changes
+
+
+def _check_shapes(
+    store: Store, entry: UndoEntry, after: set[ox.Quad], disappearing: set[str]
+) -> None:
+    """SHACL on the entities the undo restores or changes back, as the write pipeline runs it on
+    the entities a write touches; refused with the shapes' messages on a violation."""
+    restored = _entity_subjects(after) & _subjects(entry)
+    if not restored:
+        return
+    quads = [
+        q for q in after if isinstance(q.subject, ox.NamedNode) and q.subject.value in restored
+    ]
+    ids = {
+        q.object.value
+        for q in quads
+        if q.predicate.value == _IDENTIFIER and isinstance(q.object, ox.Literal)
+    }
+    issues = shape_issues(store, restored, quads, gone=frozenset(disappearing))
+    problems = sorted(
+        {f"{i.focus}: {i.message}" for i in issues if i.severity == "Violation" and i.focus in ids}
+    )
+    if problems:
+        raise UserError(
+            f"cannot undo '{entry.description}': the register would not conform to its shapes: "
+            + "; ".join(problems)
+        )
 
 
 def undo(store: Store, entry: UndoEntry | None = None) -> Undone:

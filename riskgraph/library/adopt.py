@@ -5,6 +5,9 @@ An adopted entity keeps ``rgl:adoptedFrom`` (the concept) and ``rgl:adoptedVersi
 name and version) in the register graph. A link is the SKOS triple from the register entity to
 the concept plus an ``rgl:Mapping`` record (who, when, how, how sure) whose IRI is under the
 register's base IRI, so both travel with register exports and imports.
+
+Both are writes of the one write pipeline (``editing.write.run_write``): the same model, rule,
+link-target and SHACL checks as ``add`` and ``edit``, one transaction, and an undo log entry.
 """
 
 from __future__ import annotations
@@ -15,13 +18,16 @@ from datetime import date
 import pyoxigraph as ox
 
 from riskgraph import clock
-from riskgraph.editing.write import next_id
+from riskgraph.editing.input import Changes, Origin, combine
+from riskgraph.editing.shapes import check_shapes
+from riskgraph.editing.write import Draft, Prepared, missing_entity, prepare_additions, run_write
 from riskgraph.errors import UserError
 from riskgraph.library.catalogue import ConceptRow, concept, loaded_libraries
 from riskgraph.library.model import JUSTIFICATIONS, PREDICATES, RGL, Mapping
 from riskgraph.library.rdf import mapping_triples
 from riskgraph.model.entities import Control, Entity, Evidence, Risk
-from riskgraph.model.repository import Repository
+from riskgraph.model.rdf import entity_iri
+from riskgraph.model.repository import Plan, Repository
 from riskgraph.register import Register
 from riskgraph.store.base import ChangeSet
 from riskgraph.vocab import REGISTER_GRAPH
@@ -36,10 +42,70 @@ class Adoption:
     entity: Entity
     source: ConceptRow
     version: str
-    changes: ChangeSet
+    prepared: Prepared
 
 
-def plan_adoption(
+def prepare_adoption(
+    repo: Repository,
+    reference: str,
+    *,
+    default_matrix: str,
+    entity_id: str | None = None,
+    likelihood: int | None = None,
+    severity: int | None = None,
+    affects: list[str] | None = None,
+) -> Adoption:
+    """The write that adopts a library risk (with its scores) or control into the register,
+    checked as every write is (``editing.write.prepare_additions``: model, rules, link targets,
+    SHACL), plus the triples that name its source concept and library version."""
+    source = concept(repo.store, reference)
+    version = loaded_libraries(repo.store)[source.library][0]
+    attribution = f"Adopted from {source.library} {version}: {source.notation}."
+    description = f"{source.definition} {attribution}" if source.definition else attribution
+    values: dict[str, object] = {"title": source.label[:200], "description": description}
+    cls: type[Entity]
+    if source.kind == "risk":
+        if likelihood is None or severity is None:
+            raise UserError(
+                f"{reference} is a risk: give its likelihood and severity in this register "
+                "(1 to 5 on the default 5x5 matrix)"
+            )
+        cls = Risk
+        values |= {
+            "likelihood": likelihood,
+            "severity": severity,
+            "affects": list(affects or []),
+            "catalogue_entry": not affects,
+        }
+    elif source.kind == "control":
+        if affects:
+            raise UserError(f"{reference} is a control: only a risk affects AI systems")
+        cls = Control
+    else:
+        raise UserError(f"{reference} is a {source.kind}; only risks and controls can be adopted")
+    if entity_id is not None:
+        values["id"] = entity_id
+    prepared = prepare_additions(
+        repo, [Draft(cls, Changes(values=values), Origin())], default_matrix=default_matrix
+    )
+    entity = prepared.entities[0]
+    node = ox.NamedNode(entity_iri(repo.base_iri, entity.id))
+    prepared.plan.changes.add.extend(
+        [
+            ox.Quad(node, ox.NamedNode(ADOPTED_FROM), ox.NamedNode(source.iri), _GRAPH),
+            ox.Quad(
+                node,
+                ox.NamedNode(ADOPTED_VERSION),
+                ox.Literal(f"{source.library} {version}"),
+                _GRAPH,
+            ),
+        ]
+    )
+    prepared.description = f"adopt {source.library}:{source.notation} as {entity.kind} {entity.id}"
+    return Adoption(entity, source, version, prepared)
+
+
+def adopt(
     register: Register,
     reference: str,
     *,
@@ -48,69 +114,29 @@ def plan_adoption(
     severity: int | None = None,
     affects: list[str] | None = None,
 ) -> Adoption:
-    """The change that adopts a library risk (with its scores) or control into the register."""
-    with register.reader() as store:
-        source = concept(store, reference)
-        version = loaded_libraries(store)[source.library][0]
-        repo = Repository(store, register.base_iri)
-        ids = repo.ids()
-        taken = set(ids.values())
-        description = source.definition or None
-        attribution = f"Adopted from {source.library} {version}: {source.notation}."
-        description = f"{description} {attribution}" if description else attribution
-        entity: Entity
-        if source.kind == "risk":
-            if likelihood is None or severity is None:
-                raise UserError(
-                    f"{reference} is a risk: give its --likelihood and --severity in this "
-                    "register (1 to 5 on the default 5x5 matrix)"
-                )
-            entity = Risk(
-                id=entity_id or next_id(Risk.id_prefix, taken),
-                title=source.label[:200],
-                description=description,
+    """Adopt through the write pipeline: one transaction, with its undo log entry."""
+    adoptions: list[Adoption] = []
+
+    def prepare(repo: Repository) -> Prepared:
+        adoptions.append(
+            prepare_adoption(
+                repo,
+                reference,
+                default_matrix=register.config.risk.matrix,
+                entity_id=entity_id,
                 likelihood=likelihood,
                 severity=severity,
-                affects=affects or [],
-                catalogue_entry=not affects,
+                affects=affects,
             )
-        elif source.kind == "control":
-            entity = Control(
-                id=entity_id or next_id(Control.id_prefix, taken),
-                title=source.label[:200],
-                description=description,
-            )
-        else:
-            raise UserError(
-                f"{reference} is a {source.kind}; only risks and controls can be adopted"
-            )
-        if entity.id in taken:
-            raise UserError(f"{entity.id} is already used in the register; choose another --id")
-        missing = [a for a in affects or [] if a not in taken]
-        if missing:
-            raise UserError(f"no AI system with ID {', '.join(missing)} in the register")
-        plan = repo.plan_upsert([entity], {entity.id: repo.revision_of(entity.id)})
-    node = ox.NamedNode(register.base_iri + entity.id)
-    plan.changes.add.append(
-        ox.Quad(node, ox.NamedNode(ADOPTED_FROM), ox.NamedNode(source.iri), _GRAPH)
-    )
-    plan.changes.add.append(
-        ox.Quad(
-            node, ox.NamedNode(ADOPTED_VERSION), ox.Literal(f"{source.library} {version}"), _GRAPH
         )
-    )
-    return Adoption(entity, source, version, plan.changes)
+        return adoptions[-1].prepared
+
+    run_write(register, prepare)
+    return adoptions[-1]
 
 
-def adopt(register: Register, reference: str, **options: object) -> Adoption:
-    with register.write_session():
-        adoption = plan_adoption(register, reference, **options)  # type: ignore[arg-type]
-        register.commit(adoption.changes)
-    return adoption
-
-
-def plan_link(
-    register: Register,
+def prepare_link(
+    repo: Repository,
     entity_id: str,
     reference: str,
     *,
@@ -120,29 +146,42 @@ def plan_link(
     confidence: float | None = None,
     comment: str = "",
     today: date | None = None,
-) -> tuple[Mapping, ChangeSet]:
-    """The change that links a register risk, control or evidence to a library concept, with
-    provenance (evidence: e.g. an ISO/IEC 27001 audit report to clause 9.2 of ``iso-hs``)."""
+) -> tuple[Mapping, Prepared]:
+    """The write that links a register risk, control or evidence to a library concept, with
+    provenance (evidence: e.g. an ISO/IEC 27001 audit report to clause 9.2 of ``iso-hs``).
+    The entity must exist and pass the shapes, as for any write; the link and its mapping
+    record are committed with an undo log entry, refused if the entity changed meanwhile."""
+    origin = Origin()
     if predicate not in PREDICATES:
-        raise UserError(f"unknown predicate {predicate!r}; expected one of {', '.join(PREDICATES)}")
+        raise origin.error(
+            "is not a known predicate",
+            field="predicate",
+            value=predicate,
+            expected="one of " + ", ".join(PREDICATES),
+        )
     if justification not in JUSTIFICATIONS:
-        raise UserError(
-            f"unknown justification {justification!r}; expected one of {', '.join(JUSTIFICATIONS)}"
+        raise origin.error(
+            "is not a known justification",
+            field="justification",
+            value=justification,
+            expected="one of " + ", ".join(JUSTIFICATIONS),
         )
     if confidence is not None and not 0.0 <= confidence <= 1.0:
-        raise UserError(f"--confidence must be from 0 to 1 (got {confidence})")
-    with register.reader() as store:
-        target = concept(store, reference)
-        repo = Repository(store, register.base_iri)
-        entity = repo.get(entity_id)
-        if entity is None:
-            raise UserError(f"no entity with ID {entity_id!r} in the register")
-        if not isinstance(entity, Risk | Control | Evidence):
-            raise UserError(
-                f"{entity_id} is a {entity.kind}; only risks, controls and evidence are linked"
-            )
-        iri = repo.iri_of(entity_id) or register.base_iri + entity_id
-        revision = repo.revision_of(entity_id)
+        raise origin.error(
+            "is out of range", field="confidence", value=confidence, expected="from 0 to 1"
+        )
+    target = concept(repo.store, reference)
+    entity = repo.get(entity_id)
+    if entity is None:
+        raise missing_entity(repo, entity_id, origin)
+    if not isinstance(entity, Risk | Control | Evidence):
+        raise UserError(
+            f"{entity_id} is a {entity.kind}; only risks, controls and evidence are linked"
+        )
+    outcome = check_shapes(repo.store, repo.base_iri, [entity], {})
+    if outcome.violations:
+        raise combine(list(outcome.violations))
+    iri = repo.iri_of(entity_id) or entity_iri(repo.base_iri, entity_id)
     mapping = Mapping(
         subject=iri,
         predicate=predicate,
@@ -157,13 +196,45 @@ def plan_link(
     )
     quads = [
         ox.Quad(t.subject, t.predicate, t.object, _GRAPH)
-        for t in mapping_triples(mapping, register.base_iri)
+        for t in mapping_triples(mapping, repo.base_iri)
     ]
-    return mapping, ChangeSet(add=quads, preconditions={iri: revision})
+    plan = Plan(
+        changes=ChangeSet(add=quads, preconditions={iri: repo.revision_of(entity_id)}),
+        changed={entity_id: [f"{predicate} {reference}"]},
+    )
+    description = f"link {entity_id} {predicate} {target.library}:{target.notation}"
+    return mapping, Prepared(plan, [entity], description, outcome.notes)
 
 
-def link(register: Register, entity_id: str, reference: str, **options: object) -> Mapping:
-    with register.write_session():
-        mapping, changes = plan_link(register, entity_id, reference, **options)  # type: ignore[arg-type]
-        register.commit(changes)
-    return mapping
+def link(
+    register: Register,
+    entity_id: str,
+    reference: str,
+    *,
+    predicate: str = "closeMatch",
+    justification: str = "manual",
+    author: str = "",
+    confidence: float | None = None,
+    comment: str = "",
+    today: date | None = None,
+) -> Mapping:
+    """Link through the write pipeline: one transaction, with its undo log entry."""
+    mappings: list[Mapping] = []
+
+    def prepare(repo: Repository) -> Prepared:
+        mapping, prepared = prepare_link(
+            repo,
+            entity_id,
+            reference,
+            predicate=predicate,
+            justification=justification,
+            author=author,
+            confidence=confidence,
+            comment=comment,
+            today=today,
+        )
+        mappings.append(mapping)
+        return prepared
+
+    run_write(register, prepare)
+    return mappings[-1]
