@@ -18,6 +18,7 @@ from riskgraph.results.manifest import (
     output_sha256,
     read_manifest,
     register_hash,
+    register_hash_full,
     sidecar_path,
 )
 from riskgraph.results.registry import (
@@ -48,6 +49,7 @@ __all__ = [
     "output_sha256",
     "read_manifest",
     "register_hash",
+    "register_hash_full",
     "result_sha256",
     "sidecar_path",
     "write_result",

@@ -10,12 +10,11 @@ workbooks carry it as a "manifest" sheet.
 from __future__ import annotations
 
 import enum
-import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pyoxigraph as ox
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -25,8 +24,9 @@ from riskgraph.results.base import ResultKind
 from riskgraph.results.spreadsheet import MANIFEST_SHEET, read_sheet_fields, xlsx_cells_sha256
 from riskgraph.results.streams import atomic_output, file_sha256
 from riskgraph.results.terms import ntriples
-from riskgraph.store.base import Bindings, Term
-from riskgraph.vocab import CATALOGUE_GRAPH_PREFIX, DRAFTS_GRAPH, ISO42001_GRAPH, REGISTER_GRAPH
+from riskgraph.store import fingerprint
+from riskgraph.store.base import Bindings, Store, Term
+from riskgraph.store.fingerprint import QuadSource, hashed_graphs
 
 MANIFEST_SUFFIX = ".manifest.json"
 MANIFEST_VERSION = 1
@@ -112,38 +112,22 @@ def decode_parameters(parameters: Mapping[str, str]) -> dict[str, Term]:
 # --- register fingerprint -------------------------------------------------------------------
 
 
-class QuadSource(Protocol):
-    """What ``register_hash`` needs of a store (every ``riskgraph.store.base.Store`` has it)."""
-
-    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]: ...
-
-    def graph_names(self) -> list[str]: ...
-
-
-def hashed_graphs(store: QuadSource) -> list[str]:
-    """The graphs the register fingerprint covers: register, drafts and every catalogue."""
-    catalogues = {ISO42001_GRAPH} | {
-        name for name in store.graph_names() if name.startswith(CATALOGUE_GRAPH_PREFIX)
-    }
-    return [REGISTER_GRAPH, DRAFTS_GRAPH, *sorted(catalogues)]
-
-
 def register_hash(store: QuadSource) -> str:
-    """SHA-256 of the sorted, distinct N-Quads lines of the register, drafts and catalogue graphs.
+    """The register hash (see ``riskgraph.store.fingerprint``): the value ``commit`` maintains
+    when it is current, else computed from every quad of the hashed graphs."""
+    if isinstance(store, Store):
+        cached = fingerprint.cached_hash(store)
+        if cached is not None:
+            return cached
+    return fingerprint.full_hash(store)
 
-    The same content always gives the same hash, whatever order it was added in: it equals
-    ``LC_ALL=C sort -u graphs.nq | sha256sum`` over those graphs in canonical N-Quads. Ontology
-    and bookkeeping graphs are left out, so a revision stamp alone does not change it. (The
-    register holds no blank nodes; any that appear elsewhere are hashed by their label.)
-    """
-    digest = hashlib.sha256()
-    for encoded in hashed_lines(store):
-        digest.update(encoded)
-    return digest.hexdigest()
+
+register_hash_full = fingerprint.full_hash
+"""The register hash computed from the content (its definition), never from the kept value."""
 
 
 def hashed_lines(store: QuadSource) -> list[bytes]:
-    """The sorted, distinct N-Quads lines (UTF-8) that ``register_hash`` hashes."""
+    """The sorted, distinct N-Quads lines (UTF-8) of the graphs the register hash covers."""
     lines: set[bytes] = set()
     for graph in hashed_graphs(store):
         suffix = f" <{graph}> .\n"

@@ -32,6 +32,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from riskgraph.errors import RiskgraphError
+from riskgraph.store import fingerprint
 from riskgraph.store.failpoints import crash_point
 from riskgraph.vocab import DCTERMS, META_GRAPH, REGISTER_GRAPH, RG, XSD
 
@@ -228,8 +229,29 @@ class Store(abc.ABC):
         """Replace the content of one named graph, all or nothing."""
 
     @abc.abstractmethod
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL update as one transaction (internal use; users never reach this)."""
+    def update(self, sparql: str, *, keeps_hash: bool = False) -> None:
+        """Run a SPARQL update as one transaction (internal use; users never reach this).
+
+        Unless ``keeps_hash`` (an update of bookkeeping only), the same transaction removes the
+        maintained register hash (see ``riskgraph.store.fingerprint``)."""
+
+    def invalidate_hash(self) -> None:
+        """Remove the maintained register hash, before a write that does not maintain it."""
+        self.update(fingerprint.INVALIDATE, keeps_hash=True)
+
+    def present(self, quads: Collection[ox.Quad]) -> set[ox.Quad]:
+        """Those of ``quads`` (without blank nodes) that the store holds."""
+        found: set[ox.Quad] = set()
+        wanted = set(quads)
+        keys = {(q.graph_name, q.subject) for q in wanted}
+        if len(keys) > STAMPS_BY_QUERY:  # many subjects: one read per graph, not per subject
+            for name in {g.value for g, _ in keys if isinstance(g, ox.NamedNode)}:
+                found.update(q for q in self.quads(name) if q in wanted)
+            return found
+        for graph, subject in keys:
+            if isinstance(graph, ox.NamedNode) and isinstance(subject, ox.NamedNode):
+                found.update(q for q in self.quads(graph.value, subject.value) if q in wanted)
+        return found
 
     @abc.abstractmethod
     def graph_names(self) -> list[str]:
@@ -426,6 +448,9 @@ def _stamped(store: Store, changes: ChangeSet) -> tuple[ChangeSet, list[ox.Quad]
     revision = ox.Literal(str(new_revision), datatype=_INTEGER)
     old = [q for stamp in stamps.values() for q in stamp.quads]
     new = [ox.Quad(_META, REVISION, revision, _META)]
+    old_hash = fingerprint.hash_quads(store)
+    old.extend(old_hash)
+    new.extend(_maintained_hash(store, changes, old_hash, stamps[META_GRAPH].revision))
     if entities:
         when = ox.Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=_DATE_TIME)
         who = ox.Literal(contributor())
@@ -435,6 +460,19 @@ def _stamped(store: Store, changes: ChangeSet) -> tuple[ChangeSet, list[ox.Quad]
             new.append(ox.Quad(node, MODIFIED, when, _META))
             new.append(ox.Quad(node, CONTRIBUTOR, who, _META))
     return ChangeSet([*changes.remove, *old], [*changes.add, *new]), old, new_revision
+
+
+def _maintained_hash(
+    store: Store, changes: ChangeSet, held: list[ox.Quad], revision: int
+) -> list[ox.Quad]:
+    """The register hash after ``changes``, as the quad that keeps it (none when it cannot be
+    told cheaply: the store then holds no maintained value and readers compute it in full)."""
+    change = fingerprint.delta(store, changes.remove, changes.add)
+    if change is None:
+        return []
+    value = fingerprint.stored_value(held, revision)
+    before = int(value, 16) if value is not None else int(fingerprint.full_hash(store), 16)
+    return [fingerprint.hash_quad(revision + 1, fingerprint.as_hex(before + change))]
 
 
 def contributor() -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from riskgraph.sparql.text import change_update
+from riskgraph.store import fingerprint
 from riskgraph.store.base import (
     DOCTOR_HINT,
     AskResult,
@@ -128,8 +129,12 @@ class EmbeddedStore(Store):
         if not changes:
             return
         size = len(changes.remove) + len(changes.add)
+        versioned = self.path is not None and is_versioned(self.path)
+        staged = size >= STAGED_WRITE_THRESHOLD and versioned
+        in_one = staged or bool(changes.remove) or not _has_blank_nodes(changes.add)
+        changes = self._unless_maintained(changes, in_one=in_one)
         with self._writing():
-            if size >= STAGED_WRITE_THRESHOLD and self.path is not None and is_versioned(self.path):
+            if staged and self.path is not None:
                 self._staged(self.path, changes)
             elif not changes.remove:
                 self.raw.extend(changes.add)  # one transaction
@@ -157,6 +162,7 @@ class EmbeddedStore(Store):
         a staged write on a versioned register folder, whatever its size; elsewhere (memory)
         quad by quad."""
         self._check_writable()
+        changes = self._unless_maintained(changes, in_one=True)
         with self._writing():
             if self.path is not None and is_versioned(self.path):
                 self._staged(self.path, changes)
@@ -194,10 +200,31 @@ class EmbeddedStore(Store):
         old = list(self.quads(graph))
         self.apply(ChangeSet(remove=old, add=new))
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, keeps_hash: bool = False) -> None:
         self._check_writable()
         with self._writing():
-            self.raw.update(sparql)
+            self.raw.update(sparql if keeps_hash else f"{sparql} ;\n{fingerprint.INVALIDATE}")
+
+    def _unless_maintained(self, changes: ChangeSet, *, in_one: bool) -> ChangeSet:
+        """A change to the hashed graphs that does not carry the new register hash (one not
+        made by ``commit``) removes the maintained one: in the same transaction when ``in_one``,
+        else in one of its own first."""
+        if fingerprint.carries_hash(changes.add) or not (
+            fingerprint.touches_hashed(changes.remove) or fingerprint.touches_hashed(changes.add)
+        ):
+            return changes
+        removed = set(changes.remove)
+        held = [quad for quad in fingerprint.hash_quads(self) if quad not in removed]
+        if not held:
+            return changes
+        if in_one:
+            return ChangeSet([*changes.remove, *held], changes.add, changes.preconditions)
+        self.invalidate_hash()
+        return changes
+
+    def present(self, quads: Collection[ox.Quad]) -> set[ox.Quad]:
+        raw = self.raw
+        return {quad for quad in quads if quad in raw}
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.raw.named_graphs() if isinstance(g, ox.NamedNode))

@@ -34,6 +34,7 @@ import pyoxigraph as ox
 
 from riskgraph.errors import UserError
 from riskgraph.sparql.text import change_update
+from riskgraph.store import fingerprint
 from riskgraph.store.base import (
     AskResult,
     Bindings,
@@ -159,26 +160,34 @@ class RemoteStore(Store):
         if self.read_only:
             raise ReadOnlyStoreError("this register was opened read-only")
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, keeps_hash: bool = False) -> None:
         self._check_writable()
         self._graphs = None
+        if not keeps_hash:
+            sparql = f"{sparql} ;\n{fingerprint.INVALIDATE}"
         self.endpoint.send("POST", self.endpoint.update_url, form=[("update", sparql)])
 
     def apply(self, changes: ChangeSet) -> None:
         if changes.preconditions:
             self.apply_if_current(changes)
         elif changes:
+            maintained = fingerprint.carries_hash(changes.add)
             limit = self.endpoint.settings.max_update_quads
             if limit is None or len(changes.remove) + len(changes.add) <= limit:
-                self.update(change_update(changes.remove, changes.add))
+                self.update(change_update(changes.remove, changes.add), keeps_hash=maintained)
                 return
             # A server that refuses large updates (Virtuoso) gets the change in pieces, under
-            # the write lease so that no other riskgraph writer sees it half done.
+            # the write lease so that no other riskgraph writer sees it half done. Every piece
+            # but the last removes the kept register hash; the last adds the new one.
+            remove, add = changes.remove, changes.add
+            pieces = [
+                *(([], remove[i : i + limit]) for i in range(0, len(remove), limit)),
+                *((add[i : i + limit], []) for i in range(0, len(add), limit)),
+            ]
             with self.exclusive():
-                for start in range(0, len(changes.remove), limit):
-                    self.update(change_update(changes.remove[start : start + limit], []))
-                for start in range(0, len(changes.add), limit):
-                    self.update(change_update([], changes.add[start : start + limit]))
+                for number, (adding, removing) in enumerate(pieces, 1):
+                    last = number == len(pieces)
+                    self.update(change_update(removing, adding), keeps_hash=last and maintained)
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -207,6 +216,7 @@ class RemoteStore(Store):
         else ``DROP`` and ``INSERT DATA`` in one update."""
         self._check_writable()
         if self.endpoint.store_url is not None:
+            self.invalidate_hash()
             self._put(graph, quads, None)
             return
         name = ox.NamedNode(graph)
@@ -229,6 +239,7 @@ class RemoteStore(Store):
         all together, so that each blank node stays one node."""
         self._check_writable()
         if self.endpoint.store_url is not None:
+            self.invalidate_hash()
             self._put(graph, quads, progress)
             return
         name = ox.NamedNode(graph)

@@ -73,7 +73,8 @@ def acquire(store: RemoteStore) -> ox.NamedNode:
         who = ox.Literal(contributor())
         store.update(
             f"INSERT {{ GRAPH {_META} {{ {claim} {_CREATED} ?now ; {CONTRIBUTOR} {who} }} }} "
-            "WHERE { BIND(NOW() AS ?now) }"
+            "WHERE { BIND(NOW() AS ?now) }",
+            keeps_hash=True,
         )
         others, stale, seen = _claims(store, claim.value)
         for old in stale:
@@ -99,7 +100,7 @@ def release(store: RemoteStore, claim: ox.NamedNode) -> None:
 
 
 def _withdraw(store: RemoteStore, claim: ox.NamedNode) -> None:
-    store.update(f"DELETE WHERE {{ GRAPH {_META} {{ {claim} ?p ?o }} }}")
+    store.update(f"DELETE WHERE {{ GRAPH {_META} {{ {claim} ?p ?o }} }}", keeps_hash=True)
 
 
 def _claims(store: RemoteStore, mine: str) -> tuple[list[Claim], list[Claim], bool]:

@@ -133,7 +133,9 @@ def _push(
         )
     progress.phase("switching the copy in", total=None)
     crash_point("push:switching")
-    target.update(" ;\n".join(operations))
+    # The meta graph moved in holds the source's kept register hash, which is that of the content
+    # moved in with it (same revision, checked above): keep it.
+    target.update(" ;\n".join(operations), keeps_hash=True)
     report.dropped.extend(extras)
 
 
