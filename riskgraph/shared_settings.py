@@ -98,7 +98,7 @@ def settings_to_folder(store: Store) -> None:
     """Drop the settings graph from a register kept in a folder, whose register.toml holds them
     (after a pull has copied them there)."""
     if SETTINGS_GRAPH in store.graph_names():
-        store.update(f"DROP SILENT GRAPH <{SETTINGS_GRAPH}>")
+        store.update(f"DROP SILENT GRAPH <{SETTINGS_GRAPH}>", keeps_hash=True)  # not hashed
 
 
 def adopt(config: RegisterConfig, shared: dict[str, str]) -> list[str]:

@@ -99,6 +99,12 @@ def carries_hash(quads: Iterable[ox.Quad]) -> bool:
     return any(q.predicate == HASH_PREDICATE and q.graph_name == _META for q in quads)
 
 
+def leaves_hash(remove: list[ox.Quad], add: list[ox.Quad]) -> bool:
+    """Whether a change may leave the kept hash: it carries the new one, or changes no hashed
+    graph."""
+    return carries_hash(add) or not (touches_hashed(remove) or touches_hashed(add))
+
+
 def hash_quads(store: Store) -> list[ox.Quad]:
     """The maintained-value quads the store holds (normally at most one)."""
     return [q for q in store.quads(META_GRAPH, subject=META_GRAPH) if q.predicate == HASH_PREDICATE]

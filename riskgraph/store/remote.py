@@ -171,7 +171,7 @@ class RemoteStore(Store):
         if changes.preconditions:
             self.apply_if_current(changes)
         elif changes:
-            maintained = fingerprint.carries_hash(changes.add)
+            maintained = fingerprint.leaves_hash(changes.remove, changes.add)
             limit = self.endpoint.settings.max_update_quads
             if limit is None or len(changes.remove) + len(changes.add) <= limit:
                 self.update(change_update(changes.remove, changes.add), keeps_hash=maintained)

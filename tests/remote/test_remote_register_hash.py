@@ -12,7 +12,7 @@ from riskgraph.store.base import ChangeSet, commit
 from riskgraph.store.fingerprint import cached_hash, full_hash, hash_quads
 from riskgraph.store.remote import RemoteStore
 from riskgraph.store.remote_http import SparqlEndpoint
-from riskgraph.vocab import DRAFTS_GRAPH, ISO42001_GRAPH, REGISTER_GRAPH, RG
+from riskgraph.vocab import DRAFTS_GRAPH, ISO42001_GRAPH, ONTOLOGY_GRAPH, REGISTER_GRAPH, RG
 
 TITLE = ox.NamedNode(RG + "title")
 
@@ -33,6 +33,8 @@ def test_commits_keep_the_hash_and_other_writes_remove_it(
     kept = cached_hash(store)
     assert kept is not None
     assert kept == full_hash(store) == register_hash(store)
+    store.apply(ChangeSet(add=[_quad(9, "not hashed", ONTOLOGY_GRAPH)]))  # leaves it
+    assert cached_hash(store) == kept
 
     store.replace_graph(ISO42001_GRAPH, [_quad(3, "clause", ISO42001_GRAPH)])
     assert hash_quads(store) == []
