@@ -214,6 +214,13 @@ def load_snapshot(register: Register, name: str) -> Snapshot:
     if not sidecar.is_file():
         raise _unknown(register, name)
     info = _read_info(sidecar)
+    if info.name != name:
+        raise InputError(
+            "the snapshot sidecar names another snapshot",
+            location=Location(file=str(sidecar), column="name"),
+            value=info.name,
+            expected=repr(name),
+        )
     location = Location(file=str(data_path))
     try:
         text = gzip.decompress(data_path.read_bytes())
@@ -234,13 +241,13 @@ def load_snapshot(register: Register, name: str) -> Snapshot:
         by_graph.setdefault(graph, []).append(quad)
     quads = _Quads(by_graph)
     found = register_hash(quads)
-    if found != info.register_sha256:
+    if found != info.register_sha256 or len(parsed) != info.quads:
         raise InputError(
             "the snapshot was changed after it was taken: its content does not have the "
-            "register hash recorded in its sidecar",
+            "register hash and quad count recorded in its sidecar",
             location=location,
-            value=found,
-            expected=info.register_sha256,
+            value=f"{found}, {len(parsed)} quads",
+            expected=f"{info.register_sha256}, {info.quads} quads",
         )
     return Snapshot(info, quads)
 

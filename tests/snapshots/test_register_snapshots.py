@@ -234,6 +234,11 @@ def test_a_tampered_snapshot_is_detected_by_its_hash(example_register_folder: Pa
     assert refused.code == 2
     assert "changed after it was taken" in refused.err and "audit.nq.gz" in refused.err
 
+    # a quad added outside the hashed graphs leaves the hash alone but not the quad count
+    extra = '<urn:x:s> <urn:x:p> "x" <https://w3id.org/riskgraph/graph/ontology> .\n'
+    data.write_bytes(gzip.compress((lines + extra).encode()))
+    assert "changed after it was taken" in run("diff", "audit", *reg).err
+
     data.write_bytes(b"not gzip at all")
     damaged = run("diff", "audit", "--format", "json", *reg)
     assert damaged.code == 2 and "damaged" in damaged.err and "Traceback" not in damaged.err
