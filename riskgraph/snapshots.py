@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from riskgraph import __version__
 from riskgraph.errors import InputError, Location, UserError
 from riskgraph.register import Register
-from riskgraph.results.manifest import hashed_lines, register_hash
+from riskgraph.results.manifest import hashed_graphs, hashed_lines, register_hash
 from riskgraph.store.base import read_revision
 from riskgraph.views.diff import RegisterDiff, diff_register
 from riskgraph.vocab import REGISTER_GRAPH
@@ -137,9 +137,11 @@ def create_snapshot(register: Register, name: str, *, now: datetime | None = Non
     if data_path.exists() or sidecar.exists():
         raise _taken(name, sidecar)
     with register.reader() as store:
-        lines = hashed_lines(store)
-        digest = register_hash(store)
+        # one read: the file and its hash are computed from the same quads
+        frozen = _Quads({graph: list(store.quads(graph)) for graph in hashed_graphs(store)})
         revision = read_revision(store)
+    lines = hashed_lines(frozen)
+    digest = register_hash(frozen)
     info = SnapshotInfo(
         name=name,
         created_at=(now or datetime.now(UTC)).astimezone(UTC),
