@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-_DIGITS = re.compile(r"(\d+)")
+_DIGITS = re.compile(r"([0-9]+)")
 
 IdKey = tuple[tuple[int, int, str], ...]
 
@@ -18,7 +18,7 @@ IdKey = tuple[tuple[int, int, str], ...]
 def natural_key(text: str) -> IdKey:
     """Sort key of an ID or reference (see the module text); equal only for equal text."""
     pieces = [
-        (0, int(piece), piece) if piece.isdigit() else (1, 0, piece)
+        (0, int(piece), piece) if _DIGITS.fullmatch(piece) else (1, 0, piece)
         for piece in _DIGITS.split(text)
         if piece
     ]
