@@ -6,41 +6,11 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from unittest import mock
 
 import pyoxigraph as ox
-from typer.testing import CliRunner
 
-from riskgraph.cli import main
-
-runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def run(*args: str) -> Run:
-    """``riskgraph ARGS`` in-process, through the console script's error boundary (an exception
-    that escapes it fails the test, as a traceback would show to a user)."""
-    with (
-        runner.isolation() as (out, err, _),
-        mock.patch.object(sys, "argv", ["riskgraph", *args]),
-    ):
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        sys.stdout.flush()
-        sys.stderr.flush()
-        return Run(code, out.getvalue().decode(), err.getvalue().decode())
 
 
 def child(

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from crash_support import ROOT, register_quads, run
+from cli_run import run
+from crash_support import ROOT, register_quads
 from remote_support import OxigraphServer, free_port
 
 from riskgraph.config import EndpointSettings

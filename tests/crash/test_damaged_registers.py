@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from crash_support import child, register_quads, run
+from cli_run import run
+from crash_support import child, register_quads
 
 from riskgraph.register import init_register
 from riskgraph.store.versions import LAST_GOOD, VERSIONS_DIR

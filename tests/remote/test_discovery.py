@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_run import run
 from remote_support import OxigraphServer
-from test_remote_cli import run
 
 from riskgraph.config import load_config
 from riskgraph.errors import UserError

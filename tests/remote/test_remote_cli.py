@@ -4,18 +4,14 @@ same register kept in its folder; init --endpoint; push and pull are lossless.""
 from __future__ import annotations
 
 import json
-import sys
 import threading
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from unittest import mock
 
 import pytest
+from cli_run import run
 from remote_support import OxigraphServer, same_quads
-from typer.testing import CliRunner
 
-from riskgraph.cli import main
 from riskgraph.config import EndpointSettings, load_config
 from riskgraph.register import Register, init_register, read_rdf_file
 from riskgraph.results import register_hash
@@ -23,30 +19,6 @@ from riskgraph.store.remote_transfer import riskgraph_graphs
 from riskgraph.vocab import META_GRAPH, REGISTER_GRAPH
 
 TODAY = "2026-11-01"
-runner = CliRunner()
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def run(*args: str) -> Run:
-    """``riskgraph ARGS`` in-process, through the console script's error boundary."""
-    with (
-        runner.isolation() as (out, err, _),
-        mock.patch.object(sys, "argv", ["riskgraph", *args]),
-    ):
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        sys.stdout.flush()
-        sys.stderr.flush()
-        return Run(code, out.getvalue().decode(), err.getvalue().decode())
 
 
 def _endpoint_flags(settings: EndpointSettings) -> list[str]:

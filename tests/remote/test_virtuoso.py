@@ -18,8 +18,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cli_run import run
 from remote_support import free_port
-from test_remote_cli import run
 
 from riskgraph.config import load_config
 from riskgraph.register import Register

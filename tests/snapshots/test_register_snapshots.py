@@ -10,47 +10,19 @@ import gzip
 import json
 import os
 import stat
-import sys
-from dataclasses import dataclass
 from pathlib import Path
-from unittest import mock
 
 import pytest
-from typer.testing import CliRunner
+from cli_run import Run, run
 
-from riskgraph.cli import main
 from riskgraph.register import Register
 from riskgraph.results.manifest import register_hash
-
-runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
 def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RISKGRAPH_REGISTER", raising=False)
     monkeypatch.setenv("COLUMNS", "250")  # wide enough that no table cell wraps
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def run(*args: str) -> Run:
-    with (
-        runner.isolation() as (out, err, _),
-        mock.patch.object(sys, "argv", ["riskgraph", *args]),
-    ):
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        sys.stdout.flush()
-        sys.stderr.flush()
-        return Run(code, out.getvalue().decode(), err.getvalue().decode())
 
 
 def ok(*args: str) -> Run:
