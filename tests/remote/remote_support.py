@@ -137,3 +137,16 @@ def _has_blank(triple: ox.Triple) -> bool:
 def _rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     return rdflib.Graph().parse(data=data.decode("utf-8"), format="nt")
+
+
+def gap_report(folder: Path, today: str = "2026-11-01") -> dict:
+    """The register's gap report as JSON, less its generation time (for comparing folders)."""
+    import json
+
+    from cli_run import run
+
+    done = run("gaps", "--format", "json", "--today", today, "-r", str(folder))
+    assert done.code == 0, done.err
+    report = json.loads(done.out)
+    report.pop("generated_at", None)
+    return report

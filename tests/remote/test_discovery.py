@@ -3,12 +3,11 @@ register (the same name, appetite and gaps for everyone who opens it)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from cli_run import run
-from remote_support import OxigraphServer
+from remote_support import OxigraphServer, gap_report
 
 from riskgraph.config import load_config
 from riskgraph.errors import UserError
@@ -117,14 +116,6 @@ def test_init_with_the_base_url_of_oxigraph(
     assert endpoint.server_kind == "oxigraph"
 
 
-def _gaps(folder: Path) -> dict:
-    done = run("gaps", "--format", "json", "--today", TODAY, "-r", str(folder))
-    assert done.code == 0, done.err
-    report = json.loads(done.out)
-    report.pop("generated_at", None)
-    return report
-
-
 def test_a_second_folder_sees_the_same_register(
     tmp_path: Path, oxigraph_server: OxigraphServer
 ) -> None:
@@ -139,7 +130,7 @@ def test_a_second_folder_sees_the_same_register(
     assert alice.display_name == bob.display_name == "Harbourline Group AI risk register (example)"
     assert alice.config.risk.appetite == bob.config.risk.appetite == "low"
     assert alice.base_iri == bob.base_iri
-    assert _gaps(first) == _gaps(second)
+    assert gap_report(first) == gap_report(second)
 
 
 def test_a_local_value_that_differs_is_shown_and_overruled(

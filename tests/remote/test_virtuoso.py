@@ -7,7 +7,6 @@ SPARQL account is granted SPARQL_UPDATE (docs/team-deployment.md has the recipe)
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -19,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 from cli_run import run
-from remote_support import free_port
+from remote_support import free_port, gap_report
 
 from riskgraph.config import load_config
 from riskgraph.register import Register
@@ -129,14 +128,6 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServe
         server.stop()
 
 
-def _gaps(folder: Path) -> dict:
-    done = run("gaps", "--format", "json", "--today", "2026-11-01", "-r", str(folder))
-    assert done.code == 0, done.err
-    report = json.loads(done.out)
-    report.pop("generated_at", None)
-    return report
-
-
 def test_init_with_the_base_url_finds_virtuoso_and_loads_the_example(
     tmp_path: Path, virtuoso: VirtuosoServer
 ) -> None:
@@ -166,7 +157,7 @@ def test_a_second_folder_on_virtuoso_sees_the_same_register(
     alice, bob = Register.open(first), Register.open(second)
     assert alice.display_name == bob.display_name
     assert alice.config.risk.appetite == bob.config.risk.appetite == "low"
-    assert _gaps(first) == _gaps(second)
+    assert gap_report(first) == gap_report(second)
 
 
 @pytest.mark.xfail(
