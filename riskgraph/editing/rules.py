@@ -1,5 +1,6 @@
 """Rules of the register that a write must keep and that the model alone does not check: the
-score range of a risk's own matrix, and residual scoring that does not raise a risk.
+score range of a risk's own matrix, residual scoring that does not raise a risk, and text
+without control characters (the same rule imports apply, ``model.text``).
 
 Part of the core. Every face calls these through the write pipeline (``editing.write``); a face
 that offers score pickers asks ``score_range`` for the values to offer.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from riskgraph.editing.input import FieldError, Origin
 from riskgraph.model.entities import Entity, Risk
+from riskgraph.model.text import CONTROL_EXPECTED, control_character
 from riskgraph.scoring import MATRIX_NAMES, matrix
 
 
@@ -23,9 +25,29 @@ def score_range(risk_or_matrix: Risk | str) -> tuple[int, int]:
 
 def domain_errors(entity: Entity, origin: Origin) -> list[FieldError]:
     """Problems with one entity that the rules of the register refuse (after its model passed)."""
+    errors = _control_characters(entity, origin)
     if isinstance(entity, Risk):
-        return _residual_not_above_inherent(entity, origin)
-    return []
+        errors += _residual_not_above_inherent(entity, origin)
+    return errors
+
+
+def _control_characters(entity: Entity, origin: Origin) -> list[FieldError]:
+    """One error per text field holding a character the register refuses (the first one)."""
+    errors: list[FieldError] = []
+    for name, value in entity.model_dump().items():
+        for text in value if isinstance(value, list) else [value]:
+            code = control_character(text) if isinstance(text, str) else None
+            if code is not None:
+                errors.append(
+                    origin.error(
+                        f"holds the control character {code}",
+                        field=name,
+                        value=text,
+                        expected=CONTROL_EXPECTED,
+                    )
+                )
+                break
+    return errors
 
 
 def _residual_not_above_inherent(risk: Risk, origin: Origin) -> list[FieldError]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -12,6 +11,7 @@ from pydantic import ValidationError
 from riskgraph.errors import InputError, InputErrors, Location
 from riskgraph.model.entities import GRADES, LIFECYCLE_STAGES, Entity
 from riskgraph.model.rdf import FieldSpec, field_specs
+from riskgraph.model.text import CONTROL_EXPECTED, control_character
 from riskgraph.scoring import MATRIX_NAMES
 
 
@@ -36,19 +36,6 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.errors:
             raise InputErrors(self.errors)
-
-
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-"""Characters text in a register may not hold: C0 controls but tab, line feed and carriage
-return, DEL, lone surrogates and the non-characters U+FFFE/U+FFFF. XML (so XLSX) cannot hold
-most of them, and none of them is meant as text."""
-CONTROL_EXPECTED = "text without control characters (tab and line breaks are fine)"
-
-
-def control_character(text: str) -> str | None:
-    """The first forbidden character of ``text`` as a U+ code, or None when there is none."""
-    found = CONTROL_CHARACTERS.search(text)
-    return f"U+{ord(found.group()):04X}" if found else None
 
 
 def control_character_errors(

@@ -22,12 +22,7 @@ from pydantic import ValidationError
 
 from riskgraph.errors import InputError, InputErrors, Location, UserError
 from riskgraph.io.formats import DataFormat
-from riskgraph.io.problems import (
-    CONTROL_EXPECTED,
-    at,
-    control_character,
-    validation_errors,
-)
+from riskgraph.io.problems import at, validation_errors
 from riskgraph.io.records import Candidate, ReadResult
 from riskgraph.model.entities import Entity
 from riskgraph.model.fields import ID_PATTERN
@@ -39,6 +34,7 @@ from riskgraph.model.rdf import (
     from_properties,
     known_predicates,
 )
+from riskgraph.model.text import CONTROL_EXPECTED, control_character
 from riskgraph.nesting import check_json_nesting
 from riskgraph.progress import CountingReader, Progress
 from riskgraph.vocab import (

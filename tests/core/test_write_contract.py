@@ -274,6 +274,19 @@ REFUSED = [
         id="edit: clear a required field",
     ),
     pytest.param(
+        Write("add", "risk", values={**VALID_RISK, "title": "Bad\x01title"}),
+        [
+            "title holds the control character U+0001 (got 'Bad\\x01title'); expected text "
+            "without control characters (tab and line breaks are fine)"
+        ],
+        id="control character in a title",
+    ),
+    pytest.param(
+        Write("edit", entity_id="R-001", values={"description": "x\x1b[31mred"}),
+        ["description holds the control character U+001B"],
+        id="edit: terminal escape in a description",
+    ),
+    pytest.param(
         Write("remove", entity_id="R-001"),
         ["R-001 is still referred to by"],
         id="remove with incoming links",
