@@ -263,7 +263,7 @@ def init_register(
     if base_iri is not None and (problem := base_iri_problem(base_iri)):
         raise InputError(
             problem,
-            location=Location(column="--base-iri"),
+            location=Location(column="base_iri"),
             value=base_iri,
             expected="an absolute IRI such as https://acme.example/ai-register/",
         )
@@ -339,6 +339,6 @@ def _set_up_endpoint(register: Register, *, with_example: bool) -> None:
             if held:
                 raise UserError(
                     f"the endpoint {register.endpoint().query_url} already holds a register "
-                    f"({held} triples); --example loads the example only into an empty one"
+                    f"({held} triples); the example loads only into an empty one"
                 )
             commit(store, ChangeSet(add=read_rdf_file(example_register(), REGISTER_GRAPH)))

@@ -202,6 +202,10 @@ def parse_yaml(text: str, source: str) -> ReviewedTreatment | None:
 # --- planning the decision -------------------------------------------------------------------
 
 
+class NeedsEdit(UserError):
+    """The draft cannot be accepted as it stands: a person must edit it first."""
+
+
 def next_id(prefix: str, taken: Iterable[str], reserved: Iterable[str] = ()) -> str:
     """The next free ID such as T-013: one more than the highest <prefix><number>."""
     used = set(taken) | set(reserved)
@@ -236,7 +240,7 @@ def check_reviewer(snapshot: RegisterSnapshot, person_id: str) -> None:
         what = "is not a person" if person_id in snapshot.all_ids else "is not in the register"
         raise InputError(
             f"the reviewer {what}",
-            location=Location(column="--by"),
+            location=Location(column="reviewer"),
             value=person_id,
             expected="the ID of a person (rg:Person) in the register, e.g. P-001",
         )
@@ -285,9 +289,10 @@ def plan_accept(
     risk = snapshot.risk(draft.risk_id)
     unresolved = [a.unverified_control for a in reviewed.actions if a.unverified_control]
     if unresolved:
-        raise UserError(
+        raise NeedsEdit(
             f"draft {draft.id} names controls that are not in the register "
-            f"({', '.join(unresolved)}); accept it with --edit and replace or delete those actions"
+            f"({', '.join(unresolved)}); edit it before accepting, and replace or delete those "
+            "actions"
         )
     empty = [
         where
@@ -303,9 +308,9 @@ def plan_accept(
         if text == EMPTY_TEXT
     ]
     if empty:
-        raise UserError(
-            f"draft {draft.id} has text the model left empty ({', '.join(empty)}); accept it "
-            "with --edit and write that text"
+        raise NeedsEdit(
+            f"draft {draft.id} has text the model left empty ({', '.join(empty)}); edit it "
+            "before accepting, and write that text"
         )
     _ground_reviewed(reviewed, snapshot, source)
     base_iri = snapshot.config.general.base_iri
@@ -314,7 +319,7 @@ def plan_accept(
     elif treatment_id in snapshot.all_ids:
         raise InputError(
             "this ID is already used in the register",
-            location=Location(column="--id"),
+            location=Location(column="treatment_id"),
             value=treatment_id,
             expected="a new ID",
         )
@@ -376,7 +381,7 @@ def plan_reject(
     check_reviewer(snapshot, person_id)
     if not reason.strip():
         raise InputError(
-            "a rejection needs a reason", location=Location(column="--reason"), value=reason
+            "a rejection needs a reason", location=Location(column="reason"), value=reason
         )
     remove, add = decision_quads(
         base_iri=snapshot.config.general.base_iri,

@@ -283,6 +283,10 @@ ByOption = typer.Option(
 )
 
 
+ACCEPT_OPTIONS = {"reviewer": "--by", "treatment_id": "--id"}
+"""The fields of accepting a draft, by the option of ``accept`` that gives each."""
+
+
 @assist.command()
 def accept(
     draft_id: str = typer.Argument(..., help="The draft to accept, e.g. D-R-017-1."),
@@ -305,14 +309,15 @@ def accept(
     New controls the draft proposes are created as planned. Example:
     riskgraph assist accept D-R-017-1 --by P-LCHEN --edit
     """
-    from riskgraph.assistant.review import accept_draft, parse_yaml, prepare_review
-    from riskgraph.cli.output import console, success
+    from riskgraph.assistant.review import NeedsEdit, accept_draft, parse_yaml, prepare_review
+    from riskgraph.cli.output import console, options_named, success
     from riskgraph.errors import UserError
 
     if edit and from_file:
         raise UserError("use --edit or --from, not both")
     reg = open_register(register)
-    found, reviewed = prepare_review(reg, draft_id, by)
+    with options_named(ACCEPT_OPTIONS):
+        found, reviewed = prepare_review(reg, draft_id, by)
     yaml_file = _edit(found, reviewed) if edit else from_file
     try:
         edited = None
@@ -323,15 +328,18 @@ def accept(
                     yaml_file.unlink()
                 console.print("the file is empty: cancelled, nothing changed")
                 return
-        decision = accept_draft(
-            reg,
-            draft_id,
-            person_id=by,
-            reviewed=edited,
-            source=str(yaml_file or "the draft"),
-            treatment_id=treatment_id,
-        )
+        with options_named(ACCEPT_OPTIONS):
+            decision = accept_draft(
+                reg,
+                draft_id,
+                person_id=by,
+                reviewed=edited,
+                source=str(yaml_file or "the draft"),
+                treatment_id=treatment_id,
+            )
     except UserError as exc:
+        if isinstance(exc, NeedsEdit) and yaml_file is None:
+            raise UserError(f"{exc} (accept it with --edit)") from None
         if not edit:
             raise
         raise UserError(
@@ -393,10 +401,11 @@ def reject(
     Example:  riskgraph assist reject D-R-017-1 --by P-LCHEN --reason "control C-004 exists"
     """
     from riskgraph.assistant.review import reject_draft
-    from riskgraph.cli.output import success
+    from riskgraph.cli.output import options_named, success
 
     reg = open_register(register)
-    reject_draft(reg, draft_id, person_id=by, reason=reason)
+    with options_named({"reviewer": "--by", "reason": "--reason"}):
+        reject_draft(reg, draft_id, person_id=by, reason=reason)
     success(f"rejected {draft_id} (by {by})")
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from rich.console import Console
 
-from riskgraph.errors import InputErrors, RiskgraphError
+from riskgraph.errors import InputError, InputErrors, Location, RiskgraphError
 
 if TYPE_CHECKING:
     from riskgraph.results.outputs import Document, OutputFormat
@@ -39,8 +41,6 @@ def fail_on(exc: RiskgraphError, outcome: str | None = None) -> NoReturn:
 
 def pick_format(document: Document, name: str | None, output: Path | None) -> OutputFormat:
     """``document.choose``, with a wrong format name pinned on the --format option."""
-    from riskgraph.errors import InputError, Location
-
     try:
         return document.choose(name, output)
     except InputError as exc:
@@ -56,3 +56,18 @@ def pick_format(document: Document, name: str | None, output: Path | None) -> Ou
 
 def success(message: str) -> None:
     console.print(f"[green]✓[/] {message}", highlight=False)
+
+
+@contextmanager
+def options_named(options: Mapping[str, str]) -> Iterator[None]:
+    """The core's errors about a field (``Location.column``), pinned on the option of this
+    command that gives it: the core names fields, the CLI names its own options."""
+    try:
+        yield
+    except InputError as exc:
+        option = options.get(exc.location.column or "")
+        if option is None or exc.location.file is not None:
+            raise
+        raise InputError(
+            exc.problem, location=Location(column=option), value=exc.value, expected=exc.expected
+        ) from None

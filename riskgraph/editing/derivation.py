@@ -137,7 +137,7 @@ def derivation_errors(
         return [
             origin.error(
                 f"was approved by {reviewer} when draft {draft_id} was accepted; another "
-                "approver needs a new approval: set --status proposed first",
+                "approver needs a new approval: set status to proposed first",
                 field="approved_by",
                 value=entity.approved_by,
             )
@@ -146,7 +146,7 @@ def derivation_errors(
         return [
             origin.error(
                 f"differs from the text {reviewer} approved when draft {draft_id} was accepted; "
-                "a changed statement needs a new approval: set --status proposed as well",
+                "a changed statement needs a new approval: set status to proposed as well",
                 field="statement",
             )
         ]

@@ -43,12 +43,14 @@ class ExportReport:
 def export_format(options: ExportOptions) -> DataFormat:
     fmt = format_for(options.output, options.format, allowed=EXPORT_FORMATS, purpose="export")
     if options.everything and not fmt.is_rdf:
-        raise UserError("--all is for RDF formats; CSV and XLSX hold register entities only")
+        raise UserError(
+            "all graphs go in RDF formats only; CSV and XLSX hold register entities only"
+        )
     if options.kind is not None and not fmt.is_table:
-        raise UserError("--kind is for CSV and XLSX; RDF exports hold every kind")
+        raise UserError("a kind is for CSV and XLSX; RDF exports hold every kind")
     if fmt is DataFormat.CSV and options.kind is None:
         raise UserError(
-            "a CSV file holds one kind of entity: give --kind KIND (e.g. --kind risk), "
+            "a CSV file holds one kind of entity: give the kind (e.g. risk), "
             "or export XLSX, which has a sheet for each kind"
         )
     return fmt

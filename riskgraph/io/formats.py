@@ -100,12 +100,12 @@ def format_for(
 ) -> DataFormat:
     """The format named by ``--format``, else the one the file extension implies."""
     if explicit:
-        return parse_format(explicit, allowed=allowed, option="--format")
+        return parse_format(explicit, allowed=allowed, option="format")
     if path is not None and path.suffix:
         found = _ALIASES.get(path.suffix[1:].lower())
         if found is not None and found in allowed:
             return found
     where = f"{path.name} has no extension riskgraph knows" if path else "no file was given"
     raise UserError(
-        f"cannot tell which format to {purpose}: {where}; give --format, one of {_names(allowed)}"
+        f"cannot tell which format to {purpose}: {where}; name the format, one of {_names(allowed)}"
     )

@@ -101,10 +101,10 @@ def _format(path: Path, options: ImportOptions) -> DataFormat:
     if fmt is DataFormat.JSON and not options.format and looks_like_json_ld(path):
         return DataFormat.JSON_LD
     if options.mapping is not None and not fmt.is_table:
-        raise UserError(f"--mapping is for CSV and XLSX files; {path.name} is {fmt.value}")
+        raise UserError(f"a mapping is for CSV and XLSX files; {path.name} is {fmt.value}")
     if options.kind is not None and not fmt.is_table:
         raise UserError(
-            f"--kind is for CSV and XLSX files; {fmt.value} files name the kind of each entity"
+            f"a kind is for CSV and XLSX files; {fmt.value} files name the kind of each entity"
         )
     return fmt
 
@@ -121,7 +121,7 @@ def _reader(path: Path, fmt: DataFormat, options: ImportOptions, register: Regis
     if options.mapping is not None:
         mapping: Mapping = load_mapping(options.mapping)
         if options.kind is not None:
-            raise UserError("give --kind or --mapping, not both: the mapping names the kind")
+            raise UserError("give a kind or a mapping, not both: the mapping names the kind")
         return _Reader(
             lambda p: read_mapped(path, fmt, mapping, defaults, p),
             skip_bad_rows=mapping.on_bad_row == "skip",

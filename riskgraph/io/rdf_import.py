@@ -165,7 +165,8 @@ def _register_triples(quads: list[ox.Quad], file: str, result: ReadResult) -> li
                     f"the file holds {count} triple(s) in riskgraph's own graph <{graph}>, "
                     "which imports never change",
                     location=Location(file),
-                    expected="register data only (export without --all, or drop that graph)",
+                    expected="register data only (export the register graph alone, or drop "
+                    "that graph)",
                 )
                 for graph, count in own.items()
             ]

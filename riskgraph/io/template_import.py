@@ -36,7 +36,7 @@ def read_template_csv(
             "cannot tell which kind of entity the file holds: it has no riskgraph template "
             "marker row and its header columns fit no single kind",
             location=Location(str(path)),
-            expected="a first row '# riskgraph template: KIND v1' or --kind, "
+            expected="a first row '# riskgraph template: KIND v1' or a kind given, "
             f"one of {kind_names()}",
         )
     _read_sheet(sheet, cls, defaults, result)
@@ -80,7 +80,7 @@ def read_template_xlsx(
             "no sheet of the workbook is a riskgraph template sheet",
             location=Location(str(path)),
             expected="sheets with a marker row '# riskgraph template: KIND v1', sheets named "
-            "after a kind (risks, systems, ...), or a mapping file (--mapping)",
+            "after a kind (risks, systems, ...), or a mapping file",
         )
     return result
 
@@ -91,7 +91,8 @@ def _sheet_kind(sheet: Sheet, kind: str | None) -> type[Entity] | None:
     if marked is not None:
         if kind is not None and kind_named(kind) is not marked:
             raise InputError(
-                f"the template marker says the sheet holds {marked.plural}, but --kind says {kind}",
+                f"the template marker says the sheet holds {marked.plural}, but the kind given "
+                f"is {kind}",
                 location=Location(sheet.label),
             )
         return marked
@@ -204,7 +205,7 @@ def _header_fields(sheet: Sheet, cls: type[Entity], row: int, raw: list[str]) ->
                 location=where,
                 value=text,
                 expected=f"columns among {', '.join(columns(cls))} "
-                "(use a mapping file, --mapping, to import other layouts)",
+                "(use a mapping file to import other layouts)",
             )
         if name is not None and name in fields:
             raise InputError(

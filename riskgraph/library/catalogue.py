@@ -163,7 +163,7 @@ def load_changes(store: Store, library: Library | str, *, replace: bool = False)
             raise UserError(
                 f"library {name} is loaded at version {current[0] or '(none)'}; loading "
                 f"version {version or '(none)'} replaces it: run 'riskgraph library update "
-                f"{name}' to see what changes, or load with --replace"
+                f"{name}' to see what changes, or load it with replace set"
             )
     new = _quads(name, triples)
     old = list(store.quads(graph)) if current is not None else []
@@ -209,7 +209,7 @@ def unload(register: Register, name: str, *, force: bool = False) -> int:
                 shown = ", ".join(linked[:10]) + (" and more" if len(linked) > 10 else "")
                 raise UserError(
                     f"register entities link to concepts of {name}: {shown}; their links would "
-                    "point nowhere. Remove the links first, or unload with --force"
+                    "point nowhere. Remove the links first, or unload it with force set"
                 )
             old = list(store.quads(library_graph(name)))
         register.commit(ChangeSet(remove=old))

@@ -321,7 +321,7 @@ def crosswalk(
     up to ``max_hops`` mappings, each by its shortest chain; chains stop at the first concept of
     the target they meet and never pass through another concept of the source."""
     if max_hops < 1:
-        raise UserError(f"--max-hops must be at least 1 (got {max_hops})")
+        raise UserError(f"max_hops must be at least 1 (got {max_hops})")
     source_members = members(store, source)
     target_members = members(store, target)
     graph = graph or mapping_graph(store)

@@ -153,8 +153,8 @@ def discover(url: str, *, server_kind: str | None = None, probe: Probe | None = 
     raise UserError(
         f"no SPARQL endpoint answered at {redact_urls(url)}; tried:\n  "
         + "\n  ".join(redact_urls(t) for t in dict.fromkeys(tried))
-        + "\nname the server with --server-kind, or give the URLs yourself with "
-        "--endpoint QUERY_URL --update-url URL --store-url URL"
+        + "\nname the server kind (server_kind), or give the URLs yourself (query_url, "
+        "update_url, store_url)"
     )
 
 

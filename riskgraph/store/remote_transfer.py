@@ -81,7 +81,7 @@ def transfer(
     if held and not replace:
         raise UserError(
             f"{target_name} already holds a register ({held} triples of register data); "
-            "add --replace to overwrite it with this copy"
+            "set replace to overwrite it with this copy"
         )
     report = TransferReport(revision=read_revision(source))
     extras = sorted(set(riskgraph_graphs(target)) - set(graphs)) if replace else []

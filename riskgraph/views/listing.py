@@ -126,15 +126,15 @@ def parse_condition(text: str, cls: type[Entity]) -> Condition:
     match = _CONDITION.match(text)
     if match is None:
         raise InputError(
-            "--where needs a column, an operator and a value",
+            "a filter needs a column, an operator and a value",
             value=text,
             expected="e.g. status=implemented, likelihood>=4, title~drift, owner!=P-001",
         )
     name, op, value = match.groups()
-    column = _column(name, cls, "--where")
+    column = _column(name, cls, "filter")
     fields = fields_of(cls)
     if op in _ORDERING and column in fields and fields[column].many:
-        raise InputError(f"--where: {column} is a list; use = (contains), != or ~", value=text)
+        raise InputError(f"filter: {column} is a list; use = (contains), != or ~", value=text)
     if op != "~" and value.strip():
         _check_value(column, value, cls)
     return Condition(column, op, value)
@@ -266,7 +266,7 @@ def select(
     chosen = [row for row in rows if all(c.matches(row) for c in conditions)]
     if sort:
         descending = sort.startswith("-")
-        column = _column(sort.removeprefix("-"), cls, "--sort")
+        column = _column(sort.removeprefix("-"), cls, "sort")
         key = sort_key(column)
         filled = [row for row in chosen if key(row)[0] == 0]
         empty = [row for row in chosen if key(row)[0] == 1]

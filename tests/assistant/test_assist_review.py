@@ -167,7 +167,7 @@ def test_a_draft_with_an_unverified_control_needs_an_edit(
         ]
     )
     draft = make_draft(register, chat_server, invented)
-    with pytest.raises(UserError, match=r"C-999.*--edit"):
+    with pytest.raises(UserError, match=r"C-999.*edit it before accepting"):
         accept_draft(register, draft.id, person_id="P-RISK", now=NOW)
 
     _, reviewed = prepare_review(register, draft.id, "P-RISK")

@@ -126,10 +126,10 @@ def test_exports_to_files(folder: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["export", "--format", "csv"], "give --kind KIND"),
+        (["export", "--format", "csv"], "give the kind (e.g. risk)"),
         (["export", "--format", "docx"], "not a format riskgraph knows"),
-        (["export", "-o", "out.unknown"], "give --format"),
-        (["export", "--format", "xlsx", "--all"], "--all is for RDF formats"),
+        (["export", "-o", "out.unknown"], "name the format"),
+        (["export", "--format", "xlsx", "--all"], "all graphs go in RDF formats only"),
         (["export", "-o", "/no/such/folder/x.ttl"], "cannot write /no/such/folder/x.ttl"),
         (["import", "missing.csv"], "missing.csv: no such file"),
     ],

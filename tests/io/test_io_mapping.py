@@ -183,7 +183,7 @@ def test_mapping_options_that_do_not_fit(systems: Register, tmp_path: Path) -> N
         import_file(systems, data, ImportOptions(mapping=rules, kind="risk"))
     turtle = tmp_path / "x.ttl"
     turtle.write_text("")
-    with pytest.raises(UserError, match="--mapping is for CSV and XLSX"):
+    with pytest.raises(UserError, match="a mapping is for CSV and XLSX"):
         import_file(systems, turtle, ImportOptions(mapping=rules))
 
 

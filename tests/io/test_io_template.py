@@ -60,7 +60,7 @@ def test_kind_from_option_or_from_unambiguous_columns(empty: Register, tmp_path:
 
 def test_marker_and_kind_option_must_agree(empty: Register, tmp_path: Path) -> None:
     path = _csv(tmp_path, f"{MARKER}\nid,title,likelihood,severity\nR-1,Bias,1,2\n")
-    with pytest.raises(InputError, match="--kind says control"):
+    with pytest.raises(InputError, match="the kind given is control"):
         import_file(empty, path, ImportOptions(kind="control"))
 
 
@@ -192,7 +192,7 @@ def test_workbooks_that_are_not_workbooks(empty: Register, tmp_path: Path) -> No
 
 def test_unknown_extensions_need_a_format(empty: Register, tmp_path: Path) -> None:
     path = _csv(tmp_path, "id,title\n", "data.txt")
-    with pytest.raises(UserError, match="give --format"):
+    with pytest.raises(UserError, match="name the format"):
         import_file(empty, path)
     with pytest.raises(InputError, match="no such file"):
         import_file(empty, tmp_path / "missing.csv")

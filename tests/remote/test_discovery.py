@@ -87,7 +87,7 @@ def test_nothing_answering_names_every_url_tried() -> None:
     message = str(caught.value)
     for layout in LAYOUTS.values():
         assert f"{layout.kind}: ASK {{}} at http://h:1{layout.query}" in message
-    assert "--server-kind" in message
+    assert "name the server kind (server_kind)" in message
 
 
 def test_unknown_kind_and_non_http_urls_are_errors() -> None:
