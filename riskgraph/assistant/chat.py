@@ -27,6 +27,7 @@ import openai
 
 from riskgraph.assistant.endpoint import NO_KEY, Endpoint, scrub
 from riskgraph.assistant.protocol import (
+    SCHEMA_NAME,
     CancelledError,
     ChatAnswer,
     Message,
@@ -184,11 +185,18 @@ class ChatClient:
     def close(self) -> None:
         self._client.close()
 
-    def capture(self, messages: list[Message], schema: dict[str, Any]) -> SentRequest:
+    def capture(
+        self, messages: list[Message], schema: dict[str, Any], schema_name: str = SCHEMA_NAME
+    ) -> SentRequest:
         """The exact request the first attempt would send, recorded by the transport in
         dry-run mode: nothing leaves the machine."""
         params = request_params(
-            self.endpoint.model, self.endpoint.temperature, messages, schema, structured=True
+            self.endpoint.model,
+            self.endpoint.temperature,
+            messages,
+            schema,
+            structured=True,
+            schema_name=schema_name,
         )
         with contextlib.suppress(openai.APIConnectionError, _Captured):
             self._client.chat.completions.create(**params)
@@ -197,19 +205,37 @@ class ChatClient:
             raise ModelCallError("the request could not be built")
         return captured
 
-    def complete(self, messages: list[Message], schema: dict[str, Any], risk_id: str) -> ChatAnswer:
+    def complete(
+        self,
+        messages: list[Message],
+        schema: dict[str, Any],
+        risk_id: str,
+        *,
+        schema_name: str = SCHEMA_NAME,
+    ) -> ChatAnswer:
         """One answer. Tries json_schema first; an endpoint that refuses it (400 or 422) gets
-        JSON mode for this request only."""
+        JSON mode for this request only. ``risk_id`` names what the call is for in messages."""
         try:
-            return self._complete(messages, schema, risk_id, structured=True)
+            return self._complete(messages, schema, risk_id, structured=True, name=schema_name)
         except _FormatRefused:
-            return self._complete(messages, schema, risk_id, structured=False)
+            return self._complete(messages, schema, risk_id, structured=False, name=schema_name)
 
     def _complete(
-        self, messages: list[Message], schema: dict[str, Any], risk_id: str, *, structured: bool
+        self,
+        messages: list[Message],
+        schema: dict[str, Any],
+        risk_id: str,
+        *,
+        structured: bool,
+        name: str = SCHEMA_NAME,
     ) -> ChatAnswer:
         params = request_params(
-            self.endpoint.model, self.endpoint.temperature, messages, schema, structured=structured
+            self.endpoint.model,
+            self.endpoint.temperature,
+            messages,
+            schema,
+            structured=structured,
+            schema_name=name,
         )
         completion, sent = self._with_retries(params, risk_id, structured=structured)
         host = self.endpoint.host

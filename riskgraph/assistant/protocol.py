@@ -67,11 +67,13 @@ class ChatAnswer:
     """SHA-256 of the exact request body bytes sent for this answer."""
 
 
-def response_format(schema: dict[str, Any], structured: bool) -> dict[str, Any]:
+def response_format(
+    schema: dict[str, Any], structured: bool, name: str = SCHEMA_NAME
+) -> dict[str, Any]:
     if structured:
         return {
             "type": "json_schema",
-            "json_schema": {"name": SCHEMA_NAME, "strict": True, "schema": schema},
+            "json_schema": {"name": name, "strict": True, "schema": schema},
         }
     return {"type": "json_object"}
 
@@ -83,11 +85,12 @@ def request_params(
     schema: dict[str, Any],
     *,
     structured: bool = True,
+    schema_name: str = SCHEMA_NAME,
 ) -> dict[str, Any]:
     """The request body of one chat-completion call: what --dry-run prints and what is sent."""
     return {
         "model": model,
         "messages": messages,
         "temperature": temperature,
-        "response_format": response_format(schema, structured),
+        "response_format": response_format(schema, structured, schema_name),
     }

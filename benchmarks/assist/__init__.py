@@ -1,0 +1,1 @@
+"""Accuracy of the assistant on gold sets from real data: ``python -m benchmarks.assist``."""
