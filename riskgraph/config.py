@@ -112,6 +112,29 @@ class EndpointSettings(_Section):
         return split_credentials(url)[0] if isinstance(url, str) else url
 
 
+class ReviewSettings(_Section):
+    """How often each kind of item is reviewed, in days (an item's own rg:reviewInterval wins).
+    Shared: they live with the register (riskgraph.shared_settings)."""
+
+    risk_days: int = Field(default=365, ge=1, le=3660)
+    control_days: int = Field(default=365, ge=1, le=3660)
+    treatment_days: int = Field(default=180, ge=1, le=3660)
+    system_days: int = Field(default=365, ge=1, le=3660)
+
+    def days_for(self, kind: str) -> int:
+        """The interval for an entity kind: risk, control, treatment or system."""
+        days: int = getattr(self, f"{kind}_days")
+        return days
+
+
+class AcceptanceSettings(_Section):
+    """Who may accept a risk (shared: it lives with the register)."""
+
+    authority_role: str | None = None
+    """The ID of the role (rg:Role) a person must hold to sign a risk acceptance. Unset: no one
+    can accept risks until the register names the role."""
+
+
 class QuerySettings(_Section):
     timeout_seconds: float = 60.0
     """Longest a query may run before it is stopped."""
@@ -197,6 +220,12 @@ class RegisterConfig(BaseSettings):
 
     queries: QuerySettings = Field(default_factory=QuerySettings)
     """Limits that protect users from runaway queries."""
+
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
+    """Review intervals per kind of item (section [review])."""
+
+    acceptance: AcceptanceSettings = Field(default_factory=AcceptanceSettings)
+    """Who may sign a risk acceptance (section [acceptance])."""
 
     endpoint: EndpointSettings | None = None
     """The shared SPARQL endpoint, for the 'sparql' backend."""

@@ -46,11 +46,28 @@ def _set_appetite(config: RegisterConfig, value: str) -> None:
     config.risk.appetite = value  # type: ignore[assignment]
 
 
+def _review_days(kind: str) -> SharedSetting:
+    def write(config: RegisterConfig, value: str) -> None:
+        setattr(config.review, f"{kind}_days", int(value))
+
+    return SharedSetting(f"review.{kind}_days", lambda c: str(c.review.days_for(kind)), write)
+
+
+def _set_authority(config: RegisterConfig, value: str) -> None:
+    config.acceptance.authority_role = value or None
+
+
 SHARED: tuple[SharedSetting, ...] = (
     SharedSetting("general.name", lambda c: c.general.name, _set_name),
     SharedSetting("general.base_iri", lambda c: c.general.base_iri, _set_base),
     SharedSetting("risk.matrix", lambda c: str(c.risk.matrix), _set_matrix),
     SharedSetting("risk.appetite", lambda c: str(c.risk.appetite), _set_appetite),
+    *(_review_days(kind) for kind in ("risk", "control", "treatment", "system")),
+    SharedSetting(
+        "acceptance.authority_role",
+        lambda c: c.acceptance.authority_role or "",
+        _set_authority,
+    ),
 )
 """The settings that live with the register, in register.toml's spelling."""
 

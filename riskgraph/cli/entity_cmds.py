@@ -15,12 +15,13 @@ import typer
 from riskgraph.cli.options import RegisterOption, open_register
 
 if TYPE_CHECKING:
+    from riskgraph.config import RegisterConfig
     from riskgraph.editing.input import InputItem
     from riskgraph.editing.write import Draft, Prepared
     from riskgraph.model.repository import Repository
 
-    Preparer = Callable[[Repository, str], Prepared]
-    """Computes the plan of a write from the open register and its default risk matrix."""
+    Preparer = Callable[[Repository, RegisterConfig], Prepared]
+    """Computes the plan of a write from the open register and its settings."""
 
 FIELD_FLAGS = {"allow_extra_args": True, "ignore_unknown_options": True}
 """add and edit read the per-kind field flags (--title, --likelihood ...) themselves."""
@@ -88,8 +89,13 @@ def add(
             changes.values["id"] = entity_id
         drafts = [Draft(cls, changes, FLAGS)]
 
-    def prepare(repo: Repository, default_matrix: str) -> Prepared:
-        return prepare_additions(repo, drafts, default_matrix=default_matrix)
+    def prepare(repo: Repository, config: RegisterConfig) -> Prepared:
+        return prepare_additions(
+            repo,
+            drafts,
+            default_matrix=config.risk.matrix,
+            authority_role=config.acceptance.authority_role,
+        )
 
     _write(register, prepare, dry_run=dry_run)
 
@@ -150,7 +156,7 @@ def edit(
             expected="e.g. riskgraph edit R-001 --likelihood 4, or --file FILE",
         )
 
-    def prepare(repo: Repository, default_matrix: str) -> Prepared:
+    def prepare(repo: Repository, config: RegisterConfig) -> Prepared:
         if file is not None:
             return prepare_edits(repo, [_edit_request(repo, item, entity_id) for item in items])
         if entity_id is None:
@@ -431,8 +437,7 @@ def _write(register: Path | None, prepare: Preparer, *, dry_run: bool) -> None:
     from riskgraph.editing.write import run_write
 
     reg = open_register(register)
-    matrix = reg.config.risk.matrix
-    prepared, committed = run_write(reg, lambda repo: prepare(repo, matrix), dry_run=dry_run)
+    prepared, committed = run_write(reg, lambda repo: prepare(repo, reg.config), dry_run=dry_run)
     entities = {entity.id: entity for entity in prepared.entities}
     revision = committed.revision if committed else None
     print_plan(console, prepared.plan, entities, dry_run=dry_run, revision=revision)

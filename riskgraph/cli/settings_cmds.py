@@ -37,7 +37,8 @@ def show(register: Path | None = RegisterOption) -> None:
 @settings_app.command("set")
 def set_(
     key: str = typer.Argument(
-        ..., help="general.name, general.base_iri, risk.matrix or risk.appetite"
+        ...,
+        help="A shared setting, e.g. risk.appetite, review.risk_days or acceptance.authority_role",
     ),
     value: str = typer.Argument(..., help="The new value."),
     register: Path | None = RegisterOption,

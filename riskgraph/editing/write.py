@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from riskgraph.editing import undo
+from riskgraph.editing import records, undo
 from riskgraph.editing.derivation import derivation_errors
 from riskgraph.editing.input import Changes, Origin, build, combine, normalise, split_list
 from riskgraph.editing.links import KnownTargets, link_errors
@@ -25,7 +25,7 @@ from riskgraph.editing.rules import domain_errors
 from riskgraph.editing.schema import fields_of, with_article
 from riskgraph.editing.shapes import check_shapes
 from riskgraph.errors import InputError, InputErrors, UserError
-from riskgraph.model.entities import Entity, Risk
+from riskgraph.model.entities import Entity, Risk, RiskAcceptance
 from riskgraph.model.repository import Plan, Repository
 from riskgraph.register import Register
 from riskgraph.store.base import Store, commit
@@ -91,12 +91,18 @@ def _checked(
     known: KnownTargets,
     *,
     before: Mapping[str, Entity] | None = None,
+    authority_role: str | None = None,
 ) -> list[Issue]:
     """Domain rules, link targets and SHACL for entities whose model passed; raises every
     problem found (shapes run only when all else passed). Returns the SHACL notes."""
     for entity, origin in zip(entities, origins, strict=True):
         errors.extend(domain_errors(entity, origin))
         old = before.get(entity.id) if before else None
+        errors.extend(records.edit_errors(old, origin))
+        if before is None and isinstance(entity, RiskAcceptance):
+            errors.extend(
+                records.acceptance_errors(repo.store, repo.base_iri, entity, origin, authority_role)
+            )
         errors.extend(link_errors(entity, origin, known, before=old))
         errors.extend(derivation_errors(repo.store, entity, origin, before=old))
     if errors:
@@ -136,9 +142,12 @@ def prepare_additions(
     *,
     default_matrix: str,
     expected_revisions: Mapping[str, int] | None = None,
+    authority_role: str | None = None,
 ) -> Prepared:
     """New entities from ``drafts``; refuses IDs that exist, links to nothing and anything the
-    rules or the shapes refuse."""
+    rules or the shapes refuse. ``authority_role`` is the register's
+    ``acceptance.authority_role``: the role a person must hold to sign a risk acceptance (None:
+    no one can)."""
     known = KnownTargets.load(repo.store)
     errors: list[InputError] = []
     given: set[str] = set()
@@ -180,7 +189,7 @@ def prepare_additions(
         except UserError as exc:
             errors.extend(_flatten(exc))
     known.include(entities)
-    notes = _checked(repo, entities, origins, errors, known)
+    notes = _checked(repo, entities, origins, errors, known, authority_role=authority_role)
     plan = repo.plan_upsert(entities, expected_revisions)
     kinds = {e.id: e.kind for e in entities}
     return Prepared(plan, entities, _describe("add", entities, kinds), notes)
@@ -244,6 +253,8 @@ def prepare_removal(
         if repo.iri_of(entity_id) is None:
             raise missing_entity(repo, entity_id, Origin())
     entities = [e for entity_id in ids if (e := _readable(repo, entity_id)) is not None]
+    if locked := records.removal_errors(entities):
+        raise combine(list(locked))
     plan = repo.plan_remove(ids, expected_revisions)
     kinds = {e.id: e.kind for e in entities}
     return Prepared(plan, entities, _describe("remove", ids, kinds))

@@ -46,6 +46,18 @@ class FindingStatus(ConceptEnum):
     CLOSED = "closed"
 
 
+class ReviewOutcome(ConceptEnum):
+    CONFIRMED = "confirmed"
+    UPDATED = "updated"
+    ESCALATED = "escalated"
+
+
+class ControlTestResult(ConceptEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    INCONCLUSIVE = "inconclusive"
+
+
 class DraftStatus(ConceptEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
@@ -56,6 +68,8 @@ LIFECYCLE_STAGES = ("design", "development", "verification", "deployment", "oper
 GRADES = ("major", "minor", "observation")
 
 Title = Annotated[str, Field(min_length=1, max_length=500)]
+Interval = Annotated[int, Field(ge=1, le=3660)]
+"""Days between two reviews or two tests (at most about ten years)."""
 
 
 class Entity(BaseModel):
@@ -96,6 +110,7 @@ class AISystem(Entity):
     stakeholders: Annotated[IdSet, Rdf(RG + "hasStakeholder", "ref")] = Field(default_factory=list)
     review_due: Annotated[date | None, Rdf(RG + "reviewDue", "date")] = None
     last_reviewed: Annotated[date | None, Rdf(RG + "lastReviewed", "date")] = None
+    review_interval: Annotated[Interval | None, Rdf(RG + "reviewInterval", "integer")] = None
 
     @model_validator(mode="after")
     def _stage_known(self) -> AISystem:
@@ -226,6 +241,7 @@ class Risk(Entity):
     category: Annotated[str | None, Rdf(RG + "category")] = None
     review_due: Annotated[date | None, Rdf(RG + "reviewDue", "date")] = None
     last_reviewed: Annotated[date | None, Rdf(RG + "lastReviewed", "date")] = None
+    review_interval: Annotated[Interval | None, Rdf(RG + "reviewInterval", "integer")] = None
     catalogue_entry: bool = False
     """A risk from a library (e.g. the MIT AI Risk Repository), not yet adopted: it need not
     affect an AI system. Stored as the extra class rg:CatalogueRisk."""
@@ -289,6 +305,8 @@ class Control(Entity):
     status: Annotated[ControlStatus, Rdf(RG + "status", "concept")] = ControlStatus.PLANNED
     owner: Annotated[EntityId | None, Rdf(RG + "owner", "ref")] = None
     review_due: Annotated[date | None, Rdf(RG + "reviewDue", "date")] = None
+    last_reviewed: Annotated[date | None, Rdf(RG + "lastReviewed", "date")] = None
+    review_interval: Annotated[Interval | None, Rdf(RG + "reviewInterval", "integer")] = None
 
 
 class Treatment(Entity):
@@ -305,6 +323,8 @@ class Treatment(Entity):
     approved_on: Annotated[date | None, Rdf(RG + "approvedOn", "date")] = None
     due_date: Annotated[date | None, Rdf(RG + "dueDate", "date")] = None
     review_due: Annotated[date | None, Rdf(RG + "reviewDue", "date")] = None
+    last_reviewed: Annotated[date | None, Rdf(RG + "lastReviewed", "date")] = None
+    review_interval: Annotated[Interval | None, Rdf(RG + "reviewInterval", "integer")] = None
     uses_controls: Annotated[IdSet, Rdf(RG + "usesControl", "ref")] = Field(default_factory=list)
     reason: Annotated[str | None, Rdf(RG + "reason")] = None
     owner: Annotated[EntityId | None, Rdf(RG + "owner", "ref")] = None
@@ -416,6 +436,82 @@ class ApplicabilityStatement(Entity):
         return self
 
 
+# ---- certification: reviews, risk acceptance, control tests ----
+
+
+class Review(Entity):
+    """A recorded review of a risk, control, treatment or AI system (docs/certification.md)."""
+
+    kind = "review"
+    plural = "reviews"
+    rdf_type = RG + "Review"
+    id_prefix = "REV-"
+
+    item: Annotated[EntityId, Rdf(RG + "reviewOf", "ref")]
+    reviewed_by: Annotated[EntityId, Rdf(RG + "reviewedBy", "ref")]
+    reviewed_on: Annotated[date, Rdf(RG + "reviewedOn", "date")]
+    outcome: Annotated[ReviewOutcome, Rdf(RG + "reviewOutcome", "concept")]
+    notes: Annotated[str | None, Rdf(RG + "notes")] = None
+
+
+class RiskAcceptance(Entity):
+    """A signed decision to retain a risk, with a hash of the risk as it stood."""
+
+    kind = "acceptance"
+    plural = "acceptances"
+    rdf_type = RG + "RiskAcceptance"
+    id_prefix = "ACC-"
+
+    risk: Annotated[EntityId, Rdf(RG + "acceptedRisk", "ref")]
+    accepted_by: Annotated[EntityId, Rdf(RG + "acceptedBy", "ref")]
+    accepted_on: Annotated[date, Rdf(RG + "acceptedOn", "date")]
+    justification: Annotated[str, Rdf(RG + "justification"), Field(min_length=1)]
+    expires: Annotated[date, Rdf(RG + "acceptanceExpires", "date")]
+    treatment: Annotated[EntityId | None, Rdf(RG + "acceptedUnder", "ref")] = None
+    risk_hash: Annotated[str | None, Rdf(RG + "riskHash"), Field(pattern=r"^[0-9a-f]{64}$")] = None
+    """Filled in by the write pipeline from the risk as it stands when the acceptance is added."""
+
+    @model_validator(mode="after")
+    def _expires_after(self) -> RiskAcceptance:
+        if self.expires <= self.accepted_on:
+            raise ValueError(
+                f"expires ({self.expires}) must be after accepted_on ({self.accepted_on})"
+            )
+        return self
+
+
+class ControlTestPlan(Entity):
+    kind = "testplan"
+    plural = "testplans"
+    rdf_type = RG + "ControlTestPlan"
+    id_prefix = "TP-"
+
+    control: Annotated[EntityId, Rdf(RG + "planFor", "ref")]
+    method: Annotated[str, Rdf(RG + "testMethod"), Field(min_length=1)]
+    frequency: Annotated[Interval, Rdf(RG + "testFrequency", "integer")]
+    owner: Annotated[EntityId | None, Rdf(RG + "owner", "ref")] = None
+
+
+class ControlTest(Entity):
+    """One test of a control. Once ``closed`` the write pipeline refuses to change or remove it;
+    a correction is a new record that ``supersedes`` it."""
+
+    kind = "test"
+    plural = "tests"
+    rdf_type = RG + "ControlTest"
+    id_prefix = "CT-"
+
+    control: Annotated[EntityId, Rdf(RG + "testedControl", "ref")]
+    tested_on: Annotated[date, Rdf(RG + "testedOn", "date")]
+    tester: Annotated[EntityId, Rdf(RG + "tester", "ref")]
+    result: Annotated[ControlTestResult, Rdf(RG + "testResult", "concept")]
+    evidence: Annotated[IdSet, Rdf(RG + "testEvidence", "ref")] = Field(default_factory=list)
+    plan: Annotated[EntityId | None, Rdf(RG + "underPlan", "ref")] = None
+    closed: Annotated[bool, Rdf(RG + "recordClosed", "boolean")] = False
+    supersedes: Annotated[EntityId | None, Rdf(RG + "supersedes", "ref")] = None
+    notes: Annotated[str | None, Rdf(RG + "notes")] = None
+
+
 ENTITY_TYPES: tuple[type[Entity], ...] = (
     AISystem,
     Component,
@@ -434,4 +530,8 @@ ENTITY_TYPES: tuple[type[Entity], ...] = (
     Finding,
     CorrectiveAction,
     ApplicabilityStatement,
+    Review,
+    RiskAcceptance,
+    ControlTestPlan,
+    ControlTest,
 )

@@ -103,5 +103,11 @@ class ConceptEnum(StrEnum):
 CONCEPT_NAMES: dict[tuple[str, str], str] = {
     ("DraftStatus", "pending"): "PendingReview",
     ("DraftStatus", "rejected"): "Dismissed",
+    ("ReviewOutcome", "confirmed"): "ReviewConfirmed",
+    ("ReviewOutcome", "updated"): "ReviewUpdated",
+    ("ReviewOutcome", "escalated"): "ReviewEscalated",
+    ("ControlTestResult", "passed"): "TestPassed",
+    ("ControlTestResult", "failed"): "TestFailed",
+    ("ControlTestResult", "inconclusive"): "TestInconclusive",
 }
 """Enum values whose rg: individual is not simply the capitalised value."""

@@ -103,6 +103,10 @@ IMPORT_ORDER = [
     "finding",
     "action",
     "soa",
+    "review",
+    "acceptance",
+    "testplan",
+    "test",
 ]
 
 

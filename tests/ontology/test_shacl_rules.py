@@ -620,6 +620,119 @@ CASES = [
         replace("ex:T-1", "rg:approvedBy", "ex:P-1"),
         violation("DerivedApprovalAsReviewed", "ex:T-1"),
     ),
+    # Certification: reviews, risk acceptance, control tests
+    case(
+        "review of something that is not reviewed",
+        replace("ex:REV-1", "rg:reviewOf", "ex:EV-1"),
+        violation("ReviewItem", "ex:REV-1"),
+    ),
+    case(
+        "review by an organisation",
+        replace("ex:REV-1", "rg:reviewedBy", "ex:ORG-1"),
+        violation("ReviewReviewer", "ex:REV-1"),
+        violation("LinkTargetKind", "ex:REV-1"),
+    ),
+    case(
+        "review without a date",
+        remove("ex:REV-1", "rg:reviewedOn"),
+        violation("ReviewDate", "ex:REV-1"),
+    ),
+    case(
+        "review with an unknown outcome",
+        replace("ex:REV-1", "rg:reviewOutcome", "rg:Approved"),
+        violation("ReviewOutcome", "ex:REV-1"),
+    ),
+    case(
+        "review interval of zero days",
+        add("ex:R-2 rg:reviewInterval 0 ."),
+        violation("ReviewIntervalDays", "ex:R-2"),
+    ),
+    case(
+        "acceptance of no risk",
+        remove("ex:ACC-1", "rg:acceptedRisk"),
+        violation("AcceptanceRisk", "ex:ACC-1"),
+    ),
+    case(
+        "acceptance signed by no person",
+        remove("ex:ACC-1", "rg:acceptedBy"),
+        violation("AcceptanceSigned", "ex:ACC-1"),
+    ),
+    case(
+        "acceptance without a date",
+        remove("ex:ACC-1", "rg:acceptedOn"),
+        violation("AcceptanceDated", "ex:ACC-1"),
+    ),
+    case(
+        "acceptance without a justification",
+        replace("ex:ACC-1", "rg:justification", '""'),
+        violation("AcceptanceJustified", "ex:ACC-1"),
+    ),
+    case(
+        "acceptance without an expiry",
+        remove("ex:ACC-1", "rg:acceptanceExpires"),
+        violation("AcceptanceExpiry", "ex:ACC-1"),
+    ),
+    case(
+        "acceptance without the risk's hash",
+        replace("ex:ACC-1", "rg:riskHash", '"abc"'),
+        violation("AcceptanceHash", "ex:ACC-1"),
+    ),
+    case(
+        "acceptance under a control",
+        add("ex:ACC-1 rg:acceptedUnder ex:C-1 ."),
+        violation("AcceptanceTreatment", "ex:ACC-1"),
+        violation("LinkTargetKind", "ex:ACC-1"),
+    ),
+    case(
+        "test plan for no control",
+        remove("ex:TP-1", "rg:planFor"),
+        violation("TestPlanControl", "ex:TP-1"),
+    ),
+    case(
+        "test plan without a method",
+        remove("ex:TP-1", "rg:testMethod"),
+        violation("TestPlanMethod", "ex:TP-1"),
+    ),
+    case(
+        "test plan without a frequency",
+        remove("ex:TP-1", "rg:testFrequency"),
+        violation("TestPlanFrequency", "ex:TP-1"),
+    ),
+    case(
+        "test plan without an owner",
+        remove("ex:TP-1", "rg:owner"),
+        warning("TestPlanOwner", "ex:TP-1"),
+    ),
+    case(
+        "test of no control",
+        remove("ex:CT-2", "rg:testedControl"),
+        violation("TestControl", "ex:CT-2"),
+    ),
+    case(
+        "test without a date",
+        remove("ex:CT-2", "rg:testedOn"),
+        violation("TestDate", "ex:CT-2"),
+    ),
+    case(
+        "test without a tester",
+        remove("ex:CT-2", "rg:tester"),
+        violation("TestTester", "ex:CT-2"),
+    ),
+    case(
+        "test with an unknown result",
+        replace("ex:CT-2", "rg:testResult", "rg:Closed"),
+        violation("TestResultGiven", "ex:CT-2"),
+    ),
+    case(
+        "closed flag that is not a boolean",
+        replace("ex:CT-2", "rg:recordClosed", '"yes"'),
+        violation("TestRecordClosed", "ex:CT-2"),
+    ),
+    case(
+        "test superseding an evidence item",
+        replace("ex:CT-2", "rg:supersedes", "ex:EV-1"),
+        violation("TestSupersedes", "ex:CT-2"),
+    ),
 ]
 
 SOUND_CHANGES = [

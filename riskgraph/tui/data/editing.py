@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from riskgraph.config import RegisterConfig
 from riskgraph.editing import undo as undo_log
 from riskgraph.editing.input import TYPED, Changes, FieldError
 from riskgraph.editing.links import KnownTargets, LinkTarget, link_target
@@ -294,7 +295,7 @@ def _prepare(
     cls: type[Entity],
     changes: Changes,
     original: Entity | None,
-    default_matrix: str,
+    config: RegisterConfig,
     expected: Mapping[str, int] | None = None,
 ) -> Prepared:
     """The core pipeline for one form; its problems as FormErrors."""
@@ -302,7 +303,11 @@ def _prepare(
     try:
         if original is None:
             return prepare_additions(
-                repo, [draft], default_matrix=default_matrix, expected_revisions=expected
+                repo,
+                [draft],
+                default_matrix=config.risk.matrix,
+                expected_revisions=expected,
+                authority_role=config.acceptance.authority_role,
             )
         return prepare_edits(repo, [(original.id, draft)], expected_revisions=expected)
     except (InputError, InputErrors) as exc:
@@ -324,7 +329,7 @@ def check(
     with register.reader() as store:
         repo = Repository(store, register.base_iri)
         changes = form_changes(values, original)
-        prepared = _prepare(repo, cls, changes, original, register.config.risk.matrix)
+        prepared = _prepare(repo, cls, changes, original, register.config)
     return Checked(prepared.entities[0], [f"{i.severity}: {i.message}" for i in prepared.notes])
 
 
@@ -337,10 +342,10 @@ def save(register: Register, entity: Entity, opened: Editing | None) -> Change |
     changes = entity_changes(entity, original)
     if original is not None and not changes:
         return None
-    matrix = register.config.risk.matrix
+    config = register.config
     _, committed = run_write(
         register,
-        lambda repo: _prepare(repo, type(entity), changes, original, matrix, expected),
+        lambda repo: _prepare(repo, type(entity), changes, original, config, expected),
     )
     if committed is None:
         return None

@@ -1,0 +1,114 @@
+"""Rules for the certification records (docs/certification.md) that a write must keep.
+
+- A closed control test record (``closed``) is immutable: the pipeline refuses to change or remove
+  it. A correction is a new record that ``supersedes`` it.
+- A risk acceptance is signed once: it cannot be changed or removed afterwards (a new decision is
+  a new acceptance). Its signer must hold the role the register's settings name
+  (``acceptance.authority_role``), and the pipeline stores the hash of the risk as it stands
+  (``riskgraph.model.risk_hash``), so that a later change to the risk shows.
+
+Part of the core: every face reaches these through ``editing.write``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from riskgraph.editing.input import FieldError, Origin
+from riskgraph.model.entities import ControlTest, Entity, RiskAcceptance
+from riskgraph.model.rdf import entity_iri
+from riskgraph.model.risk_hash import risk_hash
+from riskgraph.store.base import AskResult, Store
+from riskgraph.vocab import RG
+
+AUTHORITY_SETTING = "acceptance.authority_role"
+
+
+def immutable_reason(entity: Entity) -> str | None:
+    """Why this stored record may not change (None when it may)."""
+    if isinstance(entity, ControlTest) and entity.closed:
+        return (
+            f"{entity.id} is a closed test record and cannot change; record the correction as a "
+            f"new test whose supersedes is {entity.id}"
+        )
+    if isinstance(entity, RiskAcceptance):
+        return (
+            f"{entity.id} is a signed risk acceptance and cannot change; record a new acceptance "
+            "for the risk instead"
+        )
+    return None
+
+
+def edit_errors(before: Entity | None, origin: Origin) -> list[FieldError]:
+    """An edit of a record that may no longer change."""
+    if before is None or (reason := immutable_reason(before)) is None:
+        return []
+    return [origin.error(reason, field="id", about_field=False)]
+
+
+def acceptance_errors(
+    store: Store,
+    base_iri: str,
+    acceptance: RiskAcceptance,
+    origin: Origin,
+    authority_role: str | None,
+) -> list[FieldError]:
+    """A new acceptance: its signer's authority, and the risk hash (filled in when not given)."""
+    errors: list[FieldError] = []
+    if not authority_role:
+        errors.append(
+            origin.error(
+                "no one can sign a risk acceptance: the register's settings name no authority "
+                f"role ({AUTHORITY_SETTING})",
+                field="accepted_by",
+                about_field=False,
+                expected=f"the setting {AUTHORITY_SETTING} set to the ID of a role",
+            )
+        )
+    elif not _holds_role(store, base_iri, acceptance.accepted_by, authority_role):
+        errors.append(
+            origin.error(
+                f"{acceptance.accepted_by} does not hold the role {authority_role}, which the "
+                f"register's settings ({AUTHORITY_SETTING}) require to accept a risk",
+                field="accepted_by",
+                value=acceptance.accepted_by,
+                expected=f"a person with the role {authority_role}",
+            )
+        )
+    current = risk_hash(store, entity_iri(base_iri, acceptance.risk))
+    if current is None:
+        return errors  # the link check reports a risk that does not exist
+    if acceptance.risk_hash is None:
+        acceptance.risk_hash = current
+    elif acceptance.risk_hash != current:
+        errors.append(
+            origin.error(
+                "is not the hash of the risk as it stands; leave it out and riskgraph fills it in",
+                field="risk_hash",
+                value=acceptance.risk_hash,
+                expected=current,
+            )
+        )
+    return errors
+
+
+def removal_errors(entities: Iterable[Entity]) -> list[FieldError]:
+    """Records that may not be removed."""
+    return [
+        Origin().error(reason, field="id", about_field=False)
+        for entity in entities
+        if (reason := immutable_reason(entity)) is not None
+    ]
+
+
+def _holds_role(store: Store, base_iri: str, person: str, role: str) -> bool:
+    found = store.query(
+        "ASK { ?person <" + RG + "hasRole> ?role }",
+        {
+            "person": ox.NamedNode(entity_iri(base_iri, person)),
+            "role": ox.NamedNode(entity_iri(base_iri, role)),
+        },
+    )
+    return isinstance(found, AskResult) and found.value
