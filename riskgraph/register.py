@@ -43,7 +43,7 @@ STORE_DIR = "store"
 QUERIES_DIR = "queries"
 
 SYSTEM_GRAPHS: dict[str, tuple[str, ...]] = {
-    ONTOLOGY_GRAPH: ("riskgraph.ttl", "matrices.ttl"),
+    ONTOLOGY_GRAPH: ("riskgraph.ttl", "matrices.ttl", "ai-act.ttl"),
     ISO42001_GRAPH: ("iso42001.ttl",),
 }
 """Named graphs riskgraph owns, and the ontology files that fill them."""

@@ -42,7 +42,7 @@ NAMED_SYSTEMS = {
     "SYS-CODE",
     "SYS-DRAFTING",
 }
-QUERY_PREFIXES = {**PREFIXES, "hl": BASE}
+QUERY_PREFIXES = {**PREFIXES, "hl": BASE, "eu-aiact": "https://w3id.org/dpv/legal/eu/aiact#"}
 
 # One query per section of EXPECTED_GAPS.md; each selects ?id. Bound variables: ?today (date),
 # ?appetite (integer rank), ?horizon (today + 30 days), ?target (ID, for exposure:<ID> sections).
@@ -159,6 +159,19 @@ GAP_QUERIES: dict[str, str] = {
         SELECT ?id WHERE {
             ?system a rg:AISystem ; dcterms:identifier ?id .
             FILTER NOT EXISTS { ?assessment a rg:ImpactAssessment ; rg:assesses ?system }
+            FILTER NOT EXISTS { ?system rg:lifecycleStage "retired" }
+        }""",
+    "systems-without-ai-act-classification": """
+        SELECT ?id WHERE {
+            ?system a rg:AISystem ; dcterms:identifier ?id .
+            FILTER NOT EXISTS { ?system rg:lifecycleStage "retired" }
+            FILTER (NOT EXISTS { ?system eu-aiact:hasRiskLevel ?level }
+                    || NOT EXISTS { ?system rg:aiActRole ?role })
+        }""",
+    "high-risk-systems-without-ai-act-controls": """
+        SELECT ?id WHERE {
+            ?system a rg:AISystem ; dcterms:identifier ?id ;
+                eu-aiact:hasRiskLevel eu-aiact:RiskLevelHigh .
             FILTER NOT EXISTS { ?system rg:lifecycleStage "retired" }
         }""",
     "overdue-reviews": f"""

@@ -48,6 +48,8 @@ RULE_ORDER: tuple[str, ...] = (
     "overdue-reviews",
     "controls-mitigating-nothing",
     "open-findings-without-corrective-action",
+    "systems-without-ai-act-classification",
+    "high-risk-systems-without-ai-act-controls",
 )
 """The order of the built-in rules in every report; other gap rules follow, sorted by name."""
 

@@ -43,6 +43,12 @@ OWN_DESCRIPTIONS: dict[str, str] = {
     "component_type": "What the component is; stored as its class.",
     "finding_type": "An audit finding, or a nonconformity that needs a corrective action.",
     "derived_from": "IRI of the assistant draft this treatment was accepted from.",
+    "ai_act_level": "EU AI Act risk level (W3C DPV eu-aiact:hasRiskLevel).",
+    "ai_purposes": "What the system is for, as VAIR purposes (airo:hasPurpose).",
+    "ai_capabilities": "What the system can do, as VAIR capabilities (airo:hasCapability).",
+    "ai_subjects": "Whom the system's outputs are about, as VAIR AI subjects (airo:hasAISubject).",
+    "ai_domains": "Where the system is used, as VAIR domains (airo:isAppliedWithinDomain).",
+    "ai_deployers": "Who deploys the system, as VAIR operators (airo:isDeployedBy).",
     "catalogue_entry": "A risk from a library, not yet adopted: it need not affect an AI system "
     "yet, and its scores are placeholders. Stored as the class rg:CatalogueRisk.",
 }
@@ -59,6 +65,7 @@ VALUE_DESCRIPTIONS = {
     "iri": "IRI",
     "catalogue": "ISO/IEC 42001 reference (e.g. A.6.2.4, 6.1.3, C.3.4)",
     "either": "ID, or ISO/IEC 42001 reference",
+    "vair": "VAIR term (e.g. AssessingCreditworthiness)",
 }
 
 

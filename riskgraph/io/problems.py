@@ -74,6 +74,7 @@ _KIND_EXPECTED = {
     "ref": "the ID of an entity in the register or in this import, such as R-001",
     "catalogue": "an ISO/IEC 42001 reference such as A.6.2.4 or 6.1.3",
     "either": "an entity ID or an ISO/IEC 42001 reference such as A.6.2.4",
+    "vair": "a VAIR term such as AssessingCreditworthiness",
 }
 _SPECIAL_EXPECTED = {
     "id": "an ID: a letter, then letters, digits, '.', '-' or '_' (80 characters at most)",

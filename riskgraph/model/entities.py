@@ -7,6 +7,14 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from riskgraph.model.ai_act import (
+    AIACT,
+    AIRO_FACTS,
+    AIActCategory,
+    AIActLevel,
+    AIActRole,
+    vair_terms,
+)
 from riskgraph.model.fields import (
     CatalogueRef,
     CatalogueSet,
@@ -15,9 +23,10 @@ from riskgraph.model.fields import (
     IdSet,
     Rdf,
     RefSet,
+    TermSet,
 )
 from riskgraph.scoring import MATRIX_NAMES, Level, current_level, matrix
-from riskgraph.vocab import DCTERMS, PROV, RG
+from riskgraph.vocab import AIRO, DCTERMS, PROV, RG
 
 
 class ControlStatus(ConceptEnum):
@@ -111,6 +120,32 @@ class AISystem(Entity):
     review_due: Annotated[date | None, Rdf(RG + "reviewDue", "date")] = None
     last_reviewed: Annotated[date | None, Rdf(RG + "lastReviewed", "date")] = None
     review_interval: Annotated[Interval | None, Rdf(RG + "reviewInterval", "integer")] = None
+    # ---- EU AI Act classification (docs/eu-ai-act.md) ----
+    ai_act_level: Annotated[AIActLevel | None, Rdf(AIACT + "hasRiskLevel", "concept")] = None
+    ai_act_roles: Annotated[list[AIActRole], Rdf(RG + "aiActRole", "concept")] = Field(
+        default_factory=list
+    )
+    ai_act_categories: Annotated[list[AIActCategory], Rdf(RG + "aiActCategory", "concept")] = Field(
+        default_factory=list
+    )
+    ai_act_rationale: Annotated[str | None, Rdf(RG + "aiActRationale")] = None
+    ai_act_classified_by: Annotated[EntityId | None, Rdf(RG + "aiActClassifiedBy", "ref")] = None
+    ai_act_classified_on: Annotated[date | None, Rdf(RG + "aiActClassifiedOn", "date")] = None
+    ai_act_draft: Annotated[str | None, Rdf(RG + "aiActClassificationDraft", "iri")] = None
+    """IRI of the assistant classification draft this classification was accepted from."""
+    ai_purposes: Annotated[TermSet, Rdf(AIRO + "hasPurpose", "vair")] = Field(default_factory=list)
+    ai_capabilities: Annotated[TermSet, Rdf(AIRO + "hasCapability", "vair")] = Field(
+        default_factory=list
+    )
+    ai_subjects: Annotated[TermSet, Rdf(AIRO + "hasAISubject", "vair")] = Field(
+        default_factory=list
+    )
+    ai_domains: Annotated[TermSet, Rdf(AIRO + "isAppliedWithinDomain", "vair")] = Field(
+        default_factory=list
+    )
+    ai_deployers: Annotated[TermSet, Rdf(AIRO + "isDeployedBy", "vair")] = Field(
+        default_factory=list
+    )
 
     @model_validator(mode="after")
     def _stage_known(self) -> AISystem:
@@ -119,6 +154,15 @@ class AISystem(Entity):
                 f"lifecycle_stage must be one of {', '.join(LIFECYCLE_STAGES)}, "
                 f"not {self.lifecycle_stage!r}"
             )
+        for name, root in AIRO_FACTS.items():
+            known = vair_terms(root)
+            for value in getattr(self, name):
+                if value not in known:
+                    kind = root.rsplit("#", 1)[-1]
+                    raise ValueError(
+                        f"{name}: {value!r} is not a VAIR term under airo:{kind} "
+                        f"(e.g. {', '.join(known[:3])}; see 'riskgraph ai-act terms {name}')"
+                    )
         return self
 
 

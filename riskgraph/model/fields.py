@@ -12,7 +12,17 @@ from pydantic import AfterValidator, StringConstraints
 from riskgraph.vocab import ISO42001, RG
 
 ValueKind = Literal[
-    "text", "integer", "boolean", "date", "uri", "iri", "ref", "catalogue", "either", "concept"
+    "text",
+    "integer",
+    "boolean",
+    "date",
+    "uri",
+    "iri",
+    "ref",
+    "catalogue",
+    "either",
+    "concept",
+    "vair",
 ]
 
 
@@ -26,7 +36,8 @@ class Rdf:
       ref: an entity ID in the register (IRI = base IRI + ID);
       catalogue: an ISO/IEC 42001 reference such as A.6.2.4 or 6.1.3;
       either: a catalogue reference when it looks like one, otherwise an entity ID;
-      concept: an enum member mapped to an IRI in the rg: namespace (see ``ConceptEnum``).
+      concept: an enum member mapped to an IRI in the rg: namespace (see ``ConceptEnum``);
+      vair: a VAIR term by its local name (e.g. AssessingCreditworthiness for vair:...).
     """
 
     predicate: str
@@ -70,6 +81,11 @@ IdSet = Annotated[list[EntityId], AfterValidator(_unique_sorted)]
 """Links to entities. RDF links have no order, so they are kept sorted and without repeats."""
 RefSet = Annotated[list[Ref], AfterValidator(_unique_sorted)]
 CatalogueSet = Annotated[list[CatalogueRef], AfterValidator(_unique_sorted)]
+TermSet = Annotated[
+    list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]],
+    AfterValidator(_unique_sorted),
+]
+"""Vocabulary terms by local name (VAIR), kept sorted and without repeats."""
 
 
 def is_catalogue_ref(value: str) -> bool:

@@ -13,6 +13,7 @@ from functools import cache
 import pyoxigraph as ox
 
 from riskgraph.errors import InputError
+from riskgraph.model.ai_act import VAIR
 from riskgraph.model.entities import (
     CATALOGUE_RISK,
     COMPONENT_TYPES,
@@ -97,6 +98,8 @@ def _term(value: object, spec: FieldSpec, base_iri: str) -> ox.NamedNode | ox.Li
         return _node(value.iri)
     if kind == "iri":
         return ox.NamedNode(str(value))
+    if kind == "vair":
+        return ox.NamedNode(VAIR + str(value))
     if kind == "boolean":
         return ox.Literal("true" if value else "false", datatype=_node(_DATATYPES[kind]))
     if kind in _DATATYPES:
@@ -173,6 +176,8 @@ def _value(
         return spec.enum.from_iri(term.value)
     if spec.kind in ("ref", "catalogue", "either"):
         return ids(term.value)
+    if spec.kind == "vair":
+        return term.value.removeprefix(VAIR)
     if spec.kind == "boolean":
         return term.value in ("true", "1")
     return term.value

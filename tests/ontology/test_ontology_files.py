@@ -18,13 +18,21 @@ from riskgraph.resources import data_dir, ontology_file
 
 _BESIDE_CLONE = Path(__file__).resolve().parents[3] / "shared" / "reference"
 REFERENCE = Path(os.environ.get("RISKGRAPH_REFERENCE", _BESIDE_CLONE))
-UPSTREAM_FILES = ("airo/airo.ttl", "vair/vair.ttl", "dpv/dpv.ttl", "dpv/risk.ttl", "dpv/ai.ttl")
+UPSTREAM_FILES = (
+    "airo/airo.ttl",
+    "vair/vair.ttl",
+    "dpv/dpv.ttl",
+    "dpv/risk.ttl",
+    "dpv/ai.ttl",
+    "dpv/eu-aiact.ttl",
+)
 UPSTREAM_NAMESPACES = (
     "https://w3id.org/airo#",
     "https://w3id.org/vair#",
     "https://w3id.org/dpv#",
     "https://w3id.org/dpv/risk#",
     "https://w3id.org/dpv/ai#",
+    "https://w3id.org/dpv/legal/eu/aiact#",
 )
 W3C_NAMESPACES: tuple[type[DefinedNamespace], ...] = (
     PROV,
@@ -45,7 +53,7 @@ OWN_IRIS = (
     "https://www.apache.org/licenses/LICENSE-2.0",  # dcterms:license of our files
 )
 OWN_NAMESPACES = ("https://w3id.org/riskgraph/iso42001/", "https://w3id.org/riskgraph/shapes#")
-CHECKED_FILES = ("riskgraph.ttl", "shapes.ttl", "matrices.ttl", "iso42001.ttl")
+CHECKED_FILES = ("riskgraph.ttl", "shapes.ttl", "matrices.ttl", "iso42001.ttl", "ai-act.ttl")
 
 ONTOLOGY_FILES = sorted(path.name for path in data_dir("ontology").glob("*.ttl"))
 

@@ -32,6 +32,8 @@ GAP_RULES = {
     "overdue-reviews",
     "controls-mitigating-nothing",
     "open-findings-without-corrective-action",
+    "systems-without-ai-act-classification",
+    "high-risk-systems-without-ai-act-controls",
 }
 AUDITOR_VIEWS = {
     "risks-by-system",
