@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from riskgraph.errors import InputError, Location
 from riskgraph.io.problems import at
-from riskgraph.io.records import Candidate, ReadResult
+from riskgraph.io.records import Candidate, Loaded, ReadResult
 from riskgraph.model.entities import Entity
 from riskgraph.model.fields import is_catalogue_ref
 from riskgraph.model.rdf import FieldSpec, entity_class_for, field_specs
@@ -60,6 +60,36 @@ def _link_specs(cls: type[Entity]) -> tuple[FieldSpec, ...]:
     return tuple(s for s in field_specs(cls) if s.kind in ("ref", "either", "catalogue"))
 
 
+def entity_links(entity: Entity) -> list[tuple[FieldSpec, str]]:
+    """Every link of ``entity``: the field and the ID or catalogue reference it names."""
+    links = []
+    for spec in _link_specs(type(entity)):
+        value = getattr(entity, spec.name)
+        for ref in value if isinstance(value, list) else [value]:
+            if ref is not None:
+                links.append((spec, str(ref)))
+    return links
+
+
+def _is_catalogue(spec: FieldSpec, ref: str) -> bool:
+    return spec.kind == "catalogue" or (spec.kind == "either" and is_catalogue_ref(ref))
+
+
+def unresolved_links(entity: Entity, state: RegisterState) -> list[tuple[FieldSpec, str]]:
+    """The links of ``entity`` that the register alone does not resolve."""
+    return [
+        (spec, ref)
+        for spec, ref in entity_links(entity)
+        if (ref not in state.catalogue if _is_catalogue(spec, ref) else ref not in state.kinds)
+    ]
+
+
+def _links(candidate: Candidate | Loaded) -> list[tuple[FieldSpec, str]]:
+    if isinstance(candidate, Loaded):
+        return candidate.links
+    return entity_links(candidate.entity)
+
+
 def _where_text(where: Location) -> str:
     if where.row is not None:
         return f"row {where.row}"
@@ -90,22 +120,21 @@ def check_against_register(result: ReadResult, state: RegisterState, *, skip_bad
                 ),
             )
     for candidate in result.candidates:
-        entity = candidate.entity
-        taken = state.kinds.get(entity.id)
-        if taken is not None and taken != entity.kind:
+        taken = state.kinds.get(candidate.id)
+        if taken is not None and taken != candidate.kind:
             what = f"a {taken}" if taken else "something that is not a register entity"
             problems.add(
                 candidate.record,
                 InputError(
-                    f"{entity.id} is already {what} in the register; "
-                    f"it cannot become a {entity.kind}",
+                    f"{candidate.id} is already {what} in the register; "
+                    f"it cannot become a {candidate.kind}",
                     location=at(candidate.where, candidate.column_of("id")),
-                    value=entity.id,
+                    value=candidate.id,
                     expected="an ID that is new or of the same kind",
                 ),
             )
     while True:
-        good = {c.entity.id for c in result.candidates if c.record not in problems.bad_records}
+        good = {c.id for c in result.candidates if c.record not in problems.bad_records}
         in_file = good if skip_bad else set(result.ids_seen)
         found_more = False
         for candidate in result.candidates:
@@ -119,42 +148,36 @@ def check_against_register(result: ReadResult, state: RegisterState, *, skip_bad
 
 
 def _dangling_links(
-    candidate: Candidate, state: RegisterState, in_file: set[str], result: ReadResult
+    candidate: Candidate | Loaded, state: RegisterState, in_file: set[str], result: ReadResult
 ) -> list[InputError]:
-    entity = candidate.entity
     errors = []
-    for spec in _link_specs(type(entity)):
-        value = getattr(entity, spec.name)
-        for ref in value if isinstance(value, list) else [value]:
-            if ref is None:
-                continue
-            ref = str(ref)
-            where = at(candidate.where, candidate.column_of(spec.name))
-            if spec.kind == "catalogue" or (spec.kind == "either" and is_catalogue_ref(ref)):
-                if ref not in state.catalogue:
-                    errors.append(
-                        InputError(
-                            f"{spec.name} names an ISO/IEC 42001 reference that is not in "
-                            "the catalogue",
-                            location=where,
-                            value=ref,
-                            expected="a clause, Annex A control or Annex C item such as A.6.2.4",
-                        )
-                    )
-            elif ref not in state.kinds and ref not in in_file:
-                skipped = ref in result.ids_seen
-                problem = (
-                    f"{spec.name} links to {ref}, which is in a bad row of this file"
-                    if skipped
-                    else f"{spec.name} links to {ref}, which is neither in the register nor in "
-                    "this file"
-                )
+    for spec, ref in _links(candidate):
+        where = at(candidate.where, candidate.column_of(spec.name))
+        if _is_catalogue(spec, ref):
+            if ref not in state.catalogue:
                 errors.append(
                     InputError(
-                        problem,
+                        f"{spec.name} names an ISO/IEC 42001 reference that is not in "
+                        "the catalogue",
                         location=where,
                         value=ref,
-                        expected="the ID of an existing entity or of one imported with it",
+                        expected="a clause, Annex A control or Annex C item such as A.6.2.4",
                     )
                 )
+        elif ref not in state.kinds and ref not in in_file:
+            skipped = ref in result.ids_seen
+            problem = (
+                f"{spec.name} links to {ref}, which is in a bad row of this file"
+                if skipped
+                else f"{spec.name} links to {ref}, which is neither in the register nor in "
+                "this file"
+            )
+            errors.append(
+                InputError(
+                    problem,
+                    location=where,
+                    value=ref,
+                    expected="the ID of an existing entity or of one imported with it",
+                )
+            )
     return errors

@@ -4,23 +4,29 @@ Order of work: parse -> map -> validate against the models -> check IDs and link
 register -> plan the upsert -> one commit. The writer lock is held from the start, so a second
 writer is refused at once. The plan is made on a read view, beside other readers; the store is held
 exclusively only for the commit, which refuses a plan made on an older revision.
+
+A large import into a register folder streams (``riskgraph.io.streaming``): its new entities go
+to a staged bulk load while the file is read, and the commit switches that copy in with the rest.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from riskgraph.errors import InputError, InputErrors, Location, UserError
-from riskgraph.io.checks import check_against_register, load_state
+from riskgraph.io.checks import RegisterState, check_against_register, load_state
 from riskgraph.io.formats import IMPORT_FORMATS, DataFormat, format_for
 from riskgraph.io.mapped_import import read_mapped
 from riskgraph.io.mapping import Mapping, load_mapping
 from riskgraph.io.rdf_import import read_rdf
-from riskgraph.io.records import Defaults, ReadResult
+from riskgraph.io.records import Candidate, Defaults, ReadResult, Take
+from riskgraph.io.streaming import Streamer
 from riskgraph.io.structured import looks_like_json_ld, read_structured
 from riskgraph.io.template_import import read_template_csv, read_template_xlsx
 from riskgraph.model.repository import Plan, Repository
@@ -73,25 +79,60 @@ def import_file(
     read = _reader(path, fmt, options, register)
     skip = options.skip_bad_rows or read.skip_bad_rows
     if options.dry_run:
-        result = read.run(progress)
+        result = read.run(progress, None)
         with register.reader() as store:
-            return _planned(store, register, path, fmt, result, skip, progress, dry_run=True)
+            state = load_state(store)
+            return _planned(
+                store, register, path, fmt, result, state, skip, progress, None, dry_run=True
+            )
     with register.write_session():
-        result = read.run(progress)
-        # Plan beside readers; hold the store exclusively only for the commit.
+        # Read and plan beside readers; hold the store exclusively only for the commit.
         with register.reader() as store:
             planned_on = read_revision(store)
-            report = _planned(store, register, path, fmt, result, skip, progress, dry_run=False)
-        if report.plan.changes:
-            with register.writer() as store, store.exclusive():
-                if (now := read_revision(store)) != planned_on:
-                    raise StoreError(
-                        f"the register changed while the import was being planned (revision "
-                        f"{planned_on} -> {now}); nothing was written, run the import again"
+            state = load_state(store)
+            streamer = Streamer.for_store(store, register.base_iri, state) if read.streams else None
+            try:
+                with _without_cycle_collection():
+                    result = read.run(progress, streamer.take if streamer else None)
+                    report = _planned(
+                        store, register, path, fmt, result, state, skip, progress, streamer
                     )
-                progress.phase(f"writing {len(report.plan.changes.add)} triples", total=None)
+            except BaseException:
+                if streamer is not None:
+                    streamer.discard()
+                raise
+        loading = streamer is not None and streamer.load is not None
+        if not (report.plan.changes or loading):
+            return report
+        with register.writer() as store, store.exclusive():
+            if (now := read_revision(store)) != planned_on:
+                if streamer is not None:
+                    streamer.discard()
+                raise StoreError(
+                    f"the register changed while the import was being planned (revision "
+                    f"{planned_on} -> {now}); nothing was written, run the import again"
+                )
+            triples = len(report.plan.changes.add) + (streamer.quads if streamer else 0)
+            progress.phase(f"writing {triples} triples", total=None)
+            if streamer is not None and streamer.load is not None:
+                report.revision = streamer.commit(store, report.plan.changes)
+            else:
                 report.revision = commit(store, report.plan.changes)
     return report
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Reading a large file makes millions of small objects that form no reference cycles;
+    Python's cycle collector would scan the ones kept alive again and again, a cost that grows
+    with the square of the rows. Reference counting still frees everything as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _format(path: Path, options: ImportOptions) -> DataFormat:
@@ -111,9 +152,11 @@ def _format(path: Path, options: ImportOptions) -> DataFormat:
 
 @dataclass
 class _Reader:
-    run: Callable[[Progress], ReadResult]
+    run: Callable[[Progress, Take | None], ReadResult]
     skip_bad_rows: bool = False
     """The mapping asks for bad rows to be skipped."""
+    streams: bool = True
+    """The reader hands on each record as it reads it (see ``ReadResult.take``)."""
 
 
 def _reader(path: Path, fmt: DataFormat, options: ImportOptions, register: Register) -> _Reader:
@@ -123,16 +166,17 @@ def _reader(path: Path, fmt: DataFormat, options: ImportOptions, register: Regis
         if options.kind is not None:
             raise UserError("give a kind or a mapping, not both: the mapping names the kind")
         return _Reader(
-            lambda p: read_mapped(path, fmt, mapping, defaults, p),
+            lambda p, take: read_mapped(path, fmt, mapping, defaults, p, take),
             skip_bad_rows=mapping.on_bad_row == "skip",
         )
     if fmt is DataFormat.CSV:
-        return _Reader(lambda p: read_template_csv(path, options.kind, defaults, p))
+        return _Reader(lambda p, take: read_template_csv(path, options.kind, defaults, p, take))
     if fmt is DataFormat.XLSX:
-        return _Reader(lambda p: read_template_xlsx(path, options.kind, defaults, p))
+        return _Reader(lambda p, take: read_template_xlsx(path, options.kind, defaults, p, take))
     if fmt in (DataFormat.YAML, DataFormat.JSON):
-        return _Reader(lambda p: read_structured(path, fmt, defaults, p))
-    return _Reader(lambda p: read_rdf(path, fmt, register.base_iri, p))
+        return _Reader(lambda p, take: read_structured(path, fmt, defaults, p, take))
+    # RDF: triples about an entity may come anywhere in the file, so it is read whole.
+    return _Reader(lambda p, _take: read_rdf(path, fmt, register.base_iri, p), streams=False)
 
 
 def _sorted_errors(errors: list[InputError]) -> list[InputError]:
@@ -145,19 +189,35 @@ def _planned(
     path: Path,
     fmt: DataFormat,
     result: ReadResult,
+    state: RegisterState,
     skip: bool,
     progress: Progress,
+    streamer: Streamer | None,
     *,
-    dry_run: bool,
+    dry_run: bool = False,
 ) -> ImportReport:
+    """Check the records against the register and plan the change; with ``streamer``, new
+    entities are already in its bulk load (those of records found bad are taken out)."""
     progress.phase("checking IDs and links", total=None)
-    check_against_register(result, load_state(store), skip_bad=skip)
+    check_against_register(result, state, skip_bad=skip)
     problems = result.problems
     if problems and not skip:
         raise InputErrors(_sorted_errors(problems.errors))
     good = [c for c in result.candidates if c.record not in problems.bad_records]
+    loaded = [c.id for c in good if streamer is not None and streamer.loaded(c)]
+    if streamer is not None:
+        bad = [c for c in result.candidates if c.record in problems.bad_records]
+        streamer.drop([c.id for c in bad if streamer.loaded(c)])
+    planned = [
+        c for c in good if isinstance(c, Candidate) and not (streamer and streamer.loaded(c))
+    ]
     progress.phase(f"planning {len(good)} entities", total=None)
-    plan = Repository(store, register.base_iri).plan_upsert(c.entity for c in good)
+    plan = (
+        Repository(store, register.base_iri).plan_upsert(c.entity for c in planned)
+        if planned or streamer is None
+        else Plan()
+    )
+    plan.added[:0] = loaded
     extras: list[ox.Quad] = [q for c in good for q in result.extras.get(c.record, [])]
     extras.extend(result.loose)
     plan.changes.add.extend(extras)

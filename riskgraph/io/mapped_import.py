@@ -10,7 +10,7 @@ from pathlib import Path
 from riskgraph.errors import InputError, Location
 from riskgraph.io.formats import DataFormat
 from riskgraph.io.mapping import ROW_PLACEHOLDER, FieldRule, Mapping, placeholders
-from riskgraph.io.records import Defaults, ReadResult, validate_record
+from riskgraph.io.records import Defaults, ReadResult, Take, validate_record
 from riskgraph.io.tables import Sheet, open_workbook, read_csv, xlsx_sheet
 from riskgraph.io.template import LIST_SEPARATOR, list_fields
 from riskgraph.model.entities import Risk
@@ -20,13 +20,19 @@ _NOT_IN_IDS = re.compile(r"[^A-Za-z0-9_.\-]+")
 
 
 def read_mapped(
-    path: Path, fmt: DataFormat, mapping: Mapping, defaults: Defaults, progress: Progress
+    path: Path,
+    fmt: DataFormat,
+    mapping: Mapping,
+    defaults: Defaults,
+    progress: Progress,
+    take: Take | None = None,
 ) -> ReadResult:
     if fmt is DataFormat.CSV:
         sheet = read_csv(path, progress, encoding=mapping.encoding, delimiter=mapping.delimiter)
-        return _read_sheet(sheet, mapping, defaults)
+        return _read_sheet(sheet, mapping, defaults, take)
     with open_workbook(path) as workbook:
-        return _read_sheet(xlsx_sheet(workbook, path, mapping.sheet, progress), mapping, defaults)
+        sheet = xlsx_sheet(workbook, path, mapping.sheet, progress)
+        return _read_sheet(sheet, mapping, defaults, take)
 
 
 def _key(text: str) -> str:
@@ -115,9 +121,11 @@ def _slug(text: str) -> str:
     return _NOT_IN_IDS.sub("-", text).strip("-")
 
 
-def _read_sheet(sheet: Sheet, mapping: Mapping, defaults: Defaults) -> ReadResult:
+def _read_sheet(
+    sheet: Sheet, mapping: Mapping, defaults: Defaults, take: Take | None
+) -> ReadResult:
     cls = mapping.target
-    result = ReadResult(sheet.label)
+    result = ReadResult(sheet.label, take=take)
     index = _header_index(sheet, mapping)
     header = sheet.preview[index][1]
     positions: dict[str, int] = {}
@@ -136,6 +144,7 @@ def _read_sheet(sheet: Sheet, mapping: Mapping, defaults: Defaults) -> ReadResul
     ]
     include = {positions[_key(c)]: set(values) for c, values in mapping.include.items()}
     fallbacks: Counter[str] = Counter()
+    shared_labels: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
     for number, cells in sheet.rows_after(index):
         if not any(cells) or any(_cell(cells, p) not in ok for p, ok in include.items()):
             result.filtered += 1
@@ -163,6 +172,7 @@ def _read_sheet(sheet: Sheet, mapping: Mapping, defaults: Defaults) -> ReadResul
                 data[rule.field] = converted
         if cls is Risk and "matrix" not in data:
             data["matrix"] = defaults.matrix
+        labels = shared_labels.setdefault(tuple(labels.items()), labels)  # one per layout
         validate_record(
             cls,
             data,

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from riskgraph.errors import Location
 from riskgraph.io.problems import Problems, at, control_character_errors, validation_errors
 from riskgraph.model.entities import Entity
+from riskgraph.model.rdf import FieldSpec
 
 ColumnOf = Callable[[str], str | None]
 """Maps a model field to the column, key or predicate it came from (for error messages)."""
@@ -26,13 +27,41 @@ class Candidate:
     where: Location
     column_of: ColumnOf
 
+    @property
+    def id(self) -> str:
+        return self.entity.id
+
+    @property
+    def kind(self) -> str:
+        return self.entity.kind
+
+
+@dataclass
+class Loaded:
+    """A new entity already sent to a bulk load (``riskgraph.store.bulk``): what the checks
+    against the register still need of it, not the entity itself."""
+
+    id: str
+    kind: str
+    record: int
+    where: Location
+    column_of: ColumnOf
+    links: list[tuple[FieldSpec, str]]
+    """The links the register alone does not resolve (to IDs it does not hold, or to
+    catalogue items it lacks): field and target."""
+
+
+Take = Callable[[Candidate], "Candidate | Loaded"]
+"""What an import does with each valid record as it is read (see ``ReadResult.accept``)."""
+
 
 @dataclass
 class ReadResult:
     """Everything a reader found in one file."""
 
     file: str
-    candidates: list[Candidate] = field(default_factory=list)
+    candidates: list[Candidate | Loaded] = field(default_factory=list)
+    """Every valid record, in file order."""
     problems: Problems = field(default_factory=Problems)
     extras: dict[int, list[ox.Quad]] = field(default_factory=dict)
     """RDF import: triples about a candidate that the model does not own, kept as they are."""
@@ -45,6 +74,11 @@ class ReadResult:
     """Every ID a record carries, valid record or not: for duplicate and reference checks."""
     filtered: int = 0
     """Rows left out on purpose (a mapping's ``include`` filter, blank rows)."""
+    take: Take | None = None
+    """Streaming: called with each valid record as it is read; what it returns is kept."""
+
+    def accept(self, candidate: Candidate) -> None:
+        self.candidates.append(candidate if self.take is None else self.take(candidate))
 
     def saw_id(self, entity_id: object, record: int, where: Location) -> None:
         if isinstance(entity_id, str) and entity_id.strip():
@@ -82,7 +116,7 @@ def validate_record(
     if known_bad:
         result.problems.bad_records.add(record)
         return
-    result.candidates.append(Candidate(entity, record, where, column_of))
+    result.accept(Candidate(entity, record, where, column_of))
 
 
 @dataclass(frozen=True)

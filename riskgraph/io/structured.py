@@ -23,7 +23,7 @@ from typing import Any
 
 from riskgraph.errors import InputError, Location, UserError
 from riskgraph.io.formats import DataFormat
-from riskgraph.io.records import Defaults, ReadResult, validate_record
+from riskgraph.io.records import Defaults, ReadResult, Take, validate_record
 from riskgraph.io.template import kind_named, kind_names, list_fields, split_list
 from riskgraph.io.yaml_lines import line_of, load_yaml
 from riskgraph.model.entities import Risk
@@ -31,13 +31,13 @@ from riskgraph.progress import Progress
 
 
 def read_structured(
-    path: Path, fmt: DataFormat, defaults: Defaults, progress: Progress
+    path: Path, fmt: DataFormat, defaults: Defaults, progress: Progress, take: Take | None = None
 ) -> ReadResult:
     file = str(path)
     text = read_text(path)
     progress.phase(f"reading {path.name}", total=None)
     document = _parse_json(text, file) if fmt is DataFormat.JSON else load_yaml(text, file)
-    result = ReadResult(file)
+    result = ReadResult(file, take=take)
     if document is None:
         return result
     if not isinstance(document, dict):

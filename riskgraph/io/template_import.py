@@ -7,7 +7,7 @@ from itertools import islice
 from pathlib import Path
 
 from riskgraph.errors import InputError, Location, UserError
-from riskgraph.io.records import Defaults, ReadResult, validate_record
+from riskgraph.io.records import Defaults, ReadResult, Take, validate_record
 from riskgraph.io.tables import HEADER_SEARCH_ROWS, Sheet, open_workbook, read_csv, xlsx_sheet
 from riskgraph.io.template import (
     TEMPLATE_VERSION,
@@ -25,10 +25,10 @@ from riskgraph.progress import Progress
 
 
 def read_template_csv(
-    path: Path, kind: str | None, defaults: Defaults, progress: Progress
+    path: Path, kind: str | None, defaults: Defaults, progress: Progress, take: Take | None = None
 ) -> ReadResult:
     """One CSV file of one kind: from its marker row, ``kind`` or its header columns."""
-    result = ReadResult(str(path))
+    result = ReadResult(str(path), take=take)
     sheet = read_csv(path, progress, delimiter=_delimiter(path))
     cls = _sheet_kind(sheet, kind)
     if cls is None:
@@ -59,10 +59,10 @@ def _delimiter(path: Path) -> str:
 
 
 def read_template_xlsx(
-    path: Path, kind: str | None, defaults: Defaults, progress: Progress
+    path: Path, kind: str | None, defaults: Defaults, progress: Progress, take: Take | None = None
 ) -> ReadResult:
     """Every template sheet of a workbook; sheets that are not templates are skipped (noted)."""
-    result = ReadResult(str(path))
+    result = ReadResult(str(path), take=take)
     read_any = False
     with open_workbook(path) as workbook:
         for name in workbook.sheetnames:

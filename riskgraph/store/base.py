@@ -429,7 +429,7 @@ def commit(store: Store, changes: ChangeSet) -> int:
     A pure addition goes through ``apply_addition``, which a store may make cheaper.
     """
     with store.exclusive():
-        stamped, old_stamps, new_revision = _stamped(store, changes)
+        stamped, old_stamps, new_revision = with_stamps(store, changes)
         if not changes.remove:
             store.apply_addition(stamped.add, old_stamps)
         else:
@@ -438,10 +438,19 @@ def commit(store: Store, changes: ChangeSet) -> int:
     return new_revision
 
 
-def _stamped(store: Store, changes: ChangeSet) -> tuple[ChangeSet, list[ox.Quad], int]:
+def with_stamps(
+    store: Store,
+    changes: ChangeSet,
+    *,
+    loaded: Collection[str] = (),
+    loaded_change: int | None = 0,
+) -> tuple[ChangeSet, list[ox.Quad], int]:
     """``changes`` with new stamps for the register and its entities (and the old stamps they
-    replace); raises ConflictError when the caller's preconditions fail."""
-    entities = entity_subjects(changes)
+    replace); raises ConflictError when the caller's preconditions fail.
+
+    ``loaded`` are entities a bulk load writes beside ``changes`` (``riskgraph.store.bulk``),
+    and ``loaded_change`` what they add to the register hash (None: not known)."""
+    entities = entity_subjects(changes) | set(loaded)
     stamps = read_stamps(store, {META_GRAPH, *entities})
     check_against(stamps, changes.preconditions)
     new_revision = stamps[META_GRAPH].revision + 1
@@ -450,7 +459,9 @@ def _stamped(store: Store, changes: ChangeSet) -> tuple[ChangeSet, list[ox.Quad]
     new = [ox.Quad(_META, REVISION, revision, _META)]
     old_hash = fingerprint.hash_quads(store)
     old.extend(old_hash)
-    new.extend(_maintained_hash(store, changes, old_hash, stamps[META_GRAPH].revision))
+    new.extend(
+        _maintained_hash(store, changes, old_hash, stamps[META_GRAPH].revision, loaded_change)
+    )
     if entities:
         when = ox.Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=_DATE_TIME)
         who = ox.Literal(contributor())
@@ -463,13 +474,19 @@ def _stamped(store: Store, changes: ChangeSet) -> tuple[ChangeSet, list[ox.Quad]
 
 
 def _maintained_hash(
-    store: Store, changes: ChangeSet, held: list[ox.Quad], revision: int
+    store: Store,
+    changes: ChangeSet,
+    held: list[ox.Quad],
+    revision: int,
+    extra: int | None = 0,
 ) -> list[ox.Quad]:
-    """The register hash after ``changes``, as the quad that keeps it (none when it cannot be
-    told cheaply: the store then holds no maintained value and readers compute it in full)."""
+    """The register hash after ``changes`` (plus ``extra``, the change of a bulk load), as the
+    quad that keeps it (none when it cannot be told cheaply: the store then holds no maintained
+    value and readers compute it in full)."""
     change = fingerprint.delta(store, changes.remove, changes.add)
-    if change is None:
+    if change is None or extra is None:
         return []
+    change += extra
     value = fingerprint.stored_value(held, revision)
     before = int(value, 16) if value is not None else int(fingerprint.full_hash(store), 16)
     return [fingerprint.hash_quad(revision + 1, fingerprint.as_hex(before + change))]

@@ -26,12 +26,13 @@ from riskgraph.store.base import (
 )
 from riskgraph.store.binding import bind
 from riskgraph.store.versions import (
+    abandon_staged,
     check_store,
-    discard_stale_versions,
     drop_version,
+    finish_staged,
     is_versioned,
     refresh_last_good,
-    staged_write,
+    stage_copy,
 )
 
 STAGED_WRITE_THRESHOLD = 20_000
@@ -172,12 +173,24 @@ class EmbeddedStore(Store):
             self.raw.extend(changes.add)
 
     def _staged(self, link: Path, changes: ChangeSet) -> None:
+        self._switch_to(link, stage_copy(self.raw, link), changes)
+
+    def commit_staged(self, new: Path, changes: ChangeSet) -> None:
+        """Finish a staged copy that was filled elsewhere (a bulk load, ``riskgraph.store.bulk``)
+        with ``changes`` and switch the register to it, all or nothing."""
+        self._check_writable()
+        if self.path is None or not is_versioned(self.path):
+            raise StoreError("a staged write needs a register folder with store versions")
+        with self._writing():
+            self._switch_to(self.path, new, changes)
+
+    def _switch_to(self, link: Path, new: Path, changes: ChangeSet) -> None:
         old = link.resolve()
         try:
-            staged_write(self.raw, link, changes.remove, changes.add)
+            finish_staged(new, link, changes.remove, changes.add)
         except BaseException:
             if link.resolve() == old:  # the switch was not made: drop the unfinished copy
-                discard_stale_versions(link)
+                abandon_staged(new)
             raise
         self._store = None
         drop_version(old)

@@ -5,6 +5,8 @@ when it reaches the point called NAME (see ``tests/crash``). Without it, a point
 dictionary lookup. The points:
 
 - ``commit:applied``: a change is in the store, the writer has not closed it yet;
+- ``bulk:batch``: a bulk load (a streaming import) has handed a batch to its loader thread;
+- ``bulk:loaded``: every batch of a bulk load is in its staged copy, the commit has not begun;
 - ``staged:copied``: a staged write has its new version complete, the link is not switched;
 - ``staged:switched``: the link points to the new version, the old one is not removed yet;
 - ``last-good:swapping``: between the two renames that replace the last good copy;

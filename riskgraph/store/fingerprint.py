@@ -72,6 +72,18 @@ def line_digest(quad: ox.Quad) -> int:
     return int.from_bytes(hashlib.sha256(line).digest(), "big")
 
 
+def digest_sum(quads: Iterable[ox.Quad]) -> int:
+    """The sum of the quads' line digests (``line_digest``), without reducing it."""
+    sha256, number = hashlib.sha256, int.from_bytes
+    return sum(number(sha256(f"{quad} .\n".encode()).digest(), "big") for quad in quads)
+
+
+def digest_lines(data: bytes) -> int:
+    """``digest_sum`` of quads serialized as N-Quads by pyoxigraph (one canonical line each)."""
+    sha256, number = hashlib.sha256, int.from_bytes
+    return sum(number(sha256(line).digest(), "big") for line in data.splitlines(keepends=True))
+
+
 def as_hex(value: int) -> str:
     return f"{value % MODULUS:064x}"
 

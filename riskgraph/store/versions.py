@@ -113,6 +113,8 @@ def discard_stale_versions(link: Path) -> None:
     for version in versions.iterdir():
         if version in (current, last_good) or version.name.startswith(DAMAGED_PREFIX):
             continue
+        if version in _LIVE:
+            continue
         if version.is_dir() and not version.is_symlink():
             shutil.rmtree(version, ignore_errors=True)
     stray = link.with_name(link.name + ".swap")
@@ -171,12 +173,29 @@ def staged_write(
     Returns the folder of the new version. The caller holds the writer lock and exclusive access,
     and must reopen its store on ``link`` afterwards.
     """
+    new = stage_copy(current_store, link)
+    finish_staged(new, link, remove, add)
+    return new
+
+
+def stage_copy(current_store: ox.Store, link: Path, *, flush: bool = True) -> Path:
+    """A private copy of the current version (a RocksDB checkpoint: hard links, instant) in the
+    next numbered folder, for a staged write to fill. A read-only ``current_store`` (which
+    cannot hold unflushed writes) is copied with ``flush=False``."""
     current = link.resolve()
     new = current.parent / str(int(current.name) + 1)
     if new.exists():
         shutil.rmtree(new)
-    current_store.flush()
+    if flush:
+        current_store.flush()
     current_store.backup(str(new))
+    _LIVE.add(new)
+    return new
+
+
+def finish_staged(new: Path, link: Path, remove: list[ox.Quad], add: list[ox.Quad]) -> None:
+    """Apply the last of a change to the staged copy at ``new`` (no one else may hold it open),
+    close it and switch the link to it: the commit point of a staged write."""
     copy = ox.Store(str(new))
     for quad in remove:
         copy.remove(quad)
@@ -185,8 +204,19 @@ def staged_write(
     del copy
     crash_point("staged:copied")
     switch_to(link, new)
+    _LIVE.discard(new)
     crash_point("staged:switched")
-    return new
+
+
+def abandon_staged(new: Path) -> None:
+    """Throw away a staged copy that will not be switched in."""
+    _LIVE.discard(new)
+    drop_version(new)
+
+
+_LIVE: set[Path] = set()
+"""Staged copies this process is still filling: ``discard_stale_versions`` leaves them alone
+(after a crash, the set is gone and the next writer removes them)."""
 
 
 def drop_version(version: Path) -> None:

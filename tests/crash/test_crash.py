@@ -41,11 +41,14 @@ SEED = int(os.environ.get("RISKGRAPH_CRASH_SEED", "20261204"))
 RANDOM_KILLS = int(os.environ.get("RISKGRAPH_CRASH_RANDOM", "2"))
 BIG_IMPORT_ROWS = 4_000
 """Enough people for a change above the staged-write threshold."""
+STREAMED_IMPORT_ROWS = 60_000
+"""Enough people for an import that streams into a bulk load in several batches."""
 
 COMMANDS = {
     "edit": (["edit", "R-001", "--title", "Renamed after a crash test"], 2.0),
     "import": (["import", "{small}", "--kind", "person"], 2.5),
     "staged-import": (["import", "{big}", "--kind", "person"], 6.0),
+    "streamed-import": (["import", "{huge}", "--kind", "person"], 12.0),
 }
 """Command -> its arguments and the window (seconds) random kills fall in."""
 
@@ -56,6 +59,11 @@ POINTS = [
     ("staged-import", "staged:copied", "pre"),
     ("staged-import", "staged:switched", "post"),
     ("staged-import", "last-good:swapping", "post"),
+    ("streamed-import", "bulk:batch", "pre"),
+    ("streamed-import", "bulk:loaded", "pre"),
+    ("streamed-import", "staged:copied", "pre"),
+    ("streamed-import", "staged:switched", "post"),
+    ("streamed-import", "commit:applied", "post"),
 ]
 """Command, crash point, and the state the register must be in after a kill there."""
 
@@ -85,7 +93,10 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     big = folder / "many-people.csv"
     rows = "".join(f"P-{10_000 + i},Person {i}\n" for i in range(BIG_IMPORT_ROWS))
     big.write_text("id,title\n" + rows, encoding="utf-8")
-    return {"small": str(small), "big": str(big)}
+    huge = folder / "more-people.csv"
+    rows = "".join(f"P-{100_000 + i},Person {i}\n" for i in range(STREAMED_IMPORT_ROWS))
+    huge.write_text("id,title\n" + rows, encoding="utf-8")
+    return {"small": str(small), "big": str(big), "huge": str(huge)}
 
 
 @pytest.fixture(scope="module")
