@@ -16,6 +16,7 @@ its term, and carries VAIR's class hierarchy so that narrower terms count.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,10 +24,13 @@ from functools import cache
 import rdflib
 from rdflib.namespace import RDF, RDFS, SH
 
+from riskgraph.errors import InputError
 from riskgraph.model.ai_act import AI_ACT_TERMS_FILE, AIRO_FACTS, VAIR, AIActCategory
 from riskgraph.model.entities import AISystem
 from riskgraph.model.rdf import field_specs
+from riskgraph.model.repository import Repository
 from riskgraph.resources import ontology_file
+from riskgraph.store.base import Store
 from riskgraph.vocab import AIRO
 
 SHAPES_FILE = "airo-high-risk-shapes.ttl"
@@ -132,3 +136,26 @@ def _category(shape: str) -> AIActCategory | None:
         return AIActCategory(value)
     except ValueError:
         return None
+
+
+def register_candidates(
+    store: Store, base_iri: str, system_ids: list[str], *, require_properties: bool = True
+) -> list[SystemCandidates]:
+    """Candidates for the named AI systems of a register (all of them when none are named).
+    An ID that is not an AI system of the register is an error."""
+    repo = Repository(store, base_iri)
+    entities, _problems = repo.all(AISystem)
+    systems = {entity.id: entity for entity in entities if isinstance(entity, AISystem)}
+    for wanted in system_ids:
+        if wanted not in systems:
+            close = difflib.get_close_matches(wanted, list(systems), n=3, cutoff=0.6)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise InputError(
+                f"{wanted!r} is not an AI system of the register{hint}",
+                value=wanted,
+                expected="the ID of an AI system, e.g. " + (next(iter(systems), "SYS-A")),
+            )
+    chosen = (
+        [systems[i] for i in dict.fromkeys(system_ids)] if system_ids else list(systems.values())
+    )
+    return derive_candidates(chosen, require_properties=require_properties)

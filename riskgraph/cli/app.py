@@ -8,6 +8,7 @@ import typer
 
 from riskgraph import __version__
 from riskgraph.cli import (
+    ai_act_cmds,
     analytics_cmds,
     assist_cmds,
     audit_cmds,
@@ -63,6 +64,7 @@ audit_cmds.attach(app)
 report_cmds.attach(app)
 query_cmds.attach(app)
 library_cmds.attach(app)
+ai_act_cmds.attach(app)
 analytics_cmds.attach(app)
 io_cmds.attach(app)
 snapshot_cmds.attach(app)

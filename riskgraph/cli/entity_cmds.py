@@ -97,7 +97,7 @@ def add(
             authority_role=config.acceptance.authority_role,
         )
 
-    _write(register, prepare, dry_run=dry_run)
+    write_prepared(register, prepare, dry_run=dry_run)
 
 
 def edit(
@@ -172,7 +172,7 @@ def edit(
             )
         return prepare_edits(repo, [(entity_id, Draft(cls, changes, FLAGS))])
 
-    _write(register, prepare, dry_run=dry_run)
+    write_prepared(register, prepare, dry_run=dry_run)
 
 
 def remove(
@@ -430,7 +430,7 @@ def _edit_request(repo: Repository, item: InputItem, entity_id: str | None) -> t
     return target, Draft(cls, item.changes, item.origin)
 
 
-def _write(register: Path | None, prepare: Preparer, *, dry_run: bool) -> None:
+def write_prepared(register: Path | None, prepare: Preparer, *, dry_run: bool) -> None:
     """Open the register for writing, prepare a plan, commit it (unless a dry run), report."""
     from riskgraph.cli.entity_render import print_plan
     from riskgraph.cli.output import console

@@ -16,6 +16,7 @@ from riskgraph.model.ai_act import (
     vair_terms,
 )
 from riskgraph.model.fields import (
+    SORTED,
     CatalogueRef,
     CatalogueSet,
     ConceptEnum,
@@ -122,12 +123,12 @@ class AISystem(Entity):
     review_interval: Annotated[Interval | None, Rdf(RG + "reviewInterval", "integer")] = None
     # ---- EU AI Act classification (docs/eu-ai-act.md) ----
     ai_act_level: Annotated[AIActLevel | None, Rdf(AIACT + "hasRiskLevel", "concept")] = None
-    ai_act_roles: Annotated[list[AIActRole], Rdf(RG + "aiActRole", "concept")] = Field(
+    ai_act_roles: Annotated[list[AIActRole], Rdf(RG + "aiActRole", "concept"), SORTED] = Field(
         default_factory=list
     )
-    ai_act_categories: Annotated[list[AIActCategory], Rdf(RG + "aiActCategory", "concept")] = Field(
-        default_factory=list
-    )
+    ai_act_categories: Annotated[
+        list[AIActCategory], Rdf(RG + "aiActCategory", "concept"), SORTED
+    ] = Field(default_factory=list)
     ai_act_rationale: Annotated[str | None, Rdf(RG + "aiActRationale")] = None
     ai_act_classified_by: Annotated[EntityId | None, Rdf(RG + "aiActClassifiedBy", "ref")] = None
     ai_act_classified_on: Annotated[date | None, Rdf(RG + "aiActClassifiedOn", "date")] = None
@@ -154,6 +155,7 @@ class AISystem(Entity):
                 f"lifecycle_stage must be one of {', '.join(LIFECYCLE_STAGES)}, "
                 f"not {self.lifecycle_stage!r}"
             )
+        self._ai_act_consistent()
         for name, root in AIRO_FACTS.items():
             known = vair_terms(root)
             for value in getattr(self, name):
@@ -161,9 +163,23 @@ class AISystem(Entity):
                     kind = root.rsplit("#", 1)[-1]
                     raise ValueError(
                         f"{name}: {value!r} is not a VAIR term under airo:{kind} "
-                        f"(e.g. {', '.join(known[:3])}; see 'riskgraph ai-act terms {name}')"
+                        f"(e.g. {', '.join(known[:3])})"
                     )
         return self
+
+    def _ai_act_consistent(self) -> None:
+        level = self.ai_act_level
+        if level in (AIActLevel.HIGH, AIActLevel.PROHIBITED) and not self.ai_act_categories:
+            raise ValueError(
+                f"ai_act_categories: a {level.value} EU AI Act risk level needs the Annex III "
+                "point or Article it relies on (e.g. annex-iii-5-b, art-6-1, art-5-1-a)"
+            )
+        for category in self.ai_act_categories:
+            if level is not None and category.level is not level:
+                raise ValueError(
+                    f"ai_act_categories: {category.value} ({category.label}) makes a system "
+                    f"{category.level.value}, not {level.value}"
+                )
 
 
 COMPONENT_TYPES = {

@@ -86,6 +86,8 @@ TermSet = Annotated[
     AfterValidator(_unique_sorted),
 ]
 """Vocabulary terms by local name (VAIR), kept sorted and without repeats."""
+SORTED = AfterValidator(_unique_sorted)
+"""For lists of enum members: sorted, without repeats (RDF links have no order)."""
 
 
 def is_catalogue_ref(value: str) -> bool:
