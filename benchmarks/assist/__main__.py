@@ -21,6 +21,7 @@ from typing import Any
 
 TASKS: dict[str, str] = {
     "identification": "benchmarks.assist.identification",
+    "classification": "benchmarks.assist.classification",
 }
 """Task name -> module exposing ``run(*, endpoint, limit, ...) -> dict`` and ``markdown``."""
 
