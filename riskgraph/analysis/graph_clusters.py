@@ -9,19 +9,23 @@ risks or more. A community never spans two unconnected groups, so on a small reg
 are usually the connected components; on a large one, where popular controls and sources chain
 most risks into one component, the communities are the dense groups inside it.
 
-Pairs are found with prefix filtering (All-Pairs, Bayardo et al. 2007): with the features of each
-risk ordered rarest first, two risks can reach the threshold only if they share one of the first
-|A| - ceil(t |A|) + 1 features of the larger, so only those are indexed and probed; every
-candidate is then checked exactly. The answer is the same as comparing every pair.
+Pairs are found through an inverted index of the features (a sparse risk x feature matrix
+multiplied by its transpose, a block of risks at a time): only pairs that share a feature are
+ever looked at, each with its exact intersection, and memory stays bounded by the block. The
+answer is the same as comparing every pair. Communities are found with igraph's Louvain method
+(C code; its random choices come from a generator seeded with ``COMMUNITY_SEED``).
 """
 
 from __future__ import annotations
 
-import math
+import random
+import threading
 from collections import Counter, defaultdict
 from typing import Final, Literal
 
-import networkx as nx
+import igraph
+import numpy as np
+import scipy.sparse as sp
 from pydantic import BaseModel
 
 from riskgraph.analysis.graph import (
@@ -84,53 +88,99 @@ def risk_features(graph: RegisterGraph, risk: str) -> frozenset[str]:
     return frozenset([*sources, *controls])
 
 
+PAIR_BLOCK = 500
+"""Risks whose pairs are computed at once: what bounds the pair search's memory."""
+
+
 def similar_pairs(
     features: dict[str, frozenset[str]], threshold: float
 ) -> list[tuple[str, str, float]]:
     """Every pair (a, b, jaccard) with jaccard >= threshold, a < b in natural order."""
-    if not 0 < threshold <= 1:
-        raise ValueError("the similarity threshold must be above 0 and at most 1")
-    frequency = Counter(f for fs in features.values() for f in fs)
-    order = {r: natural_key(r) for r in features}
-    ordered = {r: sorted(fs, key=lambda f: (frequency[f], f)) for r, fs in features.items() if fs}
-    index: dict[str, list[str]] = defaultdict(list)
+    risks, first, second, jaccard = _similarity(features, threshold)
+    order = {r: natural_key(r) for r in risks}
     pairs = []
-    for risk in sorted(ordered, key=lambda r: (len(ordered[r]), order[r])):
-        mine = ordered[risk]
-        size = len(mine)
-        prefix = size - math.ceil(threshold * size - 1e-9) + 1
-        candidates: set[str] = set()
-        for feature in mine[:prefix]:
-            candidates.update(index[feature])
-        for other in candidates:
-            if len(ordered[other]) < threshold * size - 1e-9:
-                continue  # too small to reach the threshold
-            a, b = features[risk], features[other]
-            shared = len(a & b)
-            jaccard = shared / (len(a) + len(b) - shared)
-            if jaccard >= threshold - 1e-9:
-                first, second = (risk, other) if order[risk] < order[other] else (other, risk)
-                pairs.append((first, second, jaccard))
-        for feature in mine[:prefix]:
-            index[feature].append(risk)
+    for i, j, weight in zip(first.tolist(), second.tolist(), jaccard.tolist(), strict=True):
+        a, b = risks[i], risks[j]
+        pairs.append((a, b, weight) if order[a] < order[b] else (b, a, weight))
     pairs.sort(key=lambda p: (order[p[0]], order[p[1]]))
     return pairs
 
 
+def _similarity(
+    features: dict[str, frozenset[str]], threshold: float
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """The risks with features, and the similar pairs as arrays of their positions in that
+    list (first < second) with their Jaccard index."""
+    if not 0 < threshold <= 1:
+        raise ValueError("the similarity threshold must be above 0 and at most 1")
+    risks = [r for r, fs in features.items() if fs]
+    column: dict[str, int] = {}
+    indices: list[int] = []
+    indptr = [0]
+    for risk in risks:
+        indices.extend(column.setdefault(f, len(column)) for f in features[risk])
+        indptr.append(len(indices))
+    shape = (len(risks), len(column))
+    matrix = sp.csr_matrix(
+        (np.ones(len(indices), dtype=np.float32), np.array(indices), np.array(indptr)),
+        shape=shape,
+    )
+    sizes = np.diff(matrix.indptr)
+    transposed = matrix.T.tocsr()
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for start in range(0, len(risks), PAIR_BLOCK):
+        shared = (matrix[start : start + PAIR_BLOCK] @ transposed).tocoo()
+        rows, cols = shared.row.astype(np.int64) + start, shared.col.astype(np.int64)
+        upper = cols > rows
+        rows, cols, common = rows[upper], cols[upper], shared.data[upper].astype(np.int64)
+        jaccard = common / (sizes[rows] + sizes[cols] - common)
+        similar = jaccard >= threshold - 1e-9
+        found.append((rows[similar], cols[similar], jaccard[similar]))
+    if not found:
+        empty = np.zeros(0, dtype=np.int64)
+        return risks, empty, empty, np.zeros(0)
+    first, second, jaccard = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    return risks, first, second, jaccard
+
+
+_RANDOM_LOCK = threading.Lock()
+
+
+def _communities(
+    size: int, first: np.ndarray, second: np.ndarray, weights: np.ndarray
+) -> list[int]:
+    """Louvain communities of the weighted similarity graph: each node's community number."""
+    graph = igraph.Graph(n=size, edges=np.column_stack([first, second]))
+    graph.es["weight"] = weights
+    with _RANDOM_LOCK:  # igraph draws from one process-wide generator
+        igraph.set_random_number_generator(random.Random(COMMUNITY_SEED))
+        try:
+            membership = graph.community_multilevel(weights="weight").membership
+        finally:
+            igraph.set_random_number_generator(random)
+    return list(membership)
+
+
 def cluster_risks(graph: RegisterGraph, *, threshold: float = DEFAULT_THRESHOLD) -> RiskClustering:
     """Risks grouped by shared sources and controls; biggest cluster first."""
-    risks = graph.nodes_of(NodeKind.RISK)
-    features = {r: risk_features(graph, r) for r in risks}
-    similarity = nx.Graph()
-    similarity.add_weighted_edges_from(similar_pairs(features, threshold))
-    communities = nx.community.louvain_communities(similarity, weight="weight", seed=COMMUNITY_SEED)
+    all_risks = graph.nodes_of(NodeKind.RISK)
+    features = {r: risk_features(graph, r) for r in all_risks}
+    risks, first, second, jaccard = _similarity(features, threshold)
+    membership = np.array(_communities(len(risks), first, second, jaccard), dtype=np.int64)
+    inside = membership[first] == membership[second]
+    community = membership[first][inside]
+    count = max(int(membership.max(initial=-1)) + 1, 1)
+    weight_sum = np.bincount(community, weights=jaccard[inside], minlength=count)
+    pair_count = np.bincount(community, minlength=count)
+    members: dict[int, list[str]] = defaultdict(list)
+    for position, number in enumerate(membership.tolist()):
+        members[number].append(risks[position])
     clusters = []
-    for community in communities:
-        if len(community) < 2:
+    for number, group in members.items():
+        if len(group) < 2 or not pair_count[number]:
             continue
-        members = sorted(community, key=natural_key)
-        weights = [w for _, _, w in similarity.subgraph(members).edges(data="weight")]
-        clusters.append(_describe(graph, members, features, sum(weights) / len(weights)))
+        cohesion = float(weight_sum[number] / pair_count[number])
+        clusters.append(_describe(graph, sorted(group, key=natural_key), features, cohesion))
     clusters.sort(key=lambda c: (-c.size, -level_rank(c.top_level), natural_key(c.risks[0].id)))
     for number, cluster in enumerate(clusters, start=1):
         cluster.number = number
@@ -139,7 +189,7 @@ def cluster_risks(graph: RegisterGraph, *, threshold: float = DEFAULT_THRESHOLD)
         revision=graph.revision,
         threshold=threshold,
         clusters=clusters,
-        unclustered=len(risks) - clustered,
+        unclustered=len(all_risks) - clustered,
     )
 
 

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from riskgraph.analysis import graph_clusters
 from riskgraph.analysis.graph import NodeKind, RegisterGraph
 from riskgraph.analysis.graph_cache import load_graph
 from riskgraph.analysis.graph_clusters import cluster_risks, risk_features, similar_pairs
@@ -208,11 +209,21 @@ feature_sets = st.dictionaries(
 
 
 @settings(max_examples=100, deadline=None)
-@given(features=feature_sets, threshold=st.sampled_from([0.2, 1 / 3, 0.5, 0.6, 2 / 3, 0.75, 1.0]))
-def test_prefix_filtering_finds_every_similar_pair(
-    features: dict[str, frozenset[str]], threshold: float
+@given(
+    features=feature_sets,
+    threshold=st.sampled_from([0.2, 1 / 3, 0.5, 0.6, 2 / 3, 0.75, 1.0]),
+    block=st.sampled_from([1, 3, graph_clusters.PAIR_BLOCK]),
+)
+def test_the_pair_search_finds_every_similar_pair(
+    features: dict[str, frozenset[str]], threshold: float, block: int
 ) -> None:
-    found = similar_pairs(features, threshold)
+    """The inverted-index search, in blocks of any size, equals comparing every pair."""
+    kept = graph_clusters.PAIR_BLOCK
+    graph_clusters.PAIR_BLOCK = block
+    try:
+        found = similar_pairs(features, threshold)
+    finally:
+        graph_clusters.PAIR_BLOCK = kept
     assert {tuple(sorted((a, b))) for a, b, _ in found} == brute_force_pairs(features, threshold)
     for a, b, jaccard in found:
         assert jaccard == len(features[a] & features[b]) / len(features[a] | features[b])
