@@ -19,14 +19,14 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from riskgraph.assistant.context import redact
 from riskgraph.assistant.intake import QUESTION_KEYS, read_answers
 from riskgraph.assistant.prompts import PromptTemplate, data_block_json
-from riskgraph.assistant.protocol import CancelledError, Message, ModelCallError, Usage
+from riskgraph.assistant.protocol import Message, ModelCallError, Usage
 from riskgraph.assistant.ranking import ConceptIndex, Ranked
 from riskgraph.assistant.schema import clean_text
 from riskgraph.config import RegisterConfig
@@ -606,16 +606,3 @@ def rerank(
         repaired=repaired,
         redacted_fields=tuple(redact_fields or ()),
     )
-
-
-Method = Literal["baseline", "llm"]
-
-__all__ = [
-    "CancelledError",
-    "Candidate",
-    "Identification",
-    "ModelCallError",
-    "baseline_candidates",
-    "prepare",
-    "rerank",
-]

@@ -74,10 +74,12 @@ class ConceptIndex:
 
     @classmethod
     def of_risks(cls, rows: Iterable[ConceptRow]) -> ConceptIndex:
-        """An index over the risk concepts of ``rows``; group labels enrich their documents."""
+        """An index over the risk concepts of ``rows`` that have a definition (a name alone is
+        too little to match on, and a candidate needs a description); group labels enrich
+        their documents."""
         rows = list(rows)
         groups = {c.iri: c.label for c in rows if c.kind == "group"}
-        return cls([c for c in rows if c.kind == "risk"], groups)
+        return cls([c for c in rows if c.kind == "risk" and c.definition.strip()], groups)
 
     def __len__(self) -> int:
         return len(self.concepts)

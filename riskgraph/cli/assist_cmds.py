@@ -24,8 +24,9 @@ if TYPE_CHECKING:  # for type checkers only; nothing below is imported at run ti
 assist = typer.Typer(
     name="assist",
     help=(
-        "Draft risk treatments with a language model, for a person to review.\n\n"
-        "Drafts count for nothing until a named person in the register accepts them."
+        "Draft risk treatments and identify risks, for a person to review.\n\n"
+        "Drafts and risk candidates count for nothing until a named person in the register "
+        "accepts them."
     ),
     no_args_is_help=True,
 )
@@ -222,12 +223,17 @@ def review(
         "pending", "--status", help=f"Which drafts to list: {', '.join(STATUSES)}."
     ),
     risk: str | None = typer.Option(None, "--risk", help="Only drafts for this risk."),
+    system: str | None = typer.Option(
+        None, "--system", help="Only risk candidates for this AI system."
+    ),
     register: Path | None = RegisterOption,
 ) -> None:
-    """List drafts with their flags (pending ones by default).
+    """List treatment drafts and risk candidates with their flags (pending ones by default).
 
     Example:  riskgraph assist review --status all --risk R-017
     """
+    from riskgraph.assistant.candidate_display import candidates_table
+    from riskgraph.assistant.candidates import load_candidates
     from riskgraph.assistant.display import drafts_table
     from riskgraph.assistant.records import load_drafts
     from riskgraph.cli.output import console
@@ -242,16 +248,26 @@ def review(
         )
     reg = open_register(register)
     with reg.reader() as store:
-        drafts = load_drafts(store, reg.base_iri)
+        drafts = [] if system else load_drafts(store, reg.base_iri)
+        candidates = [] if risk else load_candidates(store, reg.base_iri)
     shown = [
         d
         for d in drafts
         if (status == "all" or d.status.value == status) and (risk is None or d.risk_id == risk)
     ]
-    if not shown:
+    proposed = [
+        c
+        for c in candidates
+        if (status == "all" or c.status.value == status)
+        and (system is None or c.system_id == system)
+    ]
+    if not shown and not proposed:
         console.print(f"no {'' if status == 'all' else status + ' '}drafts", highlight=False)
         return
-    console.print(drafts_table(shown, f"{len(shown)} {status} draft(s)"))
+    if shown:
+        console.print(drafts_table(shown, f"{len(shown)} {status} treatment draft(s)"))
+    if proposed:
+        console.print(candidates_table(proposed, f"{len(proposed)} {status} risk candidate(s)"))
     if status == "pending":
         console.print(
             "details: [bold]riskgraph assist show DRAFT_ID[/]; decide with "
@@ -264,13 +280,18 @@ def show(
     draft_id: str = typer.Argument(..., help="The draft, e.g. D-R-017-1."),
     register: Path | None = RegisterOption,
 ) -> None:
-    """Show one draft in full: actions, flags, provenance and any decision."""
+    """Show one draft or risk candidate in full: flags, provenance and any decision."""
+    from riskgraph.assistant.candidate_display import candidate_detail
+    from riskgraph.assistant.candidates import is_candidate, load_candidate
     from riskgraph.assistant.display import draft_detail
     from riskgraph.assistant.records import load_draft
     from riskgraph.cli.output import console
 
     reg = open_register(register)
     with reg.reader() as store:
+        if is_candidate(store, reg.base_iri, draft_id):
+            console.print(candidate_detail(load_candidate(store, reg.base_iri, draft_id)))
+            return
         found = load_draft(store, reg.base_iri, draft_id)
     console.print(draft_detail(found))
 
@@ -300,15 +321,29 @@ def accept(
         dir_okay=False,
     ),
     treatment_id: str | None = typer.Option(
-        None, "--id", help="ID for the new treatment. Default: the next free T- number."
+        None,
+        "--id",
+        help="ID for the new treatment (or risk). Default: the next free T- (or R-) number.",
+    ),
+    title: str | None = typer.Option(
+        None, "--title", help="Risk candidates: the new risk's title, if not as proposed."
+    ),
+    likelihood: int | None = typer.Option(
+        None, "--likelihood", help="Risk candidates: the likelihood, if not as proposed."
+    ),
+    severity: int | None = typer.Option(
+        None, "--severity", help="Risk candidates: the severity, if not as proposed."
     ),
     register: Path | None = RegisterOption,
 ) -> None:
-    """Accept a draft: it becomes an approved treatment, approved by --by today.
+    """Accept a draft: it becomes an approved treatment, approved by --by today. Accept a risk
+    candidate: it becomes a register risk of its AI system, linked to the concepts it cites.
 
-    New controls the draft proposes are created as planned. Example:
+    New controls a treatment draft proposes are created as planned. Examples:
     riskgraph assist accept D-R-017-1 --by P-LCHEN --edit
+    riskgraph assist accept D-SYS-CREDIT-1 --by P-DMURPHY --severity 4
     """
+    from riskgraph.assistant.candidates import is_candidate
     from riskgraph.assistant.review import NeedsEdit, accept_draft, parse_yaml, prepare_review
     from riskgraph.cli.output import console, options_named, success
     from riskgraph.errors import UserError
@@ -316,6 +351,18 @@ def accept(
     if edit and from_file:
         raise UserError("use --edit or --from, not both")
     reg = open_register(register)
+    with reg.reader() as store:
+        candidate = is_candidate(store, reg.base_iri, draft_id)
+    if candidate:
+        if edit or from_file:
+            raise UserError(
+                f"{draft_id} is a risk candidate: change it with --title, --likelihood and "
+                "--severity (--edit and --from are for treatment drafts)"
+            )
+        _accept_candidate(reg, draft_id, by, treatment_id, title, likelihood, severity)
+        return
+    if title is not None or likelihood is not None or severity is not None:
+        raise UserError("--title, --likelihood and --severity are for risk candidates")
     with options_named(ACCEPT_OPTIONS):
         found, reviewed = prepare_review(reg, draft_id, by)
     yaml_file = _edit(found, reviewed) if edit else from_file
@@ -351,6 +398,43 @@ def accept(
     success(f"accepted {draft_id}: treatment {decision.treatment_id} approved by {by}")
     if decision.new_controls:
         console.print(f"new planned controls: {', '.join(decision.new_controls)}")
+
+
+def _accept_candidate(
+    reg: Register,
+    candidate_id: str,
+    by: str,
+    risk_id: str | None,
+    title: str | None,
+    likelihood: int | None,
+    severity: int | None,
+) -> None:
+    from riskgraph.assistant.candidate_display import concept_ref
+    from riskgraph.assistant.candidates import accept_candidate
+    from riskgraph.cli.output import options_named, success
+
+    options = {
+        "reviewer": "--by",
+        "id": "--id",
+        "title": "--title",
+        "likelihood": "--likelihood",
+        "severity": "--severity",
+    }
+    with options_named(options):
+        accepted = accept_candidate(
+            reg,
+            candidate_id,
+            person_id=by,
+            risk_id=risk_id,
+            title=title,
+            likelihood=likelihood,
+            severity=severity,
+        )
+    links = ", ".join(concept_ref(i) for i in accepted.links) or "no library concept"
+    success(
+        f"accepted {candidate_id} (by {by}): risk {accepted.risk.id} of "
+        f"{accepted.candidate.system_id}, linked to {links}"
+    )
 
 
 def _edit(found: StoredDraft, reviewed: ReviewedTreatment) -> Path:
@@ -400,12 +484,18 @@ def reject(
 
     Example:  riskgraph assist reject D-R-017-1 --by P-LCHEN --reason "control C-004 exists"
     """
+    from riskgraph.assistant.candidates import is_candidate, reject_candidate
     from riskgraph.assistant.review import reject_draft
     from riskgraph.cli.output import options_named, success
 
     reg = open_register(register)
+    with reg.reader() as store:
+        candidate = is_candidate(store, reg.base_iri, draft_id)
     with options_named({"reviewer": "--by", "reason": "--reason"}):
-        reject_draft(reg, draft_id, person_id=by, reason=reason)
+        if candidate:
+            reject_candidate(reg, draft_id, person_id=by, reason=reason)
+        else:
+            reject_draft(reg, draft_id, person_id=by, reason=reason)
     success(f"rejected {draft_id} (by {by})")
 
 
@@ -437,4 +527,7 @@ def status(register: Path | None = RegisterOption) -> None:
 
 
 def attach(app: typer.Typer) -> None:
+    from riskgraph.cli.identify_cmds import add_commands
+
+    add_commands(assist)
     app.add_typer(assist)

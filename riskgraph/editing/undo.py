@@ -32,13 +32,16 @@ from riskgraph.store.base import (
     contributor,
     read_stamp_revisions,
 )
-from riskgraph.vocab import DCTERMS, META_GRAPH, REGISTER_GRAPH, RG, XSD
+from riskgraph.vocab import DCTERMS, DRAFTS_GRAPH, META_GRAPH, REGISTER_GRAPH, RG, XSD
 
 UNDO_DEPTH = 50
 """How many writes the log keeps (the oldest are dropped)."""
 
 _META = ox.NamedNode(META_GRAPH)
 _REGISTER = ox.NamedNode(REGISTER_GRAPH)
+_RECORDED_GRAPHS = (REGISTER_GRAPH, DRAFTS_GRAPH)
+"""The graphs whose changes a write's undo entry records."""
+_RECORDED = {ox.NamedNode(g) for g in _RECORDED_GRAPHS}
 _SEQUENCE = ox.NamedNode(RG + "undoSequence")
 _REMOVED = ox.NamedNode(RG + "undoRemoved")
 _ADDED = ox.NamedNode(RG + "undoAdded")
@@ -119,7 +122,10 @@ def plan_undo(store: Store, entry: UndoEntry | None = None) -> tuple[UndoEntry, 
             raise UserError("nothing to undo: no write is recorded in this register")
         entry = entries[0]
     current = {
-        q for subject in _subjects(entry) for q in store.quads(REGISTER_GRAPH, subject=subject)
+        q
+        for graph in _RECORDED_GRAPHS
+        for subject in _subjects(entry)
+        for q in store.quads(graph, subject=subject)
     }
     gone = [q for q in entry.added if q not in current]
     back = [q for q in entry.removed if q in current]
@@ -232,8 +238,10 @@ def _entry_quads(store: Store, iri: str) -> list[ox.Quad]:
 
 
 def _nquads(quads: Iterable[ox.Quad]) -> str:
-    """The register quads of a change (net: a quad removed and added again is no change)."""
-    register = sorted((q for q in quads if q.graph_name == _REGISTER), key=str)
+    """The register and drafts quads of a change (net: a quad removed and added again is no
+    change). Drafts are recorded so that undoing the acceptance of a draft makes it pending
+    again."""
+    register = sorted((q for q in quads if q.graph_name in _RECORDED), key=str)
     return (ox.serialize(register, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
 
 
