@@ -159,7 +159,7 @@ def candidate_quads(
         (node, _rg("rationale"), ox.Literal(candidate.why)),
         (node, _rg("proposedLikelihood"), _int(candidate.likelihood)),
         (node, _rg("proposedSeverity"), _int(candidate.severity)),
-        (node, _rg("riskMatrix"), ox.NamedNode(matrix(matrix_name).iri)),
+        (node, _rg("proposedMatrix"), ox.NamedNode(matrix(matrix_name).iri)),
         (node, _rg("candidateRank"), _int(candidate.rank)),
         (node, _rg("identificationMethod"), ox.Literal(maker.method)),
         (node, _rg("status"), ox.NamedNode(DraftStatus.PENDING.iri)),
@@ -319,7 +319,7 @@ def load_candidates(store: Store, base_iri: str) -> list[StoredCandidate]:
                 rationale=_one(props, RG + "rationale") or "",
                 likelihood=_as_int(_one(props, RG + "proposedLikelihood")),
                 severity=_as_int(_one(props, RG + "proposedSeverity")),
-                matrix_iri=_one(props, RG + "riskMatrix"),
+                matrix_iri=_one(props, RG + "proposedMatrix"),
                 rank=_as_int(_one(props, RG + "candidateRank")),
                 method=_one(props, RG + "identificationMethod") or "",
                 concepts=tuple(_all(props, RG + "citesConcept")),
@@ -735,3 +735,46 @@ def identify_request(register: Register, system_id: str, endpoint: Endpoint) -> 
         return client.capture(messages, schema, SCHEMA_NAME)
     finally:
         client.close()
+
+
+def store_agent_candidate(
+    register: Register, system_id: str, proposal: dict[str, object], *, client: str
+) -> dict[str, object]:
+    """Ground and store a risk candidate an agent proposed over MCP: the same checks as the
+    model's (concepts of the loaded libraries only are linked, scores on the matrix), stored as
+    a pending draft attributed to the MCP client."""
+    import hashlib
+    import json
+
+    from pydantic import ValidationError
+
+    from riskgraph.assistant.identify import AnswerCandidate, CandidatesAnswer, ground_answer
+
+    try:
+        item = AnswerCandidate.model_validate(proposal)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'candidate'}: {e['msg']}" for e in exc.errors()
+        )
+        raise UserError(
+            f"the candidate does not fit the risk candidate schema: {problems}"
+        ) from None
+    request_hash = hashlib.sha256(
+        json.dumps(proposal, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
+    with register.writer() as store:
+        started = datetime.now(UTC)
+        ident = _prepare(store, register, system_id, SHORTLIST)
+        (candidate,) = ground_answer(CandidatesAnswer(candidates=[item]), ident, 1)
+        maker = mcp_maker(register.base_iri, client, request_hash)
+        (draft_id,) = store_candidates(
+            store, register.base_iri, ident, [candidate], maker, started=started
+        )
+    return {
+        "candidate": draft_id,
+        "system": system_id,
+        "status": "pending review",
+        "linked_concepts": [c.ref for c in candidate.citations if c.grounded],
+        "flags": list(candidate.flags),
+        "next": f"a person reviews it: riskgraph assist show {draft_id}",
+    }

@@ -476,15 +476,15 @@ def ground_answer(answer: CandidatesAnswer, ident: Identification, limit: int) -
             concept = ident.by_ref(ref)
             if concept is None:
                 flags.append(
-                    f"{UNKNOWN_CONCEPT} {ref.replace(' ', '_')[:60] or '(empty)'}: the model cited "
-                    "a concept that is in no loaded library; not linked"
+                    f"{UNKNOWN_CONCEPT} {ref.replace(' ', '_')[:60] or '(empty)'}: the candidate "
+                    "cites a concept that is in no loaded library; not linked"
                 )
                 citations.append(Citation(ref, None))
                 continue
             if ref not in offered:
                 flags.append(
-                    f"{NOT_OFFERED} {ref}: the model cited a concept of a loaded library that "
-                    "was not in the shortlist; check that it fits"
+                    f"{NOT_OFFERED} {ref}: the candidate cites a concept of a loaded library "
+                    "that was not in the ranker's shortlist; check that it fits"
                 )
             if concept.iri in ident.excluded:
                 flags.append(f"{NOT_OFFERED} {ref}: {ident.excluded[concept.iri]}")
@@ -496,7 +496,7 @@ def ground_answer(answer: CandidatesAnswer, ident: Identification, limit: int) -
             kept = min(max(value, 1), ident.matrix_size)
             if kept != value:
                 flags.append(
-                    f"{CLAMPED} {name}: the model proposed {value}, off the "
+                    f"{CLAMPED} {name}: {value} was proposed, off the "
                     f"{ident.matrix_size}x{ident.matrix_size} matrix; set to {kept}"
                 )
             scores.append(kept)

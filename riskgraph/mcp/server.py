@@ -195,6 +195,7 @@ def build_server(register: Register, *, allow_drafts: bool = False) -> MCPServer
 
     if allow_drafts:
         _add_draft_tools(server, register)
+        _add_candidate_tool(server, register)
     return server
 
 
@@ -214,6 +215,29 @@ def _add_draft_tools(server: MCPServer, register: Register) -> None:
 
         client = _client_name(ctx)
         return await _run(lambda: store_agent_draft(register, risk_id, draft, client=client))
+
+
+def _add_candidate_tool(server: MCPServer, register: Register) -> None:
+    from riskgraph.assistant.identify import AnswerCandidate
+
+    schema = json.dumps(AnswerCandidate.model_json_schema(), separators=(",", ":"))
+    description = (
+        "Propose a candidate risk for an AI system, citing risk concepts of the register's loaded "
+        "libraries as LIBRARY:NOTATION (e.g. finos-aigf:ri-16). It is stored as a PENDING "
+        "candidate that counts for nothing until a named person accepts it (riskgraph assist "
+        "review); concepts that are in no loaded library are flagged and never linked. This "
+        "tool cannot approve, edit or delete anything. `candidate` must follow this JSON "
+        "Schema: " + schema
+    )
+
+    @server.tool(annotations=_DRAFT, description=description)
+    async def draft_risk(system_id: str, candidate: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        from riskgraph.assistant.candidates import store_agent_candidate
+
+        client = _client_name(ctx)
+        return await _run(
+            lambda: store_agent_candidate(register, system_id, candidate, client=client)
+        )
 
 
 def serve_stdio(register: Register, *, allow_drafts: bool) -> None:
