@@ -6,6 +6,10 @@ the same register folder; the figures are medians over the runs.
 
     python -m benchmarks.bench_tui                       # S and M, 5 runs each
     python -m benchmarks.bench_tui --sizes S M L --runs 3
+    python -m benchmarks.bench_tui --bench L --runs 3 --work W   # for benchmarks.run (JSON)
+
+Beside riskgraph's app, ``--bench`` times a bare Textual app (one line of text) to its first
+frame, the same way and in processes of the same kind: the floor any Textual app starts from.
 
 Registers are generated once into the work folder (default: a temporary folder) and reused
 when ``--work`` names one that already holds them. Prints a Markdown table (the "Measured"
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -26,9 +31,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
+from textual.app import App, ComposeResult
+from textual.widgets import Static
 
+from benchmarks.bench_common import emit
 from benchmarks.synth.profile import SIZES, profile_for
 from benchmarks.synth.register import write_register
 from riskgraph.register import Register, init_register
@@ -131,6 +140,57 @@ async def one_run(folder: Path) -> Run:
     return Run(first - start, full - start, listed - tab_start, notes)
 
 
+class _Bare(App[None]):
+    """The least a Textual app can show: one line of text."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("ready", id="ready")
+
+
+async def bare_run() -> float:
+    """Seconds until a bare Textual app has its first frame on screen (its widget mounted)."""
+    app = _Bare()
+    app.animation_level = "none"
+    start = time.perf_counter()
+    async with app.run_test(size=SIZE):
+        shown = await _until(
+            lambda: bool(app.query("#ready")) and app.query_one("#ready").is_mounted,
+            "the bare app's first frame",
+        )
+    return shown - start
+
+
+def bench_json(size: str, runs: int, work: Path) -> dict[str, Any]:
+    """For ``benchmarks.run``: ``runs`` riskgraph runs and as many bare-app runs, each in a
+    process of its own, on the register folder of ``benchmarks.bench_data``; peak memory is the
+    largest of those processes'."""
+    from benchmarks.bench_data import register_folder
+
+    folder = register_folder(size, work)
+    tui = [_in_child(folder) for _ in range(runs)]
+    bare = [_bare_in_child() for _ in range(runs)]
+    return {
+        "size": size,
+        "first_dashboard": [r.first_dashboard for r in tui],
+        "full_dashboard": [r.full_dashboard for r in tui],
+        "risks_tab": [r.risks_tab for r in tui],
+        "bare_first_frame": bare,
+        "notes": sorted({r.notes for r in tui if r.notes}),
+        "children_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
+
+
+def _bare_in_child() -> float:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_tui", "--bare"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=DEADLINE,
+    )
+    return float(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
 def bench_size(size: str, runs: int, work: Path) -> list[Run]:
     folder = make_register(size, work)
     return [_in_child(folder) for _ in range(runs)]
@@ -153,9 +213,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--work", type=Path, default=None, help="folder to keep registers in")
     parser.add_argument("--one", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--bench", choices=list(SIZES), default=None, help="one size, as JSON for benchmarks.run"
+    )
     args = parser.parse_args(argv)
     if args.one is not None:  # one run, in a child process: print its figures as JSON
         print(json.dumps(asdict(asyncio.run(one_run(args.one)))), flush=True)
+        return
+    if args.bare:  # one run of the bare app, in a child process
+        print(json.dumps(asyncio.run(bare_run())), flush=True)
+        return
+    if args.bench is not None:
+        if args.work is None:
+            parser.error("--bench needs --work")
+        emit(bench_json(args.bench, args.runs, args.work))
         return
     work = args.work or Path(tempfile.mkdtemp(prefix="riskgraph-bench-tui-"))
     work.mkdir(parents=True, exist_ok=True)

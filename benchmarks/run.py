@@ -6,7 +6,8 @@
 
 Side by side, in one run: the gap rules through riskgraph, on raw pyoxigraph and on rdflib;
 the whole gap report on the embedded store and on an Oxigraph server; importing a risk CSV
-against a raw bulk load of the same triples; ``riskgraph --help`` against ``import typer``.
+against a raw bulk load of the same triples; ``riskgraph --help`` against ``import typer``; the
+TUI's first dashboard against a bare Textual app's first frame; ``rank risks``.
 Each measurement runs in its own process, which reports its peak memory. Sizes run from small
 to large, so the long ones come last. Data are built once in ``--work`` and reused.
 """
@@ -196,6 +197,21 @@ class Runner:
             )
         self.results["import"] = result
 
+    def tui(self, size: str) -> None:
+        """First dashboard of riskgraph's TUI against a bare Textual app's first frame."""
+        self.results.setdefault("tui", {})[size] = self.child(
+            f"TUI first dashboard and a bare Textual app, size {size}",
+            "bench_tui",
+            *("--bench", size, "--runs", self.repeat(size)),
+        )
+
+    def rank(self, size: str) -> None:
+        self.results.setdefault("rank", {})[size] = self.child(
+            f"rank risks, size {size}",
+            "bench_rank",
+            *("--size", size, "--repeat", self.repeat(size)),
+        )
+
     def startup(self) -> None:
         self.results["startup"] = self.attempt(
             "start-up", run_child, "bench_startup", "--repeat", str(max(self.args.repeat, 10))
@@ -213,6 +229,10 @@ class Runner:
                 self.results["report"][size] = {"skipped": stopped}
             else:
                 self.report(size)
+            if size in self.args.tui_sizes:
+                self.tui(size)
+            if size in self.args.rank_sizes:
+                self.rank(size)
         self.imports()
         self.results["load_after"] = machine()["load"]
         self.results["duration_s"] = time.perf_counter() - began
@@ -245,6 +265,10 @@ def main() -> None:
         default=1200.0,
         help="stop a whole gap report after this many seconds (%(default)s)",
     )
+    parser.add_argument("--tui-sizes", default="L", help="sizes the TUI is timed on (%(default)s)")
+    parser.add_argument(
+        "--rank-sizes", default="L", help="sizes rank risks is timed on (%(default)s)"
+    )
     parser.add_argument("--import-size", default="L", help="register the CSV goes on")
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=bench_data.DEFAULT_WORK)
@@ -252,6 +276,8 @@ def main() -> None:
     args = parser.parse_args()
     args.sizes = _sizes(args.sizes, args.skip_xl)
     args.rdflib_sizes = _sizes(args.rdflib_sizes, False)
+    args.tui_sizes = _sizes(args.tui_sizes, False)
+    args.rank_sizes = _sizes(args.rank_sizes, False)
     args.work.mkdir(parents=True, exist_ok=True)
 
     results = Runner(args).run()
