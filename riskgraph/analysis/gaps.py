@@ -23,6 +23,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from riskgraph import clock
+from riskgraph.analysis.gap_fast import fast_form
 from riskgraph.config import LEVEL_NAMES
 from riskgraph.errors import InputError, UserError
 from riskgraph.queries import GAPS_TAG, ParamValue, StoredQuery, load_library, run_query
@@ -159,7 +160,8 @@ def run_gaps(
         if system_iri is not None and not query.accepts(SYSTEM_PARAM):
             omitted.append(query.name)
             continue
-        rules.append(_run_rule(register, store, query, params, day))
+        fast = fast_form(query, store, limited_to_system=system_iri is not None)
+        rules.append(_run_rule(register, store, fast, params, day))
     return GapReport(
         register_name=register.display_name,
         generated_at=datetime.now(UTC),
