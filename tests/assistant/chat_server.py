@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -85,8 +86,10 @@ class Recorded:
 
 
 class ChatServer:
-    def __init__(self) -> None:
+    def __init__(self, responder: Callable[[dict[str, Any]], Step] | None = None) -> None:
         self.steps: deque[Step] = deque()
+        self.responder = responder
+        """Answers every request from its body when no scripted step is left."""
         self.requests: list[Recorded] = []
         self.in_flight = 0
         self.most_in_flight = 0
@@ -124,6 +127,8 @@ class ChatServer:
             self.requests.append(recorded)
             if self.steps:
                 return self.steps.popleft()
+        if self.responder is not None:
+            return self.responder(recorded.body)
         return error(500, "the test script has no answer left for this request")
 
     def _busy(self, change: int) -> None:

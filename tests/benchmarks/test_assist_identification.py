@@ -14,6 +14,7 @@ from benchmarks.assist.identification import finos_set, nexus_set
 from benchmarks.assist.metrics import precision_at, recall_at, reciprocal_rank, summary
 from riskgraph.library.bundled import read_bundled
 from riskgraph.library.model import concept_iri
+from tests.assistant.chat_server import ChatServer, Step, json_answer
 from tests.conftest import REFERENCE
 
 
@@ -90,3 +91,53 @@ def test_the_harness_prints_the_baseline_figures(capsys, tmp_path) -> None:
         baseline = figures[name]["baseline"]
         assert baseline["cases"] == 3
         assert 0.0 <= baseline["mrr"] <= 1.0
+
+
+def test_the_harness_measures_the_llm_path_through_a_loopback_server(capsys, tmp_path) -> None:
+    """The LLM path of the harness calls a real chat-completions server on 127.0.0.1. This one
+    answers by citing the shortlist it was sent, in reverse order, plus an invented ID."""
+
+    def reverse_shortlist(body: dict) -> Step:
+        user = body["messages"][1]["content"]
+        block = user.split("<register_data>")[1].split("</register_data>")[0]
+        refs = [item["ref"] for item in json.loads(block)["shortlist"]]
+        candidates = [
+            {
+                "concepts": [ref],
+                "title": f"Risk {ref}",
+                "description": "As the concept describes.",
+                "why": "Reversed for the test.",
+                "likelihood": 3,
+                "severity": 3,
+            }
+            for ref in [*reversed(refs), "finos-aigf:ri-999"]
+        ]
+        return json_answer({"candidates": candidates})
+
+    server = ChatServer(responder=reverse_shortlist).start()
+    try:
+        out = tmp_path / "figures.json"
+        code = main(
+            [
+                "--task",
+                "identification",
+                "--endpoint",
+                server.url,
+                "--limit",
+                "2",
+                "--json",
+                str(out),
+            ]
+        )
+    finally:
+        server.stop()
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "| nexus | llm | 2 |" in printed and "risk-identification/v1" in printed
+    result = json.loads(out.read_text())["identification"]
+    assert len(server.requests) == 6  # 2 cases in each of the 3 gold sets
+    assert result["llm"]["host"] == server.host
+    for figures in result["sets"].values():
+        assert figures["llm"]["cases"] == 2 and "failed_calls" not in figures["llm"]
+        assert 0.0 <= figures["llm"]["mrr"] <= 1.0
+    assert result["sets"]["nexus"]["llm"] != result["sets"]["nexus"]["baseline"]
