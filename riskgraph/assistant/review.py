@@ -1,11 +1,15 @@
 """A person's decision on a draft. Accepting makes an approved rg:Treatment (and any new planned
 controls) in the register, derived from the draft; rejecting records why. Either way the draft
-is marked and the decision is recorded in PROV, in one transaction."""
+is marked and the decision is recorded in PROV, in one transaction.
+
+Both write through the register's one write pipeline (``riskgraph.editing.write``): the
+treatment and the controls are checked as any added entity is (model, rules, link targets,
+derivation, SHACL), the decision's provenance goes into the same transaction, and the write has
+its undo log entry."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
@@ -24,6 +28,8 @@ from riskgraph.assistant.context import RegisterSnapshot
 from riskgraph.assistant.grounding import UNVERIFIED_CONTROL, flag_code
 from riskgraph.assistant.records import StoredAction, StoredDraft, decision_quads, load_draft
 from riskgraph.assistant.schema import EMPTY_TEXT, clean_text
+from riskgraph.editing.input import TYPED, Changes, Origin
+from riskgraph.editing.write import Draft, Prepared, next_id, prepare_additions, run_write
 from riskgraph.errors import InputError, Location, UserError
 from riskgraph.model.entities import (
     Control,
@@ -33,10 +39,10 @@ from riskgraph.model.entities import (
     TreatmentOption,
     TreatmentStatus,
 )
-from riskgraph.model.fields import CatalogueRef, EntityId
-from riskgraph.model.rdf import to_quads
+from riskgraph.model.fields import ID_EXPECTED, ID_PATTERN, CatalogueRef, EntityId
+from riskgraph.model.repository import Plan, Repository
 from riskgraph.register import Register
-from riskgraph.store.base import ChangeSet, commit
+from riskgraph.store.base import ChangeSet
 
 
 def _multiline(value: object) -> object:
@@ -201,28 +207,21 @@ def parse_yaml(text: str, source: str) -> ReviewedTreatment | None:
 
 # --- planning the decision -------------------------------------------------------------------
 
+_ENTITY_ID = re.compile(ID_PATTERN)
+
 
 class NeedsEdit(UserError):
     """The draft cannot be accepted as it stands: a person must edit it first."""
 
 
-def next_id(prefix: str, taken: Iterable[str], reserved: Iterable[str] = ()) -> str:
-    """The next free ID such as T-013: one more than the highest <prefix><number>."""
-    used = set(taken) | set(reserved)
-    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
-    numbers = [m[1] for i in used if (m := pattern.match(i))]
-    width = max((len(n) for n in numbers), default=3)
-    candidate = max((int(n) for n in numbers), default=0) + 1
-    while f"{prefix}{candidate:0{width}d}" in used:
-        candidate += 1
-    return f"{prefix}{candidate:0{width}d}"
-
-
 @dataclass(frozen=True)
 class Decision:
     changes: ChangeSet
+    """Everything the decision writes: the entities and the provenance (drafts graph)."""
     treatment_id: str | None = None
     new_controls: tuple[str, ...] = ()
+    entities: tuple[Draft, ...] = ()
+    """The treatment and new controls to add, as field values for the write pipeline."""
 
 
 def _check_pending(draft: StoredDraft) -> None:
@@ -283,7 +282,8 @@ def plan_accept(
     source: str = "the draft",
     treatment_id: str | None = None,
 ) -> Decision:
-    """Everything accepting ``draft`` changes, as one change set."""
+    """What accepting ``draft`` writes: the treatment and new controls (as field values for the
+    write pipeline, ``entities``) and the decision's provenance (``changes``)."""
     _check_pending(draft)
     check_reviewer(snapshot, person_id)
     risk = snapshot.risk(draft.risk_id)
@@ -316,6 +316,13 @@ def plan_accept(
     base_iri = snapshot.config.general.base_iri
     if treatment_id is None:
         treatment_id = next_id("T-", snapshot.all_ids)
+    elif not _ENTITY_ID.match(treatment_id):
+        raise InputError(
+            "this ID is not well formed",
+            location=Location(column="treatment_id"),
+            value=treatment_id,
+            expected=ID_EXPECTED,
+        )
     elif treatment_id in snapshot.all_ids:
         raise InputError(
             "this ID is already used in the register",
@@ -323,7 +330,7 @@ def plan_accept(
             value=treatment_id,
             expected="a new ID",
         )
-    controls: list[Control] = []
+    controls: list[dict[str, object]] = []
     uses: list[str] = []
     for action in reviewed.actions:
         if action.new_control is None:
@@ -331,33 +338,36 @@ def plan_accept(
                 raise UserError("a reviewed action names neither a control nor a new control")
             uses.append(action.control)
             continue
-        control_id = next_id("C-", snapshot.all_ids, [treatment_id, *(c.id for c in controls)])
+        control_id = next_id(
+            "C-", {*snapshot.all_ids, treatment_id, *(str(c["id"]) for c in controls)}
+        )
         uses.append(control_id)
         controls.append(
-            Control(
-                id=control_id,
-                title=action.new_control.title,
-                description=action.description,
-                mitigates=[risk.id],
-                addresses=action.new_control.annex_a,
-                status=ControlStatus.PLANNED,
-                owner=reviewed.owner,
-            )
+            {
+                "id": control_id,
+                "title": action.new_control.title,
+                "description": action.description,
+                "mitigates": [risk.id],
+                "addresses": list(action.new_control.annex_a),
+                "status": ControlStatus.PLANNED,
+                "owner": reviewed.owner,
+            }
         )
-    treatment = Treatment(
-        id=treatment_id,
-        title=reviewed.title,
-        risk=risk.id,
-        option=reviewed.option,
-        statement=reviewed.statement,
-        status=TreatmentStatus.APPROVED,
-        approved_by=person_id,
-        approved_on=now.date(),
-        due_date=reviewed.due_date,
-        owner=reviewed.owner,
-        uses_controls=sorted(set(uses)),
-        derived_from=draft.iri,
-    )
+    treatment: dict[str, object] = {
+        "id": treatment_id,
+        "title": reviewed.title,
+        "risk": risk.id,
+        "option": reviewed.option,
+        "statement": reviewed.statement,
+        "status": TreatmentStatus.APPROVED,
+        "approved_by": person_id,
+        "approved_on": now.date(),
+        "due_date": reviewed.due_date,
+        "owner": reviewed.owner,
+        "uses_controls": sorted(set(uses)),
+        "derived_from": draft.iri,
+    }
+    origin = Origin(source=source) if source != "the draft" else TYPED
     remove, add = decision_quads(
         base_iri=base_iri,
         draft=draft,
@@ -365,13 +375,24 @@ def plan_accept(
         person_id=person_id,
         when=now,
         treatment_id=treatment_id,
-        accepted_statement=treatment.statement,
+        accepted_statement=reviewed.statement,
         edited=edited,
     )
-    add += to_quads(treatment, base_iri)
-    for control in controls:
-        add += to_quads(control, base_iri)
-    return Decision(ChangeSet(remove=remove, add=add), treatment_id, tuple(c.id for c in controls))
+    entities = [
+        Draft(Treatment, Changes(values=_given(treatment)), origin),
+        *(Draft(Control, Changes(values=_given(c)), origin) for c in controls),
+    ]
+    return Decision(
+        ChangeSet(remove=remove, add=add),
+        treatment_id,
+        tuple(str(c["id"]) for c in controls),
+        tuple(entities),
+    )
+
+
+def _given(values: dict[str, object]) -> dict[str, object]:
+    """The values set: an empty optional field is left out, as a form leaves it empty."""
+    return {name: value for name, value in values.items() if value is not None}
 
 
 def plan_reject(
@@ -420,10 +441,13 @@ def accept_draft(
     treatment_id: str | None = None,
     now: datetime | None = None,
 ) -> Decision:
-    """Accept a draft (as edited, when ``reviewed`` is given), in one transaction."""
-    with register.writer() as store:
-        snapshot = RegisterSnapshot.load(store, register.config)
-        draft = load_draft(store, register.base_iri, draft_id)
+    """Accept a draft (as edited, when ``reviewed`` is given) through the write pipeline: the
+    treatment, its new controls and the decision's provenance in one transaction."""
+    planned: list[Decision] = []
+
+    def prepare(repo: Repository) -> Prepared:
+        snapshot = RegisterSnapshot.load(repo.store, register.config)
+        draft = load_draft(repo.store, register.base_iri, draft_id)
         decision = plan_accept(
             snapshot,
             draft,
@@ -434,8 +458,21 @@ def accept_draft(
             source=source,
             treatment_id=treatment_id,
         )
-        commit(store, decision.changes)
-    return decision
+        planned.append(decision)
+        made = ", ".join([str(decision.treatment_id), *decision.new_controls])
+        return prepare_additions(
+            repo,
+            list(decision.entities),
+            default_matrix=register.config.risk.matrix,
+            staged=decision.changes,
+            description=f"accept draft {draft.id} ({made})",
+        )
+
+    prepared, _ = run_write(register, prepare)
+    decision = planned[0]
+    return Decision(
+        prepared.plan.changes, decision.treatment_id, decision.new_controls, decision.entities
+    )
 
 
 def reject_draft(
@@ -446,11 +483,17 @@ def reject_draft(
     reason: str,
     now: datetime | None = None,
 ) -> Decision:
-    with register.writer() as store:
-        snapshot = RegisterSnapshot.load(store, register.config)
-        draft = load_draft(store, register.base_iri, draft_id)
+    """Reject a draft: the decision is written with its undo log entry, in one transaction."""
+    planned: list[Decision] = []
+
+    def prepare(repo: Repository) -> Prepared:
+        snapshot = RegisterSnapshot.load(repo.store, register.config)
+        draft = load_draft(repo.store, register.base_iri, draft_id)
         decision = plan_reject(
             snapshot, draft, person_id=person_id, reason=reason, now=now or datetime.now(UTC)
         )
-        commit(store, decision.changes)
-    return decision
+        planned.append(decision)
+        return Prepared(Plan(changes=decision.changes), [], f"reject draft {draft.id}")
+
+    run_write(register, prepare)
+    return planned[0]

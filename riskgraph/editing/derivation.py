@@ -7,6 +7,10 @@ either needs a new approval (set the status back to proposed first). The same ru
 shapes (``DerivedFromAcceptedDraft`` and ``DerivedApprovalAsReviewed`` in ontology/shapes.ttl),
 so every write path that validates enforces them; this check gives the editing commands a clear
 error before anything is written.
+
+A write can carry the draft's decision with it (``staged``: accepting a draft writes the
+treatment and the review that generated it in one transaction); the checks then see the
+provenance as it will be once written (``staged_view``, ``staged_provenance``).
 """
 
 from __future__ import annotations
@@ -19,8 +23,10 @@ import pyoxigraph as ox
 from riskgraph.editing.input import Origin
 from riskgraph.errors import InputError
 from riskgraph.model.entities import DraftStatus, Entity, Treatment, TreatmentStatus
-from riskgraph.store.base import SelectResult, Store
-from riskgraph.vocab import DRAFTS_GRAPH, PROV, RG
+from riskgraph.model.rdf import to_quads
+from riskgraph.store.base import ChangeSet, SelectResult, Store
+from riskgraph.store.embedded import EmbeddedStore
+from riskgraph.vocab import DCTERMS, DRAFTS_GRAPH, PROV, REGISTER_GRAPH, RG
 
 _DRAFT_QUERY = """
 PREFIX rg: <https://w3id.org/riskgraph#>
@@ -176,3 +182,38 @@ def draft_provenance_quads(store: Store, iris: Iterable[str]) -> list[ox.Quad]:
             if isinstance(review, ox.NamedNode):
                 quads += store.quads(DRAFTS_GRAPH, subject=review.value)
     return quads
+
+
+def staged_provenance(
+    store: Store, iris: Iterable[str], staged: ChangeSet | None = None
+) -> list[ox.Quad]:
+    """``draft_provenance_quads`` as they will be once ``staged`` (drafts-graph quads written
+    in the same transaction) is committed."""
+    quads = draft_provenance_quads(store, iris)
+    if staged is None:
+        return quads
+    gone = set(staged.remove)
+    drafts = ox.NamedNode(DRAFTS_GRAPH)
+    return [q for q in quads if q not in gone] + [q for q in staged.add if q.graph_name == drafts]
+
+
+def staged_view(
+    store: Store, base_iri: str, staged: ChangeSet, entities: Iterable[Entity]
+) -> Store:
+    """A small store holding what the derivation check reads, as it will be after the write:
+    the provenance of the drafts the ``entities`` derive from, with ``staged`` applied, and the
+    identifiers of the entities it names (the written ones included)."""
+    written = list(entities)
+    drafts = [e.derived_from for e in written if isinstance(e, Treatment) and e.derived_from]
+    quads = staged_provenance(store, drafts, staged)
+    identifier = DCTERMS + "identifier"
+    named = {q.object.value for q in quads if isinstance(q.object, ox.NamedNode)}
+    for iri in sorted(named):
+        quads += [
+            q for q in store.quads(REGISTER_GRAPH, subject=iri) if q.predicate.value == identifier
+        ]
+    for entity in written:
+        quads += [q for q in to_quads(entity, base_iri) if q.predicate.value == identifier]
+    view = EmbeddedStore()
+    view.apply(ChangeSet(add=quads))
+    return view

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from riskgraph.editing.derivation import draft_provenance_quads
+from riskgraph.editing.derivation import staged_provenance
 from riskgraph.editing.input import FieldError, Origin
 from riskgraph.model.entities import Entity
 from riskgraph.model.rdf import entity_iri, field_specs, to_quads
-from riskgraph.store.base import SelectResult, Store
+from riskgraph.store.base import ChangeSet, SelectResult, Store
 from riskgraph.validation import Issue, validate_quads
 from riskgraph.vocab import DCTERMS, ISO42001_GRAPH, ONTOLOGY_GRAPH, RDF, REGISTER_GRAPH, RG
 
@@ -41,13 +41,16 @@ def check_shapes(
     base_iri: str,
     entities: Sequence[Entity],
     origins: Mapping[str, Origin],
+    *,
+    staged: ChangeSet | None = None,
 ) -> ShapesOutcome:
-    """Run the shapes on ``entities`` as they would be written (IDs -> where each came from)."""
+    """Run the shapes on ``entities`` as they would be written (IDs -> where each came from),
+    with the drafts-graph quads ``staged`` in the same write (an accepted draft's review)."""
     if not entities:
         return ShapesOutcome([], [])
     written = {entity_iri(base_iri, e.id) for e in entities}
     quads = [q for e in entities for q in to_quads(e, base_iri)]
-    issues = shape_issues(store, written, quads)
+    issues = shape_issues(store, written, quads, staged=staged)
     by_id = {e.id: e for e in entities}
     violations: list[FieldError] = []
     notes: list[Issue] = []
@@ -71,6 +74,7 @@ def shape_issues(
     quads: list[ox.Quad],
     *,
     gone: frozenset[str] = frozenset(),
+    staged: ChangeSet | None = None,
 ) -> list[Issue]:
     """The shapes' findings on the subjects ``written`` (IRIs) as given by ``quads``, in the
     context of the register in ``store`` (subjects in ``gone`` are left out of that context,
@@ -106,7 +110,7 @@ def shape_issues(
         quads.extend(
             q for q in store.quads(REGISTER_GRAPH, subject=other) if q.predicate.value in _NAMING
         )
-    quads.extend(draft_provenance_quads(store, targets))  # treatments derived from drafts
+    quads.extend(staged_provenance(store, targets, staged))  # treatments derived from drafts
     for system_graph in (ONTOLOGY_GRAPH, ISO42001_GRAPH):
         quads.extend(store.quads(system_graph))
     return validate_quads(quads).issues

@@ -2,13 +2,14 @@
 change set in the register's meta graph, in the same transaction as the write. Undo writes the
 reverse of one recorded change set as another transaction, and drops its record.
 
-An entry holds the quads the write removed and added (as N-Quads text), a description and a
-sequence number. Undo is refused when the register has moved on in a way the reverse would
-break: the entities were changed since (the added quads are gone, or removed ones are back),
-entities it would remove are now linked from others, links it would restore point to
-entities that are gone, or the entities it restores would break the SHACL shapes (checked as
-the write pipeline checks a write's entities, in ``editing.shapes``). The log keeps the last
-``UNDO_DEPTH`` writes.
+An entry holds the quads the write removed and added (as N-Quads text) in the register graph
+and the drafts graph (accepting an assistant's draft writes the decision with the treatment it
+makes), a description and a sequence number. Undo is refused when the register has moved on
+in a way the reverse would break: the entities were changed since (the added quads are gone,
+or removed ones are back), entities it would remove are now linked from others, links it
+would restore point to entities that are gone, or the entities it restores would break the
+SHACL shapes (checked as the write pipeline checks a write's entities, in
+``editing.shapes``). The log keeps the last ``UNDO_DEPTH`` writes.
 
 Part of the core: the CLI's ``undo`` and the terminal UI's ``u`` both call ``undo``.
 """
@@ -239,10 +240,13 @@ def _entry_quads(store: Store, iri: str) -> list[ox.Quad]:
 
 def _nquads(quads: Iterable[ox.Quad]) -> str:
     """The register and drafts quads of a change (net: a quad removed and added again is no
-    change). Drafts are recorded so that undoing the acceptance of a draft makes it pending
+    change), in the form the store keeps them (a dateTime's '+00:00' becomes 'Z'), so that undo
+    finds them. Drafts are recorded so that undoing the acceptance of a draft makes it pending
     again."""
-    register = sorted((q for q in quads if q.graph_name in _RECORDED), key=str)
-    return (ox.serialize(register, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
+    canonical = ox.Store()
+    canonical.extend(q for q in quads if q.graph_name in _RECORDED)
+    kept = sorted(canonical, key=str)
+    return (ox.serialize(kept, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
 
 
 def _parse(text: str) -> tuple[ox.Quad, ...]:
@@ -260,10 +264,13 @@ def _subjects(entry: UndoEntry) -> set[str]:
 
 
 def _entity_subjects(quads: Iterable[ox.Quad]) -> set[str]:
+    """Register entities among the subjects (a draft has an identifier too, in its graph)."""
     return {
         q.subject.value
         for q in quads
-        if q.predicate.value == _IDENTIFIER and isinstance(q.subject, ox.NamedNode)
+        if q.predicate.value == _IDENTIFIER
+        and q.graph_name == _REGISTER
+        and isinstance(q.subject, ox.NamedNode)
     }
 
 

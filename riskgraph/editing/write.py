@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from riskgraph.editing import records, undo
-from riskgraph.editing.derivation import derivation_errors
+from riskgraph.editing.derivation import derivation_errors, staged_view
 from riskgraph.editing.input import Changes, Origin, build, combine, normalise, split_list
 from riskgraph.editing.links import KnownTargets, link_errors
 from riskgraph.editing.rules import domain_errors
@@ -28,7 +28,7 @@ from riskgraph.errors import InputError, InputErrors, UserError
 from riskgraph.model.entities import Entity, Risk, RiskAcceptance
 from riskgraph.model.repository import Plan, Repository
 from riskgraph.register import Register
-from riskgraph.store.base import Store, commit
+from riskgraph.store.base import ChangeSet, Store, commit
 from riskgraph.validation import Issue
 
 
@@ -92,9 +92,14 @@ def _checked(
     *,
     before: Mapping[str, Entity] | None = None,
     authority_role: str | None = None,
+    staged: ChangeSet | None = None,
 ) -> list[Issue]:
     """Domain rules, link targets and SHACL for entities whose model passed; raises every
-    problem found (shapes run only when all else passed). Returns the SHACL notes."""
+    problem found (shapes run only when all else passed). Returns the SHACL notes.
+    ``staged``: drafts-graph quads written in the same transaction, seen as written."""
+    derived = (
+        repo.store if staged is None else staged_view(repo.store, repo.base_iri, staged, entities)
+    )
     for entity, origin in zip(entities, origins, strict=True):
         errors.extend(domain_errors(entity, origin))
         old = before.get(entity.id) if before else None
@@ -104,7 +109,7 @@ def _checked(
                 records.acceptance_errors(repo.store, repo.base_iri, entity, origin, authority_role)
             )
         errors.extend(link_errors(entity, origin, known, before=old))
-        errors.extend(derivation_errors(repo.store, entity, origin, before=old))
+        errors.extend(derivation_errors(derived, entity, origin, before=old))
     if errors:
         raise combine(errors)
     outcome = check_shapes(
@@ -112,6 +117,7 @@ def _checked(
         repo.base_iri,
         entities,
         {entity.id: origin for entity, origin in zip(entities, origins, strict=True)},
+        staged=staged,
     )
     if outcome.violations:
         raise combine(list(outcome.violations))
@@ -143,11 +149,17 @@ def prepare_additions(
     default_matrix: str,
     expected_revisions: Mapping[str, int] | None = None,
     authority_role: str | None = None,
+    staged: ChangeSet | None = None,
+    description: str | None = None,
 ) -> Prepared:
     """New entities from ``drafts``; refuses IDs that exist, links to nothing and anything the
     rules or the shapes refuse. ``authority_role`` is the register's
     ``acceptance.authority_role``: the role a person must hold to sign a risk acceptance (None:
-    no one can)."""
+    no one can).
+
+    ``staged`` holds drafts-graph quads to write in the same transaction (accepting an
+    assistant's draft records the decision and its provenance with the treatment); the checks
+    see them as written. ``description`` replaces the undo log's default ('add risk R-043')."""
     known = KnownTargets.load(repo.store)
     errors: list[InputError] = []
     given: set[str] = set()
@@ -189,10 +201,15 @@ def prepare_additions(
         except UserError as exc:
             errors.extend(_flatten(exc))
     known.include(entities)
-    notes = _checked(repo, entities, origins, errors, known, authority_role=authority_role)
+    notes = _checked(
+        repo, entities, origins, errors, known, authority_role=authority_role, staged=staged
+    )
     plan = repo.plan_upsert(entities, expected_revisions)
+    if staged is not None:
+        plan.changes.remove.extend(staged.remove)
+        plan.changes.add.extend(staged.add)
     kinds = {e.id: e.kind for e in entities}
-    return Prepared(plan, entities, _describe("add", entities, kinds), notes)
+    return Prepared(plan, entities, description or _describe("add", entities, kinds), notes)
 
 
 def prepare_edits(

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from riskgraph.errors import InputError, InputErrors, Location
 from riskgraph.model.entities import GRADES, LIFECYCLE_STAGES, Entity
+from riskgraph.model.fields import ID_EXPECTED
 from riskgraph.model.rdf import FieldSpec, field_specs
 from riskgraph.model.text import CONTROL_EXPECTED, control_character
 from riskgraph.scoring import MATRIX_NAMES
@@ -77,7 +78,7 @@ _KIND_EXPECTED = {
     "vair": "a VAIR term such as AssessingCreditworthiness",
 }
 _SPECIAL_EXPECTED = {
-    "id": "an ID: a letter, then letters, digits, '.', '-' or '_' (80 characters at most)",
+    "id": ID_EXPECTED,
     "title": "text of 1 to 500 characters",
     "matrix": "one of " + ", ".join(MATRIX_NAMES),
     "component_type": "one of model, dataset, service",

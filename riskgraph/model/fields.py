@@ -45,6 +45,7 @@ class Rdf:
 
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.\-]{0,79}$"
+ID_EXPECTED = "an ID: a letter, then letters, digits, '.', '-' or '_' (80 characters at most)"
 CATALOGUE_PATTERN = re.compile(r"^(?:[AC]\.)?\d+(?:\.\d+)*$")
 
 

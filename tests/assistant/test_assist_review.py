@@ -14,12 +14,13 @@ from riskgraph.assistant.records import StoredDraft, load_draft, review_iri
 from riskgraph.assistant.review import (
     ReviewedAction,
     accept_draft,
-    next_id,
     parse_yaml,
     prepare_review,
     reject_draft,
     to_yaml,
 )
+from riskgraph.editing import undo as undo_log
+from riskgraph.editing.write import next_id
 from riskgraph.errors import InputError, UserError
 from riskgraph.model.entities import (
     Control,
@@ -106,6 +107,58 @@ def test_the_accepted_result_passes_the_shacl_shapes(
     with register.reader() as store:
         report = validate_store(store)
     assert report.conforms, [i for i in report.by_severity("Violation")]
+
+
+def drafts_quads(reg: Register) -> list[str]:
+    with reg.reader() as store:
+        return sorted(str(q) for q in store.quads(DRAFTS_GRAPH))
+
+
+def test_accepting_writes_through_the_pipeline_with_an_undo_entry(
+    register: Register, chat_server: ChatServer
+) -> None:
+    """The treatment, its new control and the decision are one write of the pipeline: one undo
+    log entry, and undoing it restores the register and the pending draft."""
+    draft = make_draft(register, chat_server)
+    before, drafts_before = register_quads(register), drafts_quads(register)
+    accept_draft(register, draft.id, person_id="P-RISK", now=NOW)
+    with register.reader() as store:
+        newest = undo_log.history(store)[0]
+    assert newest.description == f"accept draft {draft.id} (T-002, C-003)"
+
+    with register.writer() as store:
+        undo_log.undo(store)
+    assert register_quads(register) == before
+    assert drafts_quads(register) == drafts_before
+    assert current(register, draft.id).status is DraftStatus.PENDING
+    accept_draft(register, draft.id, person_id="P-RISK", now=NOW)  # and it can be accepted again
+    assert current(register, draft.id).status is DraftStatus.ACCEPTED
+
+
+def test_rejecting_has_an_undo_entry(register: Register, chat_server: ChatServer) -> None:
+    draft = make_draft(register, chat_server)
+    reject_draft(register, draft.id, person_id="P-CEO", reason="covered", now=NOW)
+    with register.writer() as store:
+        assert undo_log.history(store)[0].description == f"reject draft {draft.id}"
+        undo_log.undo(store)
+    assert current(register, draft.id).status is DraftStatus.PENDING
+
+
+@pytest.mark.parametrize("bad", ["T 2!", "T-" + "1" * 80])
+def test_a_treatment_id_that_is_no_id_is_refused(
+    register: Register, chat_server: ChatServer, bad: str
+) -> None:
+    """A field error naming the ID (it was an uncaught error), and nothing is written."""
+    draft = make_draft(register, chat_server)
+    before, drafts_before = register_quads(register), drafts_quads(register)
+    with pytest.raises(InputError) as refused:
+        accept_draft(register, draft.id, person_id="P-RISK", treatment_id=bad, now=NOW)
+    assert str(refused.value) == (
+        f"column 'treatment_id': this ID is not well formed (got {bad!r}); expected an ID: a "
+        "letter, then letters, digits, '.', '-' or '_' (80 characters at most)"
+    )
+    assert register_quads(register) == before
+    assert drafts_quads(register) == drafts_before
 
 
 def test_rejecting_records_the_reason_and_the_reviewer(
@@ -232,4 +285,4 @@ def test_model_text_cannot_break_out_of_the_yaml_comments(
 def test_next_id_continues_the_numbering() -> None:
     assert next_id("T-", ["T-001", "T-009", "R-100"]) == "T-010"
     assert next_id("T-", []) == "T-001"
-    assert next_id("C-", ["C-7", "C-0008"], reserved=["C-0009"]) == "C-0010"
+    assert next_id("C-", ["C-7", "C-0008", "C-0009"]) == "C-0010"
