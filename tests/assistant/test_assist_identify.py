@@ -326,3 +326,11 @@ def test_the_cli_proposes_reviews_accepts_and_rejects(example: Register) -> None
     done = run("assist", "review", "--status", "all", "--system", "SYS-FRAUD", "-r", folder)
     assert "accepted" in done.out and "rejected" in done.out
     assert run("validate", "-r", folder).code == 0
+
+
+def test_the_docs_list_the_intake_questions_as_asked() -> None:
+    from riskgraph.assistant.intake import QUESTIONS
+
+    doc = (Path(__file__).parents[2] / "docs" / "assistant.md").read_text(encoding="utf-8")
+    for question in QUESTIONS:
+        assert f"| `{question.key}` | {question.text} |" in doc

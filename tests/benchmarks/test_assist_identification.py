@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -141,3 +142,16 @@ def test_the_harness_measures_the_llm_path_through_a_loopback_server(capsys, tmp
         assert figures["llm"]["cases"] == 2 and "failed_calls" not in figures["llm"]
         assert 0.0 <= figures["llm"]["mrr"] <= 1.0
     assert result["sets"]["nexus"]["llm"] != result["sets"]["nexus"]["baseline"]
+
+
+def test_assist_md_reports_the_baseline_as_measured() -> None:
+    from benchmarks.assist.identification import baseline_ranking, evaluate, markdown
+
+    doc = (Path(__file__).parents[2] / "benchmarks" / "ASSIST.md").read_text(encoding="utf-8")
+    sets = {
+        g.name: evaluate(g, {"baseline": baseline_ranking}, None)
+        for g in (finos_set(), nexus_set())
+    }
+    for line in markdown({"sets": sets, "shortlist": 15}).splitlines():
+        if line.startswith(("| finos | baseline", "| nexus | baseline")):
+            assert line in doc, f"benchmarks/ASSIST.md is out of date: {line}"
