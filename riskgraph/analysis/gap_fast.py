@@ -4,8 +4,9 @@ The ``.rq`` files in ``riskgraph/queries/library`` are the documented, user-read
 of each gap rule. Oxigraph evaluates some of them slowly on large registers: it joins with hash
 joins that scan a whole predicate, and a ``FILTER NOT EXISTS`` runs once per row. A rule listed
 here also has a fast form in ``fast_rules/`` (next to this module): the same rows in the same
-order, with the selective patterns first, anti-joins written as ``MINUS`` and per-row lookups as
-``LATERAL`` (an Oxigraph extension, so the fast forms run on the embedded store only).
+order, with the selective patterns first, anti-joins written as ``MINUS`` (or, where the test
+needs a parameter such as ``?today``, as ``OPTIONAL`` plus ``FILTER(!BOUND(...))``) and per-row
+lookups as ``LATERAL`` (an Oxigraph extension, so the fast forms run on the embedded store only).
 
 ``fast_form`` gives the query to run for a rule: its fast form when there is one and it applies,
 otherwise the rule itself. A rule without a fast form (a register's own rules, the rules other
@@ -23,9 +24,12 @@ from riskgraph.store.base import Store
 from riskgraph.store.embedded import EmbeddedStore
 
 FAST_RULES: tuple[str, ...] = (
+    "clauses-without-evidence",
     "risks-above-appetite-without-approved-treatment",
     "risks-above-appetite-without-controls",
     "controls-without-evidence",
+    "controls-with-only-expired-evidence",
+    "systems-without-impact-assessment",
     "overdue-reviews",
 )
 """Built-in gap rules that have a fast form in ``fast_rules/NAME.rq``."""

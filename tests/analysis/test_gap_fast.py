@@ -66,10 +66,13 @@ def store(register_folder: Path) -> Iterator[Store]:
 
 @pytest.mark.parametrize("name", FAST_RULES)
 @pytest.mark.parametrize("appetite", [1, 3, 4, 6])
-@pytest.mark.parametrize("today", [DEFAULT_AS_OF, date(2025, 6, 30), date(2028, 1, 1)])
+@pytest.mark.parametrize("today", [DEFAULT_AS_OF, date(2025, 6, 30), date(2028, 1, 1), None])
 def test_fast_form_gives_the_rows_of_the_rule(
-    store: Store, name: str, appetite: int, today: date
+    store: Store, name: str, appetite: int, today: date | None
 ) -> None:
+    """``today`` None: a day on which evidence expires and a review falls due (the boundary)."""
+    if today is None:
+        today = _boundary_day(store)
     rule = _builtin(name)
     fast = fast_form(rule, store, limited_to_system=False)
     assert fast.sparql == fast_text(name) != rule.sparql
@@ -77,6 +80,18 @@ def test_fast_form_gives_the_rows_of_the_rule(
     given = {k: v for k, v in params.items() if rule.accepts(k)}
     expected = _rows(store, rule, given, today)
     assert _rows(store, fast, given, today) == expected
+
+
+def _boundary_day(store: Store) -> date:
+    found = store.select(
+        "SELECT ?day WHERE { ?e <https://w3id.org/riskgraph#expires> ?day . "
+        "?r <https://w3id.org/riskgraph#reviewDue> ?day } ORDER BY ?day LIMIT 1"
+    )
+    for row in found.rows:
+        day = row["day"]
+        assert isinstance(day, ox.Literal)
+        return date.fromisoformat(day.value)
+    pytest.fail("no day on which both evidence expires and a review falls due")
 
 
 def test_every_fast_form_belongs_to_a_builtin_gap_rule() -> None:
