@@ -5,35 +5,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from riskgraph.config import RegisterConfig
-from riskgraph.model.entities import ENTITY_TYPES
-from riskgraph.model.rdf import rdf_types_for
+from riskgraph.model.entities import CATALOGUE_RISK
 from riskgraph.scoring import all_levels
 from riskgraph.store.base import Store, read_revision
+from riskgraph.views.dashboard import CATALOGUE_RISKS, entity_counts
 from riskgraph.vocab import REGISTER_GRAPH, RG
 
 
 @dataclass(frozen=True)
 class RegisterStats:
     counts: dict[str, int]
+    """Entity kind (plural) -> how many; catalogue risks not adopted apart, under
+    ``CATALOGUE_RISKS`` (when there are any), never among the risks."""
     levels: dict[str, int]
     triples: int
     revision: int
 
 
 def register_stats(store: Store, config: RegisterConfig) -> RegisterStats:
-    result = store.select(
-        "SELECT ?type (COUNT(DISTINCT ?s) AS ?n) "
-        f"WHERE {{ GRAPH <{REGISTER_GRAPH}> {{ ?s a ?type }} }} GROUP BY ?type"
-    )
-    by_type = {
-        row["type"].value: int(row["n"].value) for row in result.rows if row["type"] and row["n"]
-    }
-    counts = {
-        cls.plural: sum(by_type.get(t, 0) for t in rdf_types_for(cls)) for cls in ENTITY_TYPES
-    }
+    counts, catalogue = entity_counts(store)
+    if catalogue:
+        counts[CATALOGUE_RISKS] = catalogue
     levels_result = store.select(
         f"SELECT ?level (COUNT(?r) AS ?n) WHERE {{ GRAPH <{REGISTER_GRAPH}> "
-        f"{{ ?r <{RG}inherentLevel> ?level }} }} GROUP BY ?level"
+        f"{{ ?r <{RG}inherentLevel> ?level FILTER NOT EXISTS {{ ?r a <{CATALOGUE_RISK}> }} }} }} "
+        "GROUP BY ?level"
     )
     known = all_levels()
     raw_levels = {

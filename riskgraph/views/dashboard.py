@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pyoxigraph as ox
 
 from riskgraph.ids import natural_key
-from riskgraph.model.entities import ENTITY_TYPES
+from riskgraph.model.entities import CATALOGUE_RISK, ENTITY_TYPES, Risk
 from riskgraph.model.rdf import rdf_types_for
 from riskgraph.register import Register
 from riskgraph.store.base import Store, Term, read_revision
@@ -40,13 +40,17 @@ class Overview:
     register_name: str
     revision: int
     counts: dict[str, int]
-    """Entity kind (plural) -> how many the register holds, for kinds it holds."""
+    """Entity kind (plural) -> how many the register holds, for kinds it holds; risks are the
+    register's own, catalogue risks not adopted are ``catalogue_risks``."""
     inherent: Heatmap
     """On the register's matrix; ``elsewhere`` counts the risks on other matrices."""
     residual: Heatmap
     appetite: str
     above_appetite: int
     """Risks whose current level ranks above the appetite (on whichever matrix they are)."""
+    catalogue_risks: int = 0
+    """Catalogue risks not adopted (rg:CatalogueRisk, e.g. imported from the MIT AI Risk
+    Repository): counted apart, in no heatmap and no other figure."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,26 @@ _COUNTS = f"""
 SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{REGISTER_GRAPH}> {{ ?s a ?type }} }}
 GROUP BY ?type"""
 
+CATALOGUE_RISKS = "catalogue risks, not adopted"
+"""The label of the catalogue risks' own figure, in every face."""
+
+
+def entity_counts(store: Store) -> tuple[dict[str, int], int]:
+    """(entity kind (plural) -> how many the register holds, for every kind; catalogue risks
+    not adopted). Catalogue risks are not among the risks: they are counted apart."""
+    by_type = {
+        row["type"].value: int(row["n"].value)
+        for row in _rows(store, _COUNTS)
+        if row["type"] is not None and row["n"] is not None
+    }
+    catalogue = by_type.get(CATALOGUE_RISK, 0)
+    counts = {
+        cls.plural: sum(by_type.get(t, 0) for t in rdf_types_for(cls))
+        - (catalogue if cls is Risk else 0)
+        for cls in ENTITY_TYPES
+    }
+    return counts, catalogue
+
 
 def load_overview(register: Register) -> Overview:
     with register.reader() as store:
@@ -87,16 +111,8 @@ def load_overview(register: Register) -> Overview:
 
 
 def read_overview(store: Store, register: Register) -> Overview:
-    by_type = {
-        row["type"].value: int(row["n"].value)
-        for row in _rows(store, _COUNTS)
-        if row["type"] is not None and row["n"] is not None
-    }
-    counts = {
-        cls.plural: n
-        for cls in ENTITY_TYPES
-        if (n := sum(by_type.get(t, 0) for t in rdf_types_for(cls)))
-    }
+    every, catalogue = entity_counts(store)
+    counts = {kind: n for kind, n in every.items() if n}
     config = register.config.risk
     risks = read_scored_risks(store, config.matrix)
     grid = matrix_heatmaps(store, risks, config.matrix)
@@ -108,6 +124,7 @@ def read_overview(store: Store, register: Register) -> Overview:
         residual=grid.residual,
         appetite=config.appetite,
         above_appetite=count_above_appetite(risks, config.appetite_rank),
+        catalogue_risks=catalogue,
     )
 
 

@@ -36,6 +36,7 @@ SELECT ?id ?matrix ?likelihood ?severity ?residual_likelihood ?residual_severity
 WHERE {{
   ?risk a rg:Risk ;
       dcterms:identifier ?id .
+  FILTER NOT EXISTS {{ ?risk a rg:CatalogueRisk }}
   OPTIONAL {{ ?risk rg:riskMatrix ?matrix }}
   OPTIONAL {{ ?risk rg:likelihood ?likelihood }}
   OPTIONAL {{ ?risk rg:severity ?severity }}
@@ -132,7 +133,8 @@ class MatrixHeatmaps:
 
 
 def read_scored_risks(store: Store, default_matrix: str) -> list[ScoredRisk]:
-    """Every risk with its matrix and scores, in ID order."""
+    """Every risk of the register with its matrix and scores, in ID order; catalogue risks not
+    adopted (rg:CatalogueRisk, placeholder scores) are left out."""
     result = store.select(_RISKS_QUERY)
     fallback = matrix(default_matrix)
     risks: dict[str, ScoredRisk] = {}

@@ -19,6 +19,7 @@ from riskgraph.library.summary import LibrarySummary, library_summary
 from riskgraph.register import Register
 from riskgraph.scoring import Level, above_appetite, level_by_name
 from riskgraph.store.base import Store
+from riskgraph.views.dashboard import CATALOGUE_RISKS
 from riskgraph.views.heatmap import (
     MatrixHeatmaps,
     ScoredRisk,
@@ -115,7 +116,12 @@ def _figures(
         Figure(
             "Risks",
             str(counts.get("risks", 0)),
-            f"{counts.get('treatments', 0)} treatments, {counts.get('controls', 0)} controls",
+            f"{counts.get('treatments', 0)} treatments, {counts.get('controls', 0)} controls"
+            + (
+                f"; {catalogue:,} {CATALOGUE_RISKS}"
+                if (catalogue := counts.get(CATALOGUE_RISKS))
+                else ""
+            ),
         ),
         Figure(
             "Risks above appetite",

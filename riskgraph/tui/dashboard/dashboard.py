@@ -21,7 +21,13 @@ from riskgraph.tui.messages import OpenNode
 from riskgraph.tui.screen import RegisterScreen
 from riskgraph.tui.text import plain, visible
 from riskgraph.tui.workers import describe_error, in_background
-from riskgraph.views.dashboard import DueReviews, Overview, load_due_reviews, load_overview
+from riskgraph.views.dashboard import (
+    CATALOGUE_RISKS,
+    DueReviews,
+    Overview,
+    load_due_reviews,
+    load_overview,
+)
 
 COUNTED = (
     "risks",
@@ -79,6 +85,8 @@ def render_counts(overview: Overview, *, columns: int) -> Text:
     above = overview.above_appetite
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{above} above appetite", style="bold red" if above else "bold green")
+    if overview.catalogue_risks:
+        text.append(f"\n{overview.catalogue_risks:,} {CATALOGUE_RISKS}", style="dim")
     lines = overview.inherent.matrix.size
     shown = COUNTED[: lines * columns]
     numbers = [f"{overview.counts.get(kind, 0):,}" for kind in shown]
