@@ -181,14 +181,7 @@ def bench_json(size: str, runs: int, work: Path) -> dict[str, Any]:
 
 
 def _bare_in_child() -> float:
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench_tui", "--bare"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=DEADLINE,
-    )
-    return float(json.loads(done.stdout.strip().splitlines()[-1]))
+    return float(_child("--bare"))
 
 
 def bench_size(size: str, runs: int, work: Path) -> list[Run]:
@@ -197,14 +190,19 @@ def bench_size(size: str, runs: int, work: Path) -> list[Run]:
 
 
 def _in_child(folder: Path) -> Run:
+    return Run(**_child("--one", str(folder)))
+
+
+def _child(*args: str) -> Any:
+    """One run in a process of its own: the JSON on the last line it prints."""
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench_tui", "--one", str(folder)],
+        [sys.executable, "-m", "benchmarks.bench_tui", *args],
         capture_output=True,
         text=True,
         check=True,
         timeout=DEADLINE * 3,
     )
-    return Run(**json.loads(done.stdout.strip().splitlines()[-1]))
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main(argv: list[str] | None = None) -> None:
