@@ -221,6 +221,7 @@ class Runner:
         began = time.perf_counter()
         self.startup()
         for size in self.args.sizes:
+            size_began = time.perf_counter()
             self.attempt(f"data for size {size}", self.prepare, size)
             self.gaps(size)
             stopped = self.stopped_rules(size)
@@ -233,6 +234,8 @@ class Runner:
                 self.tui(size)
             if size in self.args.rank_sizes:
                 self.rank(size)
+            if size in self.results["data"]:
+                self.results["data"][size]["measured_s"] = time.perf_counter() - size_began
         self.imports()
         self.results["load_after"] = machine()["load"]
         self.results["duration_s"] = time.perf_counter() - began
