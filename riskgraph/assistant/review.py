@@ -29,7 +29,7 @@ from riskgraph.assistant.grounding import UNVERIFIED_CONTROL, flag_code
 from riskgraph.assistant.records import StoredAction, StoredDraft, decision_quads, load_draft
 from riskgraph.assistant.schema import EMPTY_TEXT, clean_text
 from riskgraph.editing.input import TYPED, Changes, Origin
-from riskgraph.editing.write import Draft, Prepared, next_id, prepare_additions, run_write
+from riskgraph.editing.write import Draft, Prepared, next_id, prepare_additions, run_planned
 from riskgraph.errors import InputError, Location, UserError
 from riskgraph.model.entities import (
     Control,
@@ -443,9 +443,8 @@ def accept_draft(
 ) -> Decision:
     """Accept a draft (as edited, when ``reviewed`` is given) through the write pipeline: the
     treatment, its new controls and the decision's provenance in one transaction."""
-    planned: list[Decision] = []
 
-    def prepare(repo: Repository) -> Prepared:
+    def prepare(repo: Repository) -> tuple[Decision, Prepared]:
         snapshot = RegisterSnapshot.load(repo.store, register.config)
         draft = load_draft(repo.store, register.base_iri, draft_id)
         decision = plan_accept(
@@ -458,9 +457,8 @@ def accept_draft(
             source=source,
             treatment_id=treatment_id,
         )
-        planned.append(decision)
         made = ", ".join([str(decision.treatment_id), *decision.new_controls])
-        return prepare_additions(
+        return decision, prepare_additions(
             repo,
             list(decision.entities),
             default_matrix=register.config.risk.matrix,
@@ -468,8 +466,7 @@ def accept_draft(
             description=f"accept draft {draft.id} ({made})",
         )
 
-    prepared, _ = run_write(register, prepare)
-    decision = planned[0]
+    decision, prepared = run_planned(register, prepare)
     return Decision(
         prepared.plan.changes, decision.treatment_id, decision.new_controls, decision.entities
     )
@@ -484,16 +481,13 @@ def reject_draft(
     now: datetime | None = None,
 ) -> Decision:
     """Reject a draft: the decision is written with its undo log entry, in one transaction."""
-    planned: list[Decision] = []
 
-    def prepare(repo: Repository) -> Prepared:
+    def prepare(repo: Repository) -> tuple[Decision, Prepared]:
         snapshot = RegisterSnapshot.load(repo.store, register.config)
         draft = load_draft(repo.store, register.base_iri, draft_id)
         decision = plan_reject(
             snapshot, draft, person_id=person_id, reason=reason, now=now or datetime.now(UTC)
         )
-        planned.append(decision)
-        return Prepared(Plan(changes=decision.changes), [], f"reject draft {draft.id}")
+        return decision, Prepared(Plan(changes=decision.changes), [], f"reject draft {draft.id}")
 
-    run_write(register, prepare)
-    return planned[0]
+    return run_planned(register, prepare)[0]

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from riskgraph.cli.options import RegisterOption, TodayOption, open_register, today_option
+from riskgraph.cli.options import (
+    RegisterOption,
+    TimeoutOption,
+    TodayOption,
+    open_register,
+    today_option,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -80,12 +86,7 @@ def verify(
         help="The export's manifest (FILE.manifest.json), the exported file, or an XLSX export.",
         show_default=False,
     ),
-    timeout: float | None = typer.Option(
-        None,
-        "--timeout",
-        help="Seconds the query may run. Default: queries.timeout_seconds in register.toml.",
-        show_default=False,
-    ),
+    timeout: float | None = TimeoutOption,
     register: Path | None = RegisterOption,
 ) -> None:
     """Rerun an export's query and check the result still matches its manifest.

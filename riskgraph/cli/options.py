@@ -23,6 +23,13 @@ TodayOption = typer.Option(
     show_default=False,
 )
 """The one --today option of every command that judges dates (riskgraph.clock)."""
+TimeoutOption = typer.Option(
+    None,
+    "--timeout",
+    help="Seconds the query may run. Default: queries.timeout_seconds in register.toml.",
+    show_default=False,
+)
+"""The --timeout of every command that runs a query (query run, verify)."""
 
 
 def today_option(value: str | None):  # -> date (import kept lazy)

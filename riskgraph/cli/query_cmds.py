@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from riskgraph.cli.options import RegisterOption, TodayOption, open_register, today_option
+from riskgraph.cli.options import (
+    RegisterOption,
+    TimeoutOption,
+    TodayOption,
+    open_register,
+    today_option,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -145,12 +151,7 @@ def run(
         help="Rows to show (0: all). Default: queries.display_limit in register.toml.",
         show_default=False,
     ),
-    timeout: float | None = typer.Option(
-        None,
-        "--timeout",
-        help="Seconds the query may run. Default: queries.timeout_seconds in register.toml.",
-        show_default=False,
-    ),
+    timeout: float | None = TimeoutOption,
     today: str | None = TodayOption,
     manifest: bool = typer.Option(
         True,

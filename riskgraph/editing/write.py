@@ -16,6 +16,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from riskgraph.editing import records, undo
 from riskgraph.editing.derivation import derivation_errors, staged_view
@@ -30,6 +31,8 @@ from riskgraph.model.repository import Plan, Repository
 from riskgraph.register import Register
 from riskgraph.store.base import ChangeSet, Store, commit
 from riskgraph.validation import Issue
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -81,6 +84,22 @@ def run_write(
     with register.writer() as store:
         prepared = prepare(Repository(store, register.base_iri))
         return prepared, None if dry_run else commit_write(store, prepared)
+
+
+def run_planned(
+    register: Register, prepare: Callable[[Repository], tuple[T, Prepared]]
+) -> tuple[T, Prepared]:
+    """``run_write`` for a prepare step that also returns what it planned (an adoption, a
+    mapping, an assistant's decision): that, and the prepared write, once committed."""
+    planned: list[T] = []
+
+    def step(repo: Repository) -> Prepared:
+        result, prepared = prepare(repo)
+        planned.append(result)
+        return prepared
+
+    prepared, _ = run_write(register, step)
+    return planned[-1], prepared
 
 
 def _checked(

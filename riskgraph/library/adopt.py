@@ -6,7 +6,7 @@ name and version) in the register graph. A link is the SKOS triple from the regi
 the concept plus an ``rgl:Mapping`` record (who, when, how, how sure) whose IRI is under the
 register's base IRI, so both travel with register exports and imports.
 
-Both are writes of the one write pipeline (``editing.write.run_write``): the same model, rule,
+Both are writes of the one write pipeline (``editing.write.run_planned``): the same model, rule,
 link-target and SHACL checks as ``add`` and ``edit``, one transaction, and an undo log entry.
 """
 
@@ -20,7 +20,13 @@ import pyoxigraph as ox
 from riskgraph import clock
 from riskgraph.editing.input import Changes, Origin, combine
 from riskgraph.editing.shapes import check_shapes
-from riskgraph.editing.write import Draft, Prepared, missing_entity, prepare_additions, run_write
+from riskgraph.editing.write import (
+    Draft,
+    Prepared,
+    missing_entity,
+    prepare_additions,
+    run_planned,
+)
 from riskgraph.errors import UserError
 from riskgraph.library.catalogue import ConceptRow, concept, loaded_libraries
 from riskgraph.library.model import JUSTIFICATIONS, PREDICATES, RGL, Mapping
@@ -115,24 +121,20 @@ def adopt(
     affects: list[str] | None = None,
 ) -> Adoption:
     """Adopt through the write pipeline: one transaction, with its undo log entry."""
-    adoptions: list[Adoption] = []
 
-    def prepare(repo: Repository) -> Prepared:
-        adoptions.append(
-            prepare_adoption(
-                repo,
-                reference,
-                default_matrix=register.config.risk.matrix,
-                entity_id=entity_id,
-                likelihood=likelihood,
-                severity=severity,
-                affects=affects,
-            )
+    def prepare(repo: Repository) -> tuple[Adoption, Prepared]:
+        adoption = prepare_adoption(
+            repo,
+            reference,
+            default_matrix=register.config.risk.matrix,
+            entity_id=entity_id,
+            likelihood=likelihood,
+            severity=severity,
+            affects=affects,
         )
-        return adoptions[-1].prepared
+        return adoption, adoption.prepared
 
-    run_write(register, prepare)
-    return adoptions[-1]
+    return run_planned(register, prepare)[0]
 
 
 def prepare_link(
@@ -219,10 +221,9 @@ def link(
     today: date | None = None,
 ) -> Mapping:
     """Link through the write pipeline: one transaction, with its undo log entry."""
-    mappings: list[Mapping] = []
-
-    def prepare(repo: Repository) -> Prepared:
-        mapping, prepared = prepare_link(
+    mapping, _ = run_planned(
+        register,
+        lambda repo: prepare_link(
             repo,
             entity_id,
             reference,
@@ -232,9 +233,6 @@ def link(
             confidence=confidence,
             comment=comment,
             today=today,
-        )
-        mappings.append(mapping)
-        return prepared
-
-    run_write(register, prepare)
-    return mappings[-1]
+        ),
+    )
+    return mapping
