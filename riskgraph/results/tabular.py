@@ -7,11 +7,13 @@ import json
 import re
 from typing import BinaryIO
 
+import pyoxigraph as ox
+
 from riskgraph.results.base import ExportFormat, ResultKind, WriteOptions, expect_select
-from riskgraph.results.formulas import neutralise
+from riskgraph.results.formulas import MARKER, neutralise
 from riskgraph.results.streams import text_writer
 from riskgraph.results.terms import compact, ntriples, plain, simple_value
-from riskgraph.store.base import QueryResult
+from riskgraph.store.base import QueryResult, Term
 
 _SELECT = frozenset({ResultKind.SELECT})
 
@@ -51,17 +53,27 @@ def _write_csv(result: QueryResult, out: BinaryIO, *, spreadsheet: bool) -> int:
     return count
 
 
+def _tsv_cell(term: Term | None) -> str:
+    """A term in N-Triples syntax; a literal a spreadsheet would run as a formula gets the
+    same leading quote CSV gives it, inside its quotes (``"=1+1"`` becomes ``"'=1+1"``)."""
+    if term is None:
+        return ""
+    text = ntriples(term)
+    if isinstance(term, ox.Literal) and neutralise(term.value) != term.value:
+        return '"' + MARKER + text[1:]
+    return text
+
+
 def write_tsv(result: QueryResult, out: BinaryIO, options: WriteOptions) -> int:
-    """SPARQL 1.1 Query Results TSV: ``?var`` header, terms in N-Triples syntax, LF line ends."""
+    """SPARQL 1.1 Query Results TSV: ``?var`` header, terms in N-Triples syntax, LF line ends.
+    Literals are formula-neutralised exactly as CSV cells are (``riskgraph.results.formulas``)."""
     select = expect_select(result)
     names = select.variables
     count = 0
     with text_writer(out) as text:
         text.write("\t".join(f"?{name}" for name in names) + "\n")
         for row in select.rows:
-            cells = (
-                ntriples(term) if (term := row.get(name)) is not None else "" for name in names
-            )
+            cells = (_tsv_cell(row.get(name)) for name in names)
             text.write("\t".join(cells) + "\n")
             count += 1
     return count

