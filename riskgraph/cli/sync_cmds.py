@@ -48,6 +48,13 @@ AuthOption = typer.Option(
 UsernameOption = typer.Option(
     None, "--username", help="User name for basic auth.", rich_help_panel=ENDPOINT_PANEL
 )
+ServerKindOption = typer.Option(
+    None,
+    "--server-kind",
+    help="oxigraph, fuseki, virtuoso, graphdb or neptune: where the server keeps its update "
+    "and Graph Store endpoints, and its limits. Default: found by probing ENDPOINT_URL.",
+    rich_help_panel=ENDPOINT_PANEL,
+)
 ReplaceOption = typer.Option(
     False, "--replace", help="Overwrite the register already on the receiving side."
 )
@@ -64,6 +71,7 @@ def push(
     store_url: str | None = StoreUrlOption,
     auth: str = AuthOption,
     username: str | None = UsernameOption,
+    server_kind: str | None = ServerKindOption,
     replace: bool = ReplaceOption,
     verify: bool = VerifyOption,
     register: Path | None = RegisterOption,
@@ -81,7 +89,7 @@ def push(
     from riskgraph.store.remote import RemoteStore
 
     reg = open_register(register)
-    settings = _settings(url, update_url, store_url, auth, username, reg)
+    settings = _settings(url, update_url, store_url, auth, username, server_kind, reg)
     url, update_url, store_url = settings.query_url, settings.update_url, settings.store_url
     endpoint = _connect(settings)
     try:
@@ -118,6 +126,7 @@ def pull(
     store_url: str | None = StoreUrlOption,
     auth: str = AuthOption,
     username: str | None = UsernameOption,
+    server_kind: str | None = ServerKindOption,
     replace: bool = ReplaceOption,
     verify: bool = VerifyOption,
     register: Path | None = RegisterOption,
@@ -134,7 +143,7 @@ def pull(
     from riskgraph.store.remote import RemoteStore
 
     reg = open_register(register)
-    settings = _settings(url, update_url, store_url, auth, username, reg)
+    settings = _settings(url, update_url, store_url, auth, username, server_kind, reg)
     url = settings.query_url
     endpoint = _connect(settings)
     where = f"the register at {reg.folder}" if reg.folder else "this register"
@@ -181,11 +190,12 @@ def _settings(
     store_url: str | None,
     auth: str,
     username: str | None,
+    server_kind: str | None,
     reg: Register,
 ) -> EndpointSettings:
     from riskgraph.errors import UserError
 
-    settings = endpoint_settings(url, update_url, store_url, auth, username)
+    settings = endpoint_settings(url, update_url, store_url, auth, username, server_kind)
     if settings is None:
         raise UserError("give the endpoint's query URL")
     url = settings.query_url

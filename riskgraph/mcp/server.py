@@ -172,6 +172,18 @@ def build_server(register: Register, *, allow_drafts: bool = False) -> MCPServer
         applicability, justification, implementation status, controls, risks and evidence."""
         return await _run(lambda: tools.soa(register))
 
+    @server.tool(annotations=_READ)
+    async def framework_coverage(
+        framework: str, by: str = "register", max_hops: int | None = None
+    ) -> dict[str, Any]:
+        """Framework coverage: which concepts of `framework` (iso42001-annex-a, iso42001, a
+        loaded library such as nist-ai-rmf or owasp-llm-2.0, or a taxonomy in one) the
+        register's risks and controls address directly or through crosswalks, and which not.
+        `by` is "register" (default) or a loaded library; `max_hops` (1 to 6, default 4) is the
+        longest chain of mappings followed. Each concept comes with its status, what addresses
+        it and the shortest chain."""
+        return await _run(lambda: tools.framework_coverage(register, framework, by, max_hops))
+
     @server.resource(
         "riskgraph://ontology",
         name="ontology",

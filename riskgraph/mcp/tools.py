@@ -177,6 +177,33 @@ def soa(register: Register) -> dict[str, Any]:
     }
 
 
+MAX_HOPS = 6
+"""Longest chain of mappings an agent may ask coverage to follow (each hop widens the search)."""
+
+
+def framework_coverage(
+    register: Register, framework: str, by: str, max_hops: int | None
+) -> dict[str, Any]:
+    """Which concepts of ``framework`` the register (or a loaded library) addresses, directly
+    or through crosswalks, and which not: the read model of ``riskgraph coverage``."""
+    from collections import Counter
+
+    from riskgraph.library.coverage import COVERAGE_HOPS, coverage
+
+    hops = COVERAGE_HOPS if max_hops is None else max_hops
+    if not 1 <= hops <= MAX_HOPS:
+        raise UserError(f"max_hops must be between 1 and {MAX_HOPS} (got {hops})")
+    with register.reader() as store:
+        rows = coverage(store, framework, by, max_hops=hops)
+    return {
+        "framework": framework,
+        "by": by,
+        "max_hops": hops,
+        "counts": dict(Counter(row.status for row in rows)),
+        "concepts": [_plain(row) for row in rows],
+    }
+
+
 def ontology_turtle() -> str:
     """The riskgraph ontology, as shipped."""
     from riskgraph.resources import ontology_file

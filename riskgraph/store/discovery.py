@@ -216,10 +216,19 @@ def resolve(settings: EndpointSettings, *, server_kind: str | None = None) -> Fo
     """Fill in the update and Graph Store URLs of ``settings`` when the user gave only one URL.
 
     Explicit URLs win: with an update or Graph Store URL given, nothing is probed and None is
-    returned. Otherwise the server is probed (with the settings' own authentication) and the
-    found URLs are written into ``settings``.
+    returned (a ``server_kind`` then only records the server's kind and its limits, such as
+    Virtuoso's largest update). Otherwise the server is probed (with the settings' own
+    authentication) and the found URLs are written into ``settings``.
     """
     if settings.update_url is not None or settings.store_url is not None:
+        if server_kind is not None:
+            layout = LAYOUTS.get(server_kind)
+            if layout is None:
+                raise UserError(
+                    f"unknown server kind {server_kind!r}; expected one of {', '.join(PROBE_ORDER)}"
+                )
+            settings.server_kind = layout.kind
+            settings.max_update_quads = layout.max_update_quads
         return None
     from riskgraph.store.remote_http import auth_for
 

@@ -6,7 +6,9 @@ terms and large answers are never held whole; the calling thread reads them.
 
 The union default graph
 -----------------------
-riskgraph queries expect the default graph to be the union of the named graphs. Servers differ
+riskgraph queries expect the default graph to be the union of the register's named graphs
+(riskgraph's own, under ``RISKGRAPH_GRAPHS``; other graphs on a shared server are not part of
+the register). Servers differ
 (Oxigraph has ``--union-default-graph``, Fuseki ``tdb2:unionDefaultGraph``, GraphDB and Neptune
 do it by default, others not at all), so the backend does not rely on any of them: a query run
 with ``union_default_graph`` names its dataset in the protocol, with a ``default-graph-uri`` and
@@ -25,6 +27,7 @@ Graph Store Protocol PUT when a store URL is configured, otherwise one update.
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -62,9 +65,17 @@ LOAD_CHUNK = 20_000
 """Quads per ``INSERT DATA`` request when a graph is loaded without the Graph Store Protocol."""
 
 _ALL_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+_GRAPHS_WITH_TRIPLES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+RISKGRAPH_GRAPHS = "https://w3id.org/riskgraph/graph/"
+"""Every graph riskgraph writes has an IRI under this prefix."""
 STAGING_GRAPHS = "https://w3id.org/riskgraph/staging/"
 """Graphs a push fills before it switches them in at once; never part of a register."""
+XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 _QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+_REGISTER_QUADS = (
+    "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+    f'FILTER(STRSTARTS(STR(?g), "{RISKGRAPH_GRAPHS}")) }}'
+)
 
 
 class RemoteStore(Store):
@@ -93,20 +104,25 @@ class RemoteStore(Store):
             form += [("default-graph-uri", g) for g in graphs]
             form += [("named-graph-uri", g) for g in graphs]
         url = self.endpoint.query_url
-        response = self.endpoint.open("POST", url, accept=QUERY_ACCEPT, form=form)
+        accept = GRAPH_ACCEPT if _form(text) in ("CONSTRUCT", "DESCRIBE") else QUERY_ACCEPT
+        response = self.endpoint.open("POST", url, accept=accept, form=form)
         if response is None:
             raise StoreError(f"the SPARQL endpoint {url} gave no answer to a query")
-        return _parse_answer(Body(response, url))
+        return _parse_answer(Body(response, url, rewrite=_virtuoso_blank_nodes(response)))
 
     def quads(self, graph: str | None = None, subject: str | None = None) -> Iterator[ox.Quad]:
+        """Quads of one graph, or of the register's graphs (``graph_names``)."""
         if graph is not None and subject is None:
             return self._graph_quads(graph)
+        if graph is None and subject is None:
+            return (q for name in self.graph_names() for q in self._graph_quads(name))
         bindings: dict[str, Term] = {}
         if graph is not None:
             bindings["g"] = ox.NamedNode(graph)
         if subject is not None:
             bindings["s"] = ox.NamedNode(subject)
-        result = self.select(_QUADS, bindings, union_default_graph=False)
+        query = _QUADS if graph is not None else _REGISTER_QUADS
+        result = self.select(query, bindings, union_default_graph=False)
         return (
             ox.Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[arg-type]
             for row in result.rows
@@ -133,17 +149,27 @@ class RemoteStore(Store):
         return Streamed(body, (ox.Quad(q.subject, q.predicate, q.object, name) for q in parsed))
 
     def graph_names(self) -> list[str]:
-        """The store's named graphs, without the staging graphs of a push in progress."""
+        """The register's graphs: riskgraph's own named graphs (a shared server may hold other
+        data, and Virtuoso its system graphs), without the staging graphs of a push."""
         if self._graphs is None:
-            self._graphs = [g for g in self.all_graph_names() if not g.startswith(STAGING_GRAPHS)]
+            self._graphs = [g for g in self.all_graph_names() if g.startswith(RISKGRAPH_GRAPHS)]
         return list(self._graphs)
 
     def all_graph_names(self) -> list[str]:
-        result = self.select(_ALL_GRAPHS, union_default_graph=False)
+        names = self._names(_ALL_GRAPHS)
+        # Virtuoso answers GRAPH ?g {} with nothing: ask for the graphs that hold triples (an
+        # empty store answers that at once too).
+        return names or self._names(_GRAPHS_WITH_TRIPLES)
+
+    def _names(self, query: str) -> list[str]:
+        result = self.select(query, union_default_graph=False)
         return sorted(row["g"].value for row in result.rows if isinstance(row["g"], ox.NamedNode))
 
     def count(self, graph: str | None = None) -> int:
-        bindings = {"g": ox.NamedNode(graph)} if graph else None
+        """Triples in one graph, or in the register's graphs (``graph_names``)."""
+        if graph is None:
+            return sum(self.count(name) for name in self.graph_names())
+        bindings = {"g": ox.NamedNode(graph)}
         result = self.select(
             "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
             bindings,
@@ -179,11 +205,15 @@ class RemoteStore(Store):
             # A server that refuses large updates (Virtuoso) gets the change in pieces, under
             # the write lease so that no other riskgraph writer sees it half done. Every piece
             # but the last removes the kept register hash; the last adds the new one.
-            remove, add = changes.remove, changes.add
+            remove = changes.remove
+            add = [q for q in changes.add if q.predicate != fingerprint.HASH_PREDICATE]
+            new_hash = [q for q in changes.add if q.predicate == fingerprint.HASH_PREDICATE]
             pieces = [
                 *(([], remove[i : i + limit]) for i in range(0, len(remove), limit)),
                 *((add[i : i + limit], []) for i in range(0, len(add), limit)),
             ]
+            adding, removing = pieces[-1]
+            pieces[-1] = (adding + new_hash, removing)
             with self.exclusive():
                 for number, (adding, removing) in enumerate(pieces, 1):
                     last = number == len(pieces)
@@ -220,8 +250,15 @@ class RemoteStore(Store):
             self._put(graph, quads, None)
             return
         name = ox.NamedNode(graph)
-        operations = [f"DROP SILENT GRAPH {name}"]
         content = list(quads)
+        limit = self.endpoint.settings.max_update_quads
+        if limit is not None and len(content) > limit:
+            # A server that refuses large updates (Virtuoso) gets the graph in pieces, under
+            # the write lease (blank nodes all in one piece, so that each stays one node).
+            with self.exclusive():
+                self.load_graph(graph, content)
+            return
+        operations = [f"DROP SILENT GRAPH {name}"]
         if content:
             operations.append(insert_data(name, content))
         self.update(" ;\n".join(operations))
@@ -233,10 +270,10 @@ class RemoteStore(Store):
         progress: Callable[[int], None] | None = None,
     ) -> None:
         """Replace one named graph with a large amount of data, telling ``progress`` how many
-        quads have been sent. With a store URL this is one streamed Graph Store PUT (atomic);
-        without, ``DROP`` then ``INSERT DATA`` in chunks of ``LOAD_CHUNK`` quads (not atomic:
-        after a failure the graph is partly loaded). Quads with blank nodes go in the last chunk,
-        all together, so that each blank node stays one node."""
+        quads have been sent. With a store URL this is one Graph Store PUT (atomic); without,
+        ``DROP`` then ``INSERT DATA`` in chunks of ``LOAD_CHUNK`` quads, or of the server's
+        ``max_update_quads`` (not atomic: after a failure the graph is partly loaded). Quads with
+        blank nodes go in the last chunk, all together, so that each blank node stays one node."""
         self._check_writable()
         if self.endpoint.store_url is not None:
             self.invalidate_hash()
@@ -244,12 +281,12 @@ class RemoteStore(Store):
             return
         name = ox.NamedNode(graph)
         self.update(f"DROP SILENT GRAPH {name}")
+        size = min(LOAD_CHUNK, self.endpoint.settings.max_update_quads or LOAD_CHUNK)
         chunk: list[ox.Quad] = []
         with_blanks: list[ox.Quad] = []
         for quad in quads:
-            blank = isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
-            (with_blanks if blank else chunk).append(quad)
-            if len(chunk) >= LOAD_CHUNK:
+            (with_blanks if _has_blank(quad) else chunk).append(quad)
+            if len(chunk) >= size:
                 self._insert(name, chunk, progress)
                 chunk = []
         for rest in (chunk, with_blanks):
@@ -269,20 +306,35 @@ class RemoteStore(Store):
         if self.endpoint.store_url is None:
             raise StoreError("this endpoint has no Graph Store URL to send graphs to")
         self._graphs = None
-        self.endpoint.send(
-            "PUT",
-            self.endpoint.store_url,
-            params={"graph": graph},
-            content=_ntriples(quads, progress),
-            content_type="application/n-triples",
-        )
+        # The body is spooled to a temporary file and sent with its length: a chunked request
+        # body (no Content-Length) is answered "201 Created" by Virtuoso, which stores nothing.
+        with tempfile.TemporaryFile(prefix="riskgraph-put-") as body:
+            for batch in _ntriples(quads, progress):
+                body.write(batch)
+            body.seek(0)
+            self.endpoint.send(
+                "PUT",
+                self.endpoint.store_url,
+                params={"graph": graph},
+                content=body,
+                content_type="application/n-triples",
+            )
 
 
 def insert_data(graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
-    """``INSERT DATA`` of the quads' triples into ``graph``. Blank nodes are allowed (unlike in
-    ``riskgraph.sparql.text``): within one request a label is one node, new in the store."""
+    """An update adding the quads' triples to ``graph``. Blank nodes are allowed (unlike in
+    ``riskgraph.sparql.text``): within one request a label is one node, new in the store. With
+    blank nodes it is ``INSERT {…} WHERE {}`` (one solution, so one new node per label), which
+    means the same as ``INSERT DATA`` and which Virtuoso accepts (it refuses blank nodes in
+    ``INSERT DATA``)."""
     lines = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+    if "_:" in lines and any(_has_blank(q) for q in quads):
+        return f"INSERT {{ GRAPH {graph} {{\n{lines}\n}} }} WHERE {{}}"
     return f"INSERT DATA {{ GRAPH {graph} {{\n{lines}\n}} }}"
+
+
+def _has_blank(quad: ox.Quad) -> bool:
+    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
 
 
 def _ntriples(quads: Iterable[ox.Quad], progress: Callable[[int], None] | None) -> Iterator[bytes]:
@@ -319,7 +371,28 @@ def _parse_answer(body: Body) -> QueryResult:
         return AskResult(bool(parsed))
     variables = [v.value for v in parsed.variables]
     rows = ({name: solution[name] for name in variables} for solution in parsed)
+    if results_format == ox.QueryResultsFormat.JSON and _is_virtuoso(body.response):
+        rows = (_with_boolean_words(row) for row in rows)
     return SelectResult(variables, Streamed(body, rows))
+
+
+def _is_virtuoso(response: httpx.Response) -> bool:
+    return response.headers.get("server", "").lower().startswith("virtuoso")
+
+
+_BOOLEAN_WORDS = {
+    "1": ox.Literal("true", datatype=XSD_BOOLEAN),
+    "0": ox.Literal("false", datatype=XSD_BOOLEAN),
+}
+
+
+def _with_boolean_words(row: dict[str, Term | None]) -> dict[str, Term | None]:
+    """Virtuoso's JSON results write stored booleans as "1" and "0" (its XML results and RDF
+    answers say true and false): give them back their lexical form, as stored."""
+    for name, term in row.items():
+        if isinstance(term, ox.Literal) and term.datatype == XSD_BOOLEAN:
+            row[name] = _BOOLEAN_WORDS.get(term.value, term)
+    return row
 
 
 def _parse_rdf(body: Body) -> Iterator[ox.Quad]:
@@ -336,6 +409,25 @@ def _parse_rdf(body: Body) -> Iterator[ox.Quad]:
         return ox.parse(body.file, rdf_format)
     except PARSE_ERRORS as exc:
         raise body.error(exc) from None
+
+
+def _form(sparql: str) -> str:
+    """The query form (SELECT, ASK, CONSTRUCT, DESCRIBE), or "" when the text cannot be read.
+    Some servers (Virtuoso) answer a CONSTRUCT with SPARQL results when those are accepted."""
+    from riskgraph.sparql.guard import form_token
+
+    try:
+        return form_token(sparql, "query").text.upper()
+    except UserError:  # not a query we can read: the endpoint will say why
+        return ""
+
+
+def _virtuoso_blank_nodes(response: httpx.Response) -> tuple[bytes, bytes] | None:
+    """Virtuoso labels blank nodes in SPARQL JSON results "nodeID://b10024", which is no blank
+    node label; the rewrite (applied as the answer streams in) takes the prefix off."""
+    if _is_virtuoso(response) and _media_type(response) == "application/sparql-results+json":
+        return (b'"type": "bnode", "value": "nodeID://', b'"type": "bnode", "value": "')
+    return None
 
 
 def _names_its_dataset(sparql: str) -> bool:

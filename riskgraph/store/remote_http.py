@@ -169,8 +169,12 @@ class ResponseReader(io.RawIOBase):
     (pyoxigraph then reports truncated input, which ``Streamed`` turns into StoreError).
     """
 
-    def __init__(self, response: httpx.Response) -> None:
-        self._chunks = response.iter_bytes()
+    def __init__(
+        self, response: httpx.Response, rewrite: tuple[bytes, bytes] | None = None
+    ) -> None:
+        self._chunks: Iterator[bytes] = response.iter_bytes()
+        if rewrite is not None:
+            self._chunks = _replaced(self._chunks, *rewrite)
         self._pending = b""
         self.error: Exception | None = None
 
@@ -192,6 +196,22 @@ class ResponseReader(io.RawIOBase):
         return size
 
 
+def _replaced(chunks: Iterator[bytes], old: bytes, new: bytes) -> Iterator[bytes]:
+    """The stream with every ``old`` replaced by ``new``, also where ``old`` spans two chunks."""
+    held = b""
+    for chunk in chunks:
+        text = (held + chunk).replace(old, new)
+        held = b""
+        for size in range(len(old) - 1, 0, -1):  # a tail that may begin an ``old`` cut in two
+            if text.endswith(old[:size]):
+                text, held = text[:-size], text[-size:]
+                break
+        if text:
+            yield text
+    if held:
+        yield held
+
+
 PARSE_ERRORS = (SyntaxError, ValueError, OSError)
 """What pyoxigraph's parsers raise on a bad or truncated answer."""
 
@@ -199,10 +219,12 @@ PARSE_ERRORS = (SyntaxError, ValueError, OSError)
 class Body:
     """The body of an open response, read as a stream by a parser."""
 
-    def __init__(self, response: httpx.Response, url: str) -> None:
+    def __init__(
+        self, response: httpx.Response, url: str, *, rewrite: tuple[bytes, bytes] | None = None
+    ) -> None:
         self.response = response
         self.url = url
-        self.reader = ResponseReader(response)
+        self.reader = ResponseReader(response, rewrite)
         self.file = io.BufferedReader(self.reader, buffer_size=1 << 16)
 
     def error(self, exc: Exception) -> StoreError:

@@ -22,12 +22,10 @@ from riskgraph.progress import NO_PROGRESS, Progress
 from riskgraph.store.base import ChangeSet, Store, StoreError, read_revision
 from riskgraph.store.embedded import EmbeddedStore
 from riskgraph.store.failpoints import crash_point
-from riskgraph.store.remote import STAGING_GRAPHS, RemoteStore
+from riskgraph.store.remote import RISKGRAPH_GRAPHS, STAGING_GRAPHS, RemoteStore
 from riskgraph.store.remote_lease import is_claim
 from riskgraph.vocab import DCTERMS, DRAFTS_GRAPH, REGISTER_GRAPH
 
-RISKGRAPH_GRAPHS = "https://w3id.org/riskgraph/graph/"
-"""Every graph riskgraph writes has an IRI under this prefix."""
 CHUNK = 20_000
 """Quads per transaction when copying into a store that is not an endpoint."""
 

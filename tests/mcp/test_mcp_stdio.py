@@ -98,6 +98,45 @@ async def test_read_tools_answer(example_register_folder: Path) -> None:
     assert "owl:Ontology" in ontology.contents[0].text
 
 
+async def test_framework_coverage_is_the_coverage_command_s_read_model(
+    example_register_folder: Path,
+) -> None:
+    async with connect(example_register_folder) as session:
+        listed = {tool.name for tool in (await session.list_tools()).tools}
+        covered = payload(
+            await session.call_tool("framework_coverage", {"framework": "iso42001-annex-a"})
+        )
+        unknown = error_text(await session.call_tool("framework_coverage", {"framework": "nope"}))
+        too_far = error_text(
+            await session.call_tool(
+                "framework_coverage", {"framework": "iso42001-annex-a", "max_hops": 50}
+            )
+        )
+    assert "framework_coverage" in listed
+    command = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "riskgraph",
+            "coverage",
+            "iso42001-annex-a",
+            "--format",
+            "json",
+            "-r",
+            str(example_register_folder),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=True,
+    )
+    assert covered["concepts"] == json.loads(command.stdout)
+    assert len(covered["concepts"]) == 38 and covered["max_hops"] == 4
+    assert sum(covered["counts"].values()) == 38 and covered["counts"]["not addressed"] > 0
+    assert "unknown framework 'nope'" in unknown
+    assert "max_hops must be between 1 and 6" in too_far
+
+
 async def test_draft_lands_pending_and_shows_in_review(example_register_folder: Path) -> None:
     draft = {
         "option": "mitigate",

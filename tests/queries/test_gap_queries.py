@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pyoxigraph as ox
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from riskgraph.queries import builtin_queries
-from riskgraph.store.base import Store
-from riskgraph.vocab import ISO42001, RG
+from riskgraph.queries import builtin_queries, run_query
+from riskgraph.store.base import ChangeSet, SelectResult, Store
+from riskgraph.store.embedded import EmbeddedStore
+from riskgraph.vocab import DCTERMS, DEFAULT_BASE_IRI, ISO42001, RDF, REGISTER_GRAPH, RG, XSD
+
+_G = ox.NamedNode(REGISTER_GRAPH)
 
 ANNEX_A_CONTROLS_IN_CATALOGUE = 38
 CLAUSES_IN_CATALOGUE = 43
@@ -235,3 +242,36 @@ def test_who_owns_what(register: Store, rows) -> None:
     everyone = rows(register, query)
     assert sorted({r["owner_id"] for r in everyone}) == ["ORG-1", "P-1", "P-2"]
     assert ("P-2", "evidence", "EV-7") in {(r["owner_id"], r["kind"], r["id"]) for r in everyone}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    today=st.dates(min_value=date(1901, 1, 1), max_value=date(2399, 12, 31)),
+    ahead=st.integers(min_value=-3, max_value=1500),
+)
+def test_evidence_days_left_is_the_calendar_difference(today: date, ahead: int) -> None:
+    """The query counts days with standard SPARQL 1.1 functions (day numbers from YEAR, MONTH
+    and DAY): the same count as the calendar, across month ends, leap days and centuries."""
+    expires = today + timedelta(days=ahead)
+    store = EmbeddedStore()
+    evidence = ox.NamedNode(DEFAULT_BASE_IRI + "EV-1")
+    store.apply(
+        ChangeSet(
+            add=[
+                ox.Quad(evidence, ox.NamedNode(RDF + "type"), ox.NamedNode(RG + "Evidence"), _G),
+                ox.Quad(evidence, ox.NamedNode(DCTERMS + "identifier"), ox.Literal("EV-1"), _G),
+                ox.Quad(
+                    evidence,
+                    ox.NamedNode(RG + "expires"),
+                    ox.Literal(expires.isoformat(), datatype=ox.NamedNode(XSD + "date")),
+                    _G,
+                ),
+            ]
+        )
+    )
+    query = builtin_queries()["evidence-expiring"]
+    with run_query(store, query, {"today": today.isoformat(), "days": 1000}, limit=None) as run:
+        assert isinstance(run.result, SelectResult)
+        found = [row["days_left"] for row in run.result.rows]
+    expected = [str(ahead)] if 0 <= ahead <= 1000 else []
+    assert [term.value for term in found if term is not None] == expected

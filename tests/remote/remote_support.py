@@ -1,7 +1,10 @@
-"""A real Oxigraph server for the remote tests, and small helpers shared by them."""
+"""The real servers of the remote tests (``oxigraph serve`` and Virtuoso Open Source, both on
+127.0.0.1 at free ports), and small helpers shared by the tests."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import socket
 import subprocess
@@ -21,6 +24,9 @@ from riskgraph.config import EndpointSettings
 
 START_TIMEOUT = 30.0
 """Seconds the server may take to answer its first request (the machine may be busy)."""
+VIRTUOSO_START_TIMEOUT = 120.0
+"""Virtuoso creates its database at first start, which takes longer."""
+RISKGRAPH_GRAPHS = "https://w3id.org/riskgraph/"
 
 
 def free_port() -> int:
@@ -47,6 +53,9 @@ class OxigraphServer:
     location: Path
     port: int
     process: subprocess.Popen[bytes] | None = None
+    kind = "oxigraph"
+    update_path = "/update"
+    store_path = "/store"
 
     @property
     def base(self) -> str:
@@ -59,6 +68,7 @@ class OxigraphServer:
             update_url=f"{self.base}/update",
             store_url=f"{self.base}/store" if with_store else None,
             timeout_seconds=timeout,
+            server_kind=self.kind,
         )
 
     def start(self) -> None:
@@ -104,6 +114,132 @@ class OxigraphServer:
         """Remove every graph, so each test starts from an empty endpoint."""
         response = httpx.post(f"{self.base}/update", data={"update": "DROP ALL"}, timeout=30.0)
         response.raise_for_status()
+
+
+VIRTUOSO = shutil.which("virtuoso-t")
+ISQL = shutil.which("isql-vt")
+VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+
+
+def virtuoso_missing() -> str | None:
+    """Why Virtuoso cannot be started here (None when it can). CI must have it (.ci/run)."""
+    if VIRTUOSO and ISQL and VIRTUOSO_INI.is_file():
+        return None
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs Virtuoso (apt-get install virtuoso-opensource)")
+    return "Virtuoso is not installed (apt-get install virtuoso-opensource)"
+
+
+class VirtuosoServer:
+    """Virtuoso Open Source (Debian's package) on 127.0.0.1 at free ports, its database in
+    ``folder``. Query and update endpoints are both /sparql, the Graph Store /sparql-graph-crud;
+    it refuses very large updates, and allows anonymous updates once the SPARQL account is
+    granted SPARQL_UPDATE (the recipe of docs/team-deployment.md)."""
+
+    kind = "virtuoso"
+    update_path = "/sparql"
+    store_path = "/sparql-graph-crud"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.sql_port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def settings(self, *, with_store: bool = True, timeout: float = 30.0) -> EndpointSettings:
+        from riskgraph.store.discovery import LAYOUTS
+
+        return EndpointSettings(
+            query_url=f"{self.base}/sparql",
+            update_url=f"{self.base}/sparql",
+            store_url=f"{self.base}/sparql-graph-crud" if with_store else None,
+            timeout_seconds=timeout,
+            server_kind=self.kind,
+            max_update_quads=LAYOUTS[self.kind].max_update_quads,
+        )
+
+    def start(self) -> None:
+        assert VIRTUOSO is not None
+        text = VIRTUOSO_INI.read_text()
+        text = text.replace("/var/lib/virtuoso-opensource-7/db/", f"{self.folder}/")
+        text = re.sub(
+            r"(?m)^ServerPort\s*=\s*1111", f"ServerPort = 127.0.0.1:{self.sql_port}", text
+        )
+        text = re.sub(r"(?m)^ServerPort\s*=\s*8890", f"ServerPort = 127.0.0.1:{self.port}", text)
+        text = re.sub(r"(?m)^ResultSetMaxRows\s*=.*", "ResultSetMaxRows = 1000000", text)
+        ini = self.folder / "virtuoso.ini"
+        ini.write_text(text)
+        self.process = subprocess.Popen(
+            [VIRTUOSO, "+foreground", "+configfile", str(ini)],
+            cwd=self.folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + VIRTUOSO_START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("virtuoso-t exited at start")
+            try:
+                answer = httpx.get(f"{self.base}/sparql", params={"query": "ASK {}"}, timeout=2)
+                if answer.status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        else:
+            self.stop()
+            raise RuntimeError(f"Virtuoso did not answer within {VIRTUOSO_START_TIMEOUT:g} s")
+        self.sql(
+            'grant SPARQL_UPDATE to "SPARQL";',
+            "DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);",
+        )
+
+    def sql(self, *statements: str) -> None:
+        assert ISQL is not None
+        subprocess.run(
+            [ISQL, f"127.0.0.1:{self.sql_port}", "dba", "dba", "exec=" + " ".join(statements)],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    def clear(self) -> None:
+        """Drop riskgraph's graphs (never CLEAR ALL: Virtuoso keeps its own graphs too)."""
+        graphs = httpx.get(
+            f"{self.base}/sparql",
+            params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        ).json()["results"]["bindings"]
+        drops = [
+            f"DROP SILENT GRAPH <{row['g']['value']}>"
+            for row in graphs
+            if row["g"]["value"].startswith(RISKGRAPH_GRAPHS)
+        ]
+        if drops:
+            httpx.post(
+                f"{self.base}/sparql", data={"query": " ; ".join(drops)}, timeout=60
+            ).raise_for_status()
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
+Server = OxigraphServer | VirtuosoServer
+SERVER_KINDS = ("oxigraph", "virtuoso")
+"""Every remote test runs against each of these (see conftest.py)."""
 
 
 def same_quads(left: Iterable[ox.Quad], right: Iterable[ox.Quad]) -> bool:

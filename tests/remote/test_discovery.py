@@ -3,11 +3,12 @@ register (the same name, appetite and gaps for everyone who opens it)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from cli_run import run
-from remote_support import OxigraphServer, gap_report
+from remote_support import Server, gap_report
 
 from riskgraph.config import load_config
 from riskgraph.errors import UserError
@@ -102,28 +103,25 @@ def test_candidates_try_a_pasted_query_url_first() -> None:
     assert order[0] == ("fuseki", "http://h/ds")
 
 
-def test_init_with_the_base_url_of_oxigraph(
-    tmp_path: Path, oxigraph_server: OxigraphServer
+def test_init_with_the_base_url_finds_the_layout_and_loads_the_example(
+    tmp_path: Path, server: Server
 ) -> None:
-    oxigraph_server.clear()
-    done = run("init", str(tmp_path / "team"), "--endpoint", oxigraph_server.base, "--example")
+    done = run("init", str(tmp_path / "team"), "--endpoint", server.base, "--example")
     assert done.code == 0, done.err
-    assert "found a oxigraph layout" in done.err
+    assert f"found a {server.kind} layout" in done.err
     endpoint = load_config(tmp_path / "team" / "register.toml").endpoint
     assert endpoint is not None
-    assert endpoint.update_url == f"{oxigraph_server.base}/update"
-    assert endpoint.store_url == f"{oxigraph_server.base}/store"
-    assert endpoint.server_kind == "oxigraph"
+    assert endpoint == server.settings(timeout=endpoint.timeout_seconds)
+    stats = run("stats", "-r", str(tmp_path / "team"))
+    assert stats.code == 0, stats.err
+    assert re.search(r"risks\s+│\s+46", stats.out)
 
 
-def test_a_second_folder_sees_the_same_register(
-    tmp_path: Path, oxigraph_server: OxigraphServer
-) -> None:
-    oxigraph_server.clear()
+def test_a_second_folder_sees_the_same_register(tmp_path: Path, server: Server) -> None:
     first, second = tmp_path / "alice", tmp_path / "bob"
-    assert run("init", str(first), "--endpoint", oxigraph_server.base, "--example").code == 0
+    assert run("init", str(first), "--endpoint", server.base, "--example").code == 0
     assert run("settings", "set", "risk.appetite", "low", "-r", str(first)).code == 0
-    joined = run("init", str(second), "--endpoint", f"{oxigraph_server.base}/query/")
+    joined = run("init", str(second), "--endpoint", f"{server.settings().query_url}/")
     assert joined.code == 0, joined.err
     assert "general.name: the shared register says" in joined.err
     alice, bob = Register.open(first), Register.open(second)
@@ -133,12 +131,20 @@ def test_a_second_folder_sees_the_same_register(
     assert gap_report(first) == gap_report(second)
 
 
-def test_a_local_value_that_differs_is_shown_and_overruled(
-    tmp_path: Path, oxigraph_server: OxigraphServer
-) -> None:
-    oxigraph_server.clear()
+def test_an_edit_in_one_folder_is_seen_by_the_other(tmp_path: Path, server: Server) -> None:
+    first, second = tmp_path / "alice", tmp_path / "bob"
+    assert run("init", str(first), "--endpoint", server.base, "--example").code == 0
+    assert run("init", str(second), "--endpoint", server.base).code == 0
+    # R-001 has Annex C sources: the write pipeline checks them against the catalogue
+    edited = run("edit", "R-001", "--title", "Proxy bias in credit", "-r", str(first))
+    assert edited.code == 0, edited.err
+    shown = run("show", "R-001", "-r", str(second))
+    assert shown.code == 0 and "Proxy bias in credit" in shown.out
+
+
+def test_a_local_value_that_differs_is_shown_and_overruled(tmp_path: Path, server: Server) -> None:
     folder = tmp_path / "team"
-    assert run("init", str(folder), "--endpoint", oxigraph_server.base, "--example").code == 0
+    assert run("init", str(folder), "--endpoint", server.base, "--example").code == 0
     config = folder / "register.toml"
     config.write_text(config.read_text().replace('appetite = "moderate"', 'appetite = "very-high"'))
     stats = run("stats", "-r", str(folder))
@@ -149,12 +155,9 @@ def test_a_local_value_that_differs_is_shown_and_overruled(
     assert "risk.appetite = 'moderate'  (shared register)" in shown.out
 
 
-def test_settings_set_refuses_unknown_keys_and_values(
-    tmp_path: Path, oxigraph_server: OxigraphServer
-) -> None:
-    oxigraph_server.clear()
+def test_settings_set_refuses_unknown_keys_and_values(tmp_path: Path, server: Server) -> None:
     folder = tmp_path / "team"
-    assert run("init", str(folder), "--endpoint", oxigraph_server.base).code == 0
+    assert run("init", str(folder), "--endpoint", server.base).code == 0
     unknown = run("settings", "set", "risk.colour", "red", "-r", str(folder))
     assert unknown.code == 2 and "is not a shared setting" in unknown.err
     assert "risk.appetite" in unknown.err
@@ -165,21 +168,20 @@ def test_settings_set_refuses_unknown_keys_and_values(
 
 
 def test_push_carries_the_settings_and_pull_brings_them_home(
-    tmp_path: Path, oxigraph_server: OxigraphServer
+    tmp_path: Path, server: Server
 ) -> None:
-    oxigraph_server.clear()
     local = tmp_path / "local"
     assert run("init", str(local), "--example").code == 0
     config = local / "register.toml"
     config.write_text(config.read_text().replace('appetite = "moderate"', 'appetite = "high"'))
-    pushed = run("push", oxigraph_server.base, "-r", str(local))
+    pushed = run("push", server.base, "-r", str(local))
     assert pushed.code == 0, pushed.err
     teammate = tmp_path / "teammate"
-    assert run("init", str(teammate), "--endpoint", oxigraph_server.base).code == 0
+    assert run("init", str(teammate), "--endpoint", server.base).code == 0
     assert Register.open(teammate).config.risk.appetite == "high"
     home = tmp_path / "home"
     assert run("init", str(home)).code == 0
-    pulled = run("pull", oxigraph_server.base, "--replace", "-r", str(home))
+    pulled = run("pull", server.base, "--replace", "-r", str(home))
     assert pulled.code == 0, pulled.err
     assert load_config(home / "register.toml").risk.appetite == "high"
 

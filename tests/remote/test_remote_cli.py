@@ -1,5 +1,5 @@
-"""The CLI on a register kept on the Oxigraph server: every command answers exactly as on the
-same register kept in its folder; init --endpoint; push and pull are lossless."""
+"""The CLI on a register kept on a SPARQL server (Oxigraph and Virtuoso): every command answers
+exactly as on the same register kept in its folder; init --endpoint; push and pull are lossless."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from cli_run import run
-from remote_support import OxigraphServer, same_quads
+from remote_support import Server, same_quads
 
 from riskgraph.config import EndpointSettings, load_config
 from riskgraph.register import Register, init_register, read_rdf_file
@@ -25,6 +25,8 @@ def _endpoint_flags(settings: EndpointSettings) -> list[str]:
     flags = [settings.query_url, "--update-url", settings.update_url or settings.query_url]
     if settings.store_url:
         flags += ["--store-url", settings.store_url]
+    if settings.server_kind:
+        flags += ["--server-kind", settings.server_kind]
     return flags
 
 
@@ -171,9 +173,9 @@ def _graphs(folder: Path) -> dict[str, list]:
 
 @pytest.mark.parametrize("with_store", [True, False], ids=["graph-store", "sparql-update"])
 def test_push_then_pull_is_lossless(
-    tmp_path: Path, oxigraph_server: OxigraphServer, endpoint: EndpointSettings, with_store: bool
+    tmp_path: Path, server: Server, endpoint: EndpointSettings, with_store: bool
 ) -> None:
-    settings = oxigraph_server.settings(with_store=with_store)
+    settings = server.settings(with_store=with_store)
     original = tmp_path / "original"
     init_register(original, with_example=True)
     run("edit", "R-001", "--likelihood", "4", "-r", str(original))  # stamps and a revision

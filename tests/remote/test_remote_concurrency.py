@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from remote_support import SERVER_KINDS
 
 from riskgraph.config import EndpointSettings
 from riskgraph.model.entities import Risk
@@ -43,12 +44,14 @@ def _risk(entity_id: str, description: str = "") -> Risk:
     )
 
 
-@pytest.fixture(params=["embedded", "remote"])
+@pytest.fixture(params=["embedded", *SERVER_KINDS])
 def folder(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
-    """A register holding R-A and R-B, on disk or on the Oxigraph server."""
+    """A register holding R-A and R-B, on disk or on each server."""
     endpoint: EndpointSettings | None = None
-    if request.param == "remote":
-        endpoint = request.getfixturevalue("endpoint")
+    if request.param != "embedded":
+        server = request.getfixturevalue(f"{request.param}_server")
+        server.clear()
+        endpoint = server.settings()
     register = init_register(tmp_path / "register", endpoint=endpoint)
     with register.writer() as store:
         commit(store, Repository(store, BASE).plan_upsert([_risk("R-A"), _risk("R-B")]).changes)

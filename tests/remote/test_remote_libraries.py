@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from unittest import mock
 
-from remote_support import OxigraphServer, same_quads
+from remote_support import Server, same_quads
 from typer.testing import CliRunner
 
 from riskgraph.cli import main
@@ -46,7 +46,7 @@ def _flags(settings: EndpointSettings) -> list[str]:
 
 
 def test_libraries_mappings_and_adopted_items_survive_push_and_pull(
-    tmp_path: Path, oxigraph_server: OxigraphServer, endpoint: EndpointSettings
+    tmp_path: Path, server: Server, endpoint: EndpointSettings
 ) -> None:
     original = tmp_path / "original"
     init_register(original)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from remote_support import OxigraphServer
+from remote_support import Server
 
 from riskgraph.results import register_hash
 from riskgraph.store.base import ChangeSet, commit
@@ -23,11 +23,8 @@ def _quad(subject: int, value: str, graph: str = REGISTER_GRAPH) -> ox.Quad:
 
 
 @pytest.mark.parametrize("with_store", [True, False])
-def test_commits_keep_the_hash_and_other_writes_remove_it(
-    oxigraph_server: OxigraphServer, with_store: bool
-) -> None:
-    oxigraph_server.clear()
-    store = RemoteStore(SparqlEndpoint(oxigraph_server.settings(with_store=with_store)))
+def test_commits_keep_the_hash_and_other_writes_remove_it(server: Server, with_store: bool) -> None:
+    store = RemoteStore(SparqlEndpoint(server.settings(with_store=with_store)))
     commit(store, ChangeSet(add=[_quad(1, "a"), _quad(2, "b", DRAFTS_GRAPH)]))
     commit(store, ChangeSet(remove=[_quad(1, "a"), _quad(7, "absent")], add=[_quad(1, "c")]))
     kept = cached_hash(store)
