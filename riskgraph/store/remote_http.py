@@ -200,14 +200,19 @@ def _replaced(chunks: Iterator[bytes], old: bytes, new: bytes) -> Iterator[bytes
     """The stream with every ``old`` replaced by ``new``, also where ``old`` spans two chunks."""
     held = b""
     for chunk in chunks:
-        text = (held + chunk).replace(old, new)
-        held = b""
+        text = held + chunk
+        done: list[bytes] = []
+        start = 0
+        while (found := text.find(old, start)) >= 0:
+            done += [text[start:found], new]
+            start = found + len(old)
+        rest, held = text[start:], b""
         for size in range(len(old) - 1, 0, -1):  # a tail that may begin an ``old`` cut in two
-            if text.endswith(old[:size]):
-                text, held = text[:-size], text[-size:]
+            if rest.endswith(old[:size]):
+                rest, held = rest[:-size], rest[-size:]
                 break
-        if text:
-            yield text
+        if out := b"".join([*done, rest]):
+            yield out
     if held:
         yield held
 
