@@ -66,26 +66,47 @@ def report(
         help="The HTML file to write (.html or .htm; for a PDF, print the page from a browser).",
     ),
     today: str | None = TodayOption,
+    diff_from: str | None = typer.Option(
+        None,
+        "--diff-from",
+        metavar="SNAPSHOT",
+        help="Add a section of what changed since this snapshot (see 'riskgraph diff').",
+        show_default=False,
+    ),
+    diff_to: str | None = typer.Option(
+        None,
+        "--diff-to",
+        metavar="SNAPSHOT|now",
+        help="The later state of that section: a snapshot, or now (default).",
+        show_default=False,
+    ),
 ) -> None:
     """Write the audit report: one self-contained HTML page (works offline) with summary
-    figures, risk heatmaps, Annex A coverage, the gap lists and the Statement of Applicability.
+    figures, risk heatmaps, Annex A coverage, the gap lists and the Statement of Applicability;
+    with --diff-from, also what changed between two snapshots (or a snapshot and now).
 
-    Example:  riskgraph report -o audit.html
+    Example:  riskgraph report -o audit.html --diff-from 2026-03-internal-audit
     """
     from riskgraph.analysis.report.builder import build_report
     from riskgraph.analysis.report.render import render_report
+    from riskgraph.errors import UserError
     from riskgraph.results.outputs import REPORT
     from riskgraph.results.streams import atomic_output
+    from riskgraph.snapshots import NOW, diff_snapshots
 
     REPORT.choose(None, output)  # refuses report.pdf before any work
     day = today_option(today)
+    if diff_to is not None and diff_from is None:
+        raise UserError("--diff-to needs --diff-from: name the earlier snapshot too")
     reg = open_register(register)
+    changes = diff_snapshots(reg, diff_from, diff_to or NOW) if diff_from is not None else None
     with reg.reader() as store:
-        audit = build_report(reg, store, today=day)
+        audit = build_report(reg, store, today=day, diff=changes)
     html = render_report(audit)
     with atomic_output(output) as handle:
         handle.write(html.encode("utf-8"))
-    _report_written(output, f"audit report, {audit.gaps.total} gaps")
+    changed = f", {len(changes.entities)} changed entities" if changes is not None else ""
+    _report_written(output, f"audit report, {audit.gaps.total} gaps{changed}")
 
 
 def _report_written(path: Path, what: str) -> None:

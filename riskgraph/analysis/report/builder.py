@@ -20,6 +20,7 @@ from riskgraph.register import Register
 from riskgraph.scoring import Level, above_appetite, level_by_name
 from riskgraph.store.base import Store
 from riskgraph.views.dashboard import CATALOGUE_RISKS
+from riskgraph.views.diff import RegisterDiff
 from riskgraph.views.heatmap import (
     MatrixHeatmaps,
     ScoredRisk,
@@ -57,12 +58,21 @@ class AuditReport:
     soa: StatementOfApplicability
     libraries: LibrarySummary | None = None
     """Loaded libraries with their attribution, and the register's framework coverage."""
+    diff: RegisterDiff | None = None
+    """What changed between two snapshots (or a snapshot and now), when the report was asked
+    for it: the read model of ``riskgraph diff``."""
 
 
 def build_report(
-    register: Register, store: Store, *, today: date, generated_at: datetime | None = None
+    register: Register,
+    store: Store,
+    *,
+    today: date,
+    generated_at: datetime | None = None,
+    diff: RegisterDiff | None = None,
 ) -> AuditReport:
-    """The audit report of ``register`` (read through ``store``) as of ``today``."""
+    """The audit report of ``register`` (read through ``store``) as of ``today``; with
+    ``diff`` (from ``riskgraph.snapshots.diff_snapshots``), a section of what changed."""
     moment = generated_at or datetime.now(UTC)
     gaps = run_gaps(register, store, today=today)
     soa = build_soa(
@@ -90,6 +100,7 @@ def build_report(
         gaps=gaps,
         soa=soa,
         libraries=library_summary(store),
+        diff=diff,
     )
 
 
