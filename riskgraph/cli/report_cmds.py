@@ -82,8 +82,10 @@ def report(
     ),
 ) -> None:
     """Write the audit report: one self-contained HTML page (works offline) with summary
-    figures, risk heatmaps, Annex A coverage, the gap lists and the Statement of Applicability;
-    with --diff-from, also what changed between two snapshots (or a snapshot and now).
+    figures, risk heatmaps, Annex A coverage, the gap lists and the Statement of Applicability.
+
+    With --diff-from, the report also shows what changed between two snapshots (or a snapshot
+    and now), as riskgraph diff does.
 
     Example:  riskgraph report -o audit.html --diff-from 2026-03-internal-audit
     """
