@@ -49,6 +49,22 @@ class Location:
         return ", ".join(parts)
 
 
+class UnlessSet(UserError):
+    """A refusal that setting one field lifts (``replace``, ``force``). The message ends
+    "..., or load it with replace set"; a face rewords the field with ``worded`` (the CLI:
+    "with --replace")."""
+
+    def __init__(self, reason: str, *, field: str, action: str) -> None:
+        self.reason = reason
+        self.field = field
+        self.action = action
+        super().__init__(self.worded(f"with {field} set"))
+
+    def worded(self, how: str) -> str:
+        """The message with the field said as ``how`` (e.g. "with --replace")."""
+        return f"{self.reason}, or {self.action} {how}"
+
+
 class InputError(UserError):
     """One bad value: names where it is, what it is and what was expected."""
 

@@ -144,13 +144,14 @@ def load_cmd(
 
     Example:  riskgraph library load finos-aigf ai-atlas-nexus
     """
-    from riskgraph.cli.output import success
+    from riskgraph.cli.output import options_named, success
     from riskgraph.library.bundled import bundled
     from riskgraph.library.catalogue import load
 
     reg = open_register(register)
     wanted = list(bundled()) if names == ["all"] else names
-    added = load(reg, wanted, replace=replace)
+    with options_named({"replace": "--replace"}):
+        added = load(reg, wanted, replace=replace)
     if added:
         success(f"loaded {', '.join(wanted)} ({added} triples)")
     else:
@@ -171,11 +172,12 @@ def unload_cmd(
 
     Example:  riskgraph library unload mitre-atlas
     """
-    from riskgraph.cli.output import success
+    from riskgraph.cli.output import options_named, success
     from riskgraph.library.catalogue import unload
 
     reg = open_register(register)
-    removed = unload(reg, name, force=force)
+    with options_named({"force": "--force"}):
+        removed = unload(reg, name, force=force)
     success(f"unloaded {name} ({removed} triples)")
 
 
@@ -282,7 +284,7 @@ def import_cmd(
 
     Example:  riskgraph library import ai-governance-framework/
     """
-    from riskgraph.cli.output import success
+    from riskgraph.cli.output import options_named, success
     from riskgraph.library.catalogue import load
     from riskgraph.library.exchange import read_source
 
@@ -294,7 +296,8 @@ def import_cmd(
             f"{len(library.mappings)} mappings; nothing written (--dry-run)"
         )
         return
-    added = load(reg, [library], replace=replace)
+    with options_named({"replace": "--replace"}):
+        added = load(reg, [library], replace=replace)
     success(
         f"imported {library.name} from {source}: {len(library.concepts)} concepts, "
         f"{len(library.mappings)} mappings ({added} triples)"

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, NoReturn
 
 from rich.console import Console
 
-from riskgraph.errors import InputError, InputErrors, Location, RiskgraphError
+from riskgraph.errors import (
+    InputError,
+    InputErrors,
+    Location,
+    RiskgraphError,
+    UnlessSet,
+    UserError,
+)
 
 if TYPE_CHECKING:
     from riskgraph.results.outputs import Document, OutputFormat
@@ -60,10 +67,16 @@ def success(message: str) -> None:
 
 @contextmanager
 def options_named(options: Mapping[str, str]) -> Iterator[None]:
-    """The core's errors about a field (``Location.column``), pinned on the option of this
-    command that gives it: the core names fields, the CLI names its own options."""
+    """The core's errors about a field (``Location.column``, or the field that lifts an
+    ``UnlessSet`` refusal), pinned on the option of this command that gives it: the core names
+    fields, the CLI names its own options."""
     try:
         yield
+    except UnlessSet as exc:
+        option = options.get(exc.field)
+        if option is None:
+            raise
+        raise UserError(exc.worded(f"with {option}")) from None
     except InputError as exc:
         option = options.get(exc.location.column or "")
         if option is None or exc.location.file is not None:

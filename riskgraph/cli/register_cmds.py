@@ -71,13 +71,14 @@ def init(
 
     Example:  riskgraph init my-register --example
     """
-    from riskgraph.cli.output import console, success
+    from riskgraph.cli.output import console, options_named, success
     from riskgraph.register import init_register
 
     settings = endpoint_settings(endpoint, update_url, store_url, auth, username, server_kind)
-    register = init_register(
-        path, name=name, base_iri=base_iri, with_example=example, endpoint=settings
-    )
+    with options_named({"base_iri": "--base-iri", "name": "--name"}):
+        register = init_register(
+            path, name=name, base_iri=base_iri, with_example=example, endpoint=settings
+        )
     from riskgraph.cli.options import show_setting_notes
 
     show_setting_notes(register)

@@ -217,10 +217,11 @@ def _copy(
     """Copy with a progress bar; the report, the entities' base IRI and (with verify) the
     register hashes of source and target."""
     from riskgraph.cli.io_cmds import ProgressBar
+    from riskgraph.cli.output import options_named
     from riskgraph.results import register_hash_full
     from riskgraph.store.remote_transfer import entity_base, transfer
 
-    with ProgressBar() as progress:
+    with options_named({"replace": "--replace"}), ProgressBar() as progress:
         report = transfer(
             source, target, replace=replace, target_name=target_name, progress=progress
         )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from riskgraph.errors import UserError
+from riskgraph.errors import UnlessSet, UserError
 from riskgraph.library.bundled import bundled, bundled_library, bundled_triples
 from riskgraph.library.model import (
     KINDS,
@@ -160,10 +160,12 @@ def load_changes(store: Store, library: Library | str, *, replace: bool = False)
         if current[0] == version and not replace:
             return ChangeSet()
         if not replace:
-            raise UserError(
+            raise UnlessSet(
                 f"library {name} is loaded at version {current[0] or '(none)'}; loading "
                 f"version {version or '(none)'} replaces it: run 'riskgraph library update "
-                f"{name}' to see what changes, or load it with replace set"
+                f"{name}' to see what changes",
+                field="replace",
+                action="load it",
             )
     new = _quads(name, triples)
     old = list(store.quads(graph)) if current is not None else []
@@ -207,9 +209,11 @@ def unload(register: Register, name: str, *, force: bool = False) -> int:
             linked = linked_entities(store, name)
             if linked and not force:
                 shown = ", ".join(linked[:10]) + (" and more" if len(linked) > 10 else "")
-                raise UserError(
+                raise UnlessSet(
                     f"register entities link to concepts of {name}: {shown}; their links would "
-                    "point nowhere. Remove the links first, or unload it with force set"
+                    "point nowhere. Remove the links first",
+                    field="force",
+                    action="unload it",
                 )
             old = list(store.quads(library_graph(name)))
         register.commit(ChangeSet(remove=old))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from riskgraph.errors import UserError
+from riskgraph.errors import UnlessSet, UserError
 from riskgraph.progress import NO_PROGRESS, Progress
 from riskgraph.store.base import ChangeSet, Store, StoreError, read_revision
 from riskgraph.store.embedded import EmbeddedStore
@@ -77,9 +77,11 @@ def transfer(
         raise UserError("there is no register to copy: the source has no register graph")
     held = holds_register_data(target)
     if held and not replace:
-        raise UserError(
-            f"{target_name} already holds a register ({held} triples of register data); "
-            "set replace to overwrite it with this copy"
+        raise UnlessSet(
+            f"{target_name} already holds a register ({held} triples of register data) and is "
+            "left as it is",
+            field="replace",
+            action="copy over it",
         )
     report = TransferReport(revision=read_revision(source))
     extras = sorted(set(riskgraph_graphs(target)) - set(graphs)) if replace else []

@@ -127,3 +127,26 @@ def test_bad_formats_and_table_to_a_file_are_refused(tmp_path: Path) -> None:
         "crosswalk", "iso42001", "iso-hs", "-f", "json", "-o", str(tmp_path / "x.json"), "-r", reg
     )
     assert written.code == 0 and '"no_counterpart"' in (tmp_path / "x.json").read_text()
+
+
+def test_refusals_name_the_options_that_lift_them(tmp_path: Path) -> None:
+    """The core says which field lifts a refusal ("replace", "force"); the CLI says its option."""
+    reg = _register(tmp_path)
+    assert run("library", "load", "finos-aigf", "-r", reg).code == 0
+    ttl = tmp_path / "finos.ttl"
+    assert run("library", "export", "finos-aigf", "-o", str(ttl), "-r", reg).code == 0
+    text = ttl.read_text(encoding="utf-8")
+    assert text.count("owl:versionInfo") == 1
+    ttl.write_text(
+        text.replace("owl:versionInfo", 'owl:versionInfo "9.9-test", ', 1), encoding="utf-8"
+    )
+    refused = run("library", "import", str(ttl), "-r", reg)
+    assert refused.code == 2 and "load it with --replace" in refused.err, refused.err
+    assert "replace set" not in refused.err and "Traceback" not in refused.err
+    assert run("library", "import", str(ttl), "--replace", "-r", reg).code == 0
+
+    assert run("library", "adopt", "finos-aigf:mi-3", "-r", reg).code == 0
+    linked = run("library", "unload", "finos-aigf", "-r", reg)
+    assert linked.code == 2 and "unload it with --force" in linked.err, linked.err
+    assert "force set" not in linked.err
+    assert run("library", "unload", "finos-aigf", "--force", "-r", reg).code == 0

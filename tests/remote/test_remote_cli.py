@@ -222,7 +222,7 @@ def test_pull_refuses_a_register_with_data_unless_replace(
         == 0
     )
     refused = run("pull", *_endpoint_flags(endpoint), "-r", str(mine))
-    assert refused.code == 2 and "replace" in refused.err
+    assert refused.code == 2 and "copy over it with --replace" in refused.err, refused.err
     with Register.open(mine).reader() as store:
         assert store.count(REGISTER_GRAPH) < 20  # untouched
     replaced = run("pull", *_endpoint_flags(endpoint), "--replace", "-r", str(mine))
