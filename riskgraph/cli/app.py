@@ -75,6 +75,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "summary figures, risk heatmaps, Annex A coverage, the gap lists and the "
         "Statement of Applicability.",
     ),
+    "readiness": (
+        "certification_cmds",
+        "Certification readiness: per stage of the ISO/IEC 42001 journey, what the register "
+        "shows as done and what is missing, and which data each criterion looked at.",
+    ),
     "query": (
         "query_cmds",
         "Stored SPARQL queries (built-in and the register's queries/ folder): list, show, run.",

@@ -132,6 +132,9 @@ ENTITY = Document(
 LISTING = Document("a listing", (OutputFormat("table", ()), JSON, YAML, CSV), default="table")
 ANALYSIS = Document("an analysis", (OutputFormat("text", ()), JSON), default="text")
 DIFF = Document("a register diff", (OutputFormat("table", ()), JSON), default="table")
+READINESS = Document("the readiness report", (TABLE, JSON, MARKDOWN), default="table")
+TRUST_REPORT = Document("the trust report", (HTML,), default="html")
+"""A public page for customers: HTML only, like the audit report."""
 
 
 QUERY_RESULTS = Document(
@@ -150,5 +153,7 @@ DOCUMENTS: dict[str, Document] = {
     "list": LISTING,
     "analysis": ANALYSIS,
     "diff": DIFF,
+    "readiness": READINESS,
+    "trust-report": TRUST_REPORT,
 }
 """Every document riskgraph writes, by the command that writes it."""

@@ -1,0 +1,119 @@
+"""Commands for the certification journey: readiness (per stage, what is done and what is
+missing) and trust-report (the public page for customers).
+
+Only typer and the standard library load with this module; each command imports what it needs.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from riskgraph.cli.options import RegisterOption, TodayOption, open_register, today_option
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from riskgraph.analysis.readiness import Readiness
+
+FILE_TABLE_WIDTH = 120
+"""Width of the table form when it is written to a file."""
+
+
+def readiness(
+    fmt: str | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="table, json or md. Default: from the -o file's extension, else table.",
+        show_default=False,
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the readiness report to this file.", show_default=False
+    ),
+    today: str | None = TodayOption,
+    register: Path | None = RegisterOption,
+) -> None:
+    """Certification readiness: per stage of the ISO/IEC 42001 journey, what the register shows
+    as done and what is missing, and which data each criterion looked at.
+
+    The stages: gap analysis, implementation, internal audit, certification audit, surveillance.
+
+    Example:  riskgraph readiness --today 2026-11-22 -o readiness.md
+    """
+    from riskgraph.analysis.readiness import readiness as build
+    from riskgraph.analysis.readiness import readiness_json, readiness_markdown
+    from riskgraph.cli.output import err_console, pick_format
+    from riskgraph.results.outputs import READINESS
+    from riskgraph.results.streams import atomic_output
+
+    chosen = pick_format(READINESS, fmt, output).name
+    day = today_option(today)
+    reg = open_register(register)
+    with reg.reader() as store:
+        report = build(reg, store, today=day)
+    if chosen == "table":
+        if output is None:
+            from riskgraph.cli.output import console
+
+            print_readiness(report, console)
+            return
+        import io
+
+        from rich.console import Console
+
+        buffer = io.StringIO()
+        print_readiness(report, Console(file=buffer, width=FILE_TABLE_WIDTH, no_color=True))
+        text = buffer.getvalue()
+    else:
+        text = readiness_json(report) if chosen == "json" else readiness_markdown(report)
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    with atomic_output(output) as handle:
+        handle.write(text.encode("utf-8"))
+    done = sum(1 for stage in report.stages if stage.state == "done")
+    err_console.print(
+        f"wrote readiness ({done} of {len(report.stages)} stages done) to {output}",
+        markup=False,
+        highlight=False,
+    )
+
+
+def print_readiness(report: Readiness, console: Console) -> None:
+    """The readiness report for a terminal: one table per stage."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    console.print(
+        f"[bold]Certification readiness: {escape(report.register_name)}[/]", highlight=False
+    )
+    console.print(f"today {report.today.isoformat()}", highlight=False)
+    colours = {"done": "green", "in progress": "yellow", "not started": "red"}
+    for stage in report.stages:
+        colour = colours[str(stage.state)]
+        table = Table(
+            title=f"{escape(stage.title)}: [{colour}]{stage.state}[/]", title_justify="left"
+        )
+        table.add_column("criterion")
+        table.add_column("met")
+        table.add_column("the register shows", overflow="fold")
+        table.add_column("missing", overflow="fold")
+        table.add_column("looked at", overflow="fold")
+        for c in stage.criteria:
+            table.add_row(
+                escape(c.name),
+                "[green]yes[/]" if c.met else "[red]no[/]",
+                escape(c.shows),
+                escape(", ".join(c.missing)),
+                escape(c.looked_at),
+            )
+        console.print(table)
+
+
+def attach(app: typer.Typer) -> None:
+    app.command()(readiness)

@@ -1,0 +1,139 @@
+"""Certification readiness on the example register: every criterion is computed from the graph
+(the gap rules and the Statement of Applicability it reuses), and changes when the data does."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+from riskgraph.analysis.gaps import run_gaps
+from riskgraph.analysis.readiness import readiness
+from riskgraph.analysis.soa import statement_of_applicability
+from riskgraph.register import Register
+from tests.cli_run import run
+
+TODAY = date(2026, 11, 22)
+STAGES = ["gap-analysis", "implementation", "internal-audit", "certification-audit", "surveillance"]
+
+
+def _readiness(folder: Path, today: date = TODAY):
+    reg = Register.open(folder)
+    with reg.reader() as store:
+        return readiness(reg, store, today=today)
+
+
+def test_stages_in_order_each_criterion_names_its_data(example_register_folder: Path) -> None:
+    report = _readiness(example_register_folder)
+    assert [s.key for s in report.stages] == STAGES
+    for stage in report.stages:
+        assert stage.criteria
+        for criterion in stage.criteria:
+            assert criterion.looked_at.strip()
+            assert criterion.shows.strip()
+            assert criterion.met == (not criterion.missing)
+
+
+def test_criteria_agree_with_the_gap_rules_and_the_soa(example_register_folder: Path) -> None:
+    reg = Register.open(example_register_folder)
+    with reg.reader() as store:
+        report = readiness(reg, store, today=TODAY)
+        gaps = run_gaps(reg, store, today=TODAY)
+        soa = statement_of_applicability(reg, store, today=TODAY)
+    by_name = {c.name: c for s in report.stages for c in s.criteria}
+    unassessed = gaps.rule("systems-without-impact-assessment")
+    expected = sorted(iri.rsplit("/", 1)[-1] for iri in unassessed.iris if iri)
+    assert unassessed.count > 0
+    assert sorted(by_name["Impact assessment for every AI system"].missing) == expected
+    overdue = gaps.rule("overdue-reviews").count
+    assert 0 < overdue <= 10
+    assert len(by_name["Reviews not overdue"].missing) == overdue
+    not_in_place = [r.ref for r in soa.rows if r.applicable and r.status.value != "implemented"]
+    assert list(by_name["Applicable Annex A controls implemented"].missing) == not_in_place[:10]
+    decided = sum(1 for r in soa.rows if r.decided)
+    assert f"{decided} of {len(soa.rows)}" in by_name["Statement of Applicability complete"].shows
+
+
+def test_control_tests_criterion_follows_plans_and_tests(example_register_folder: Path) -> None:
+    folder = str(example_register_folder)
+    before = _readiness(example_register_folder).stage("surveillance").criteria[2]
+    assert not before.met and before.missing == ("no control test plan is recorded",)
+
+    add = run(
+        "add",
+        "testplan",
+        "-r",
+        folder,
+        "--id",
+        "TP-901",
+        "--title",
+        "Quarterly check",
+        "--control",
+        "C-001",
+        "--method",
+        "inspection",
+        "--frequency",
+        "90",
+    )
+    assert add.code == 0, add.err
+    untested = _readiness(example_register_folder).stage("surveillance").criteria[2]
+    assert untested.missing == ("C-001 never tested",)
+
+    tested = run(
+        "add",
+        "test",
+        "-r",
+        folder,
+        "--id",
+        "CT-901",
+        "--title",
+        "Q4 check",
+        "--control",
+        "C-001",
+        "--tested-on",
+        (TODAY - timedelta(days=10)).isoformat(),
+        "--tester",
+        "P-FMORALES",
+        "--result",
+        "passed",
+        "--plan",
+        "TP-901",
+    )
+    assert tested.code == 0, tested.err
+    assert _readiness(example_register_folder).stage("surveillance").criteria[2].met
+    late = _readiness(example_register_folder, TODAY + timedelta(days=200))
+    assert late.stage("surveillance").criteria[2].missing == (
+        f"C-001 test overdue (last {(TODAY - timedelta(days=10)).isoformat()})",
+    )
+
+
+def test_cli_formats(example_register_folder: Path, tmp_path: Path) -> None:
+    folder = str(example_register_folder)
+    table = run("readiness", "-r", folder, "--today", TODAY.isoformat())
+    assert table.code == 0, table.err
+    for title in (
+        "Gap analysis",
+        "Implementation",
+        "Internal audit",
+        "Certification audit",
+        "Surveillance",
+    ):
+        assert title in table.out
+    as_json = run("readiness", "-r", folder, "--today", TODAY.isoformat(), "-f", "json")
+    data = json.loads(as_json.out)
+    assert [s["stage"] for s in data["stages"]] == STAGES
+    assert data["today"] == TODAY.isoformat()
+    target = tmp_path / "ready.md"
+    written = run("readiness", "-r", folder, "--today", TODAY.isoformat(), "-o", str(target))
+    assert written.code == 0, written.err
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# Certification readiness")
+    assert "| criterion | met |" in text
+
+
+def test_cli_refuses_an_unknown_extension(example_register_folder: Path, tmp_path: Path) -> None:
+    target = tmp_path / "ready.pdf"
+    refused = run("readiness", "-r", str(example_register_folder), "-o", str(target))
+    assert refused.code != 0
+    assert "ready.pdf" in refused.err and "Traceback" not in refused.err
+    assert not target.exists()
