@@ -28,7 +28,7 @@ from riskgraph.config import (
     save_config,
 )
 from riskgraph.errors import InputError, Location, UserError
-from riskgraph.resources import example_register, ontology_file
+from riskgraph.resources import example_register, example_snapshots, ontology_file
 from riskgraph.store.base import ChangeSet, Store, StoreError, commit
 from riskgraph.store.embedded import EmbeddedStore
 from riskgraph.store.locking import access_lock, writer_lock
@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 ENV_VAR = "RISKGRAPH_REGISTER"
 STORE_DIR = "store"
 QUERIES_DIR = "queries"
+SNAPSHOT_DIR = "snapshots"
+"""The register folder's folder of snapshots (``riskgraph.snapshots``)."""
 
 SYSTEM_GRAPHS: dict[str, tuple[str, ...]] = {
     ONTOLOGY_GRAPH: ("riskgraph.ttl", "matrices.ttl", "ai-act.ttl"),
@@ -295,6 +297,8 @@ def init_register(
                 install_system_graphs(store)
                 if with_example:
                     commit(store, ChangeSet(add=read_rdf_file(example_register(), REGISTER_GRAPH)))
+            if with_example:
+                _install_example_snapshots(folder / SNAPSHOT_DIR)
         save_config(config, folder / CONFIG_FILE)  # last: a folder with it is a whole register
     except (OSError, StoreError) as exc:
         _remove_unfinished(folder, existed)
@@ -304,6 +308,20 @@ def init_register(
         _remove_unfinished(folder, existed)
         raise
     return register
+
+
+def _install_example_snapshots(target: Path) -> None:
+    """Copy the snapshots shipped with the example (earlier states of it), read-only as
+    ``riskgraph snapshot create`` writes them."""
+    shipped = example_snapshots()
+    if not shipped.is_dir():
+        return
+    target.mkdir()
+    for source in sorted(shipped.iterdir()):
+        if source.is_file() and not source.name.startswith("."):
+            copy = target / source.name
+            copy.write_bytes(source.read_bytes())
+            copy.chmod(0o444)
 
 
 def _remove_unfinished(folder: Path, existed: bool) -> None:

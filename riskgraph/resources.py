@@ -32,3 +32,8 @@ def prompts_dir() -> Path:
 def example_register() -> Path:
     """The bundled example register (Turtle)."""
     return data_dir("examples") / "harbourline" / "register.ttl"
+
+
+def example_snapshots() -> Path:
+    """The snapshots shipped with the example register: earlier states of it."""
+    return data_dir("examples") / "harbourline" / "snapshots"

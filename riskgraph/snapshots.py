@@ -29,13 +29,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from riskgraph import __version__
 from riskgraph.errors import InputError, Location, UserError
-from riskgraph.register import Register
+from riskgraph.register import SNAPSHOT_DIR, Register
 from riskgraph.results.manifest import hashed_graphs, hashed_lines, register_hash
 from riskgraph.store.base import read_revision
 from riskgraph.views.diff import RegisterDiff, diff_register
 from riskgraph.vocab import REGISTER_GRAPH
 
-SNAPSHOT_DIR = "snapshots"
 DATA_SUFFIX = ".nq.gz"
 SIDECAR_SUFFIX = ".json"
 SNAPSHOT_VERSION = 1
