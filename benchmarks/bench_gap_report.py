@@ -5,7 +5,9 @@ register hash) on one size, on the embedded store or on an Oxigraph server.
     python -m benchmarks.bench_gap_report --backend remote --size L --query-url URL ...
 
 One warm-up run, then ``--repeat`` timed runs (with ``--repeat 0`` the warm-up is timed).
-Prints JSON: the times, the number of gaps, the register hash, peak memory of this process;
+Prints JSON: the times, the number of gaps, the register hash, the time one read of the register
+hash takes on its own (the value ``commit`` keeps, so no scan of the store), peak memory of this
+process;
 with ``--timeout``, a run that takes longer stops the process and is reported as stopped.
 """
 
@@ -20,6 +22,7 @@ from benchmarks.bench_data import DEFAULT_WORK, TODAY, register_folder, remote_r
 from riskgraph.analysis.gaps import GapReport, run_gaps
 from riskgraph.config import EndpointSettings
 from riskgraph.register import Register
+from riskgraph.results import register_hash
 
 
 def main() -> None:
@@ -63,7 +66,10 @@ def main() -> None:
     for _ in range(args.repeat):
         with watchdog(args.timeout, stopped):
             times.extend(timed(once, 1))
+    with register.reader() as store:
+        hash_s = timed(lambda: register_hash(store), 1)[0]
     result: dict[str, Any] = {
+        "hash_s": hash_s,
         "backend": args.backend,
         "size": args.size,
         "times": times,

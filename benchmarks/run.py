@@ -4,10 +4,13 @@
     python -m benchmarks.run --sizes S,M --repeat 3   # a quick look
     python -m benchmarks.run --skip-xl                # all but XL
 
-Side by side, in one run: the gap rules through riskgraph, on raw pyoxigraph and on rdflib;
-the whole gap report on the embedded store and on an Oxigraph server; importing a risk CSV
-against a raw bulk load of the same triples; ``riskgraph --help`` against ``import typer``; the
-TUI's first dashboard against a bare Textual app's first frame; ``rank risks``.
+The command that regenerates RESULTS.md is in benchmarks/README.md ("Regenerating RESULTS.md").
+
+Side by side, in one run: the gap rules through riskgraph, on raw pyoxigraph, on rdflib and
+as SQL over a columnar projection in DuckDB (the limit, ``bench_limit``); the whole gap report
+on the embedded store and on an Oxigraph server; importing a risk CSV against a raw bulk load
+of the same triples; ``riskgraph --help`` against ``import typer``; the TUI's first dashboard
+against a bare Textual app's first frame; ``rank risks``.
 Each measurement runs in its own process, which reports its peak memory. Sizes run from small
 to large, so the long ones come last. Data are built once in ``--work`` and reused.
 """
@@ -62,6 +65,7 @@ class Runner:
                 "sizes": args.sizes,
                 "repeat": args.repeat,
                 "repeat_large": min(args.repeat, args.repeat_large),
+                "repeat_xl": min(args.repeat, args.repeat_large, args.repeat_xl),
                 "rdflib_timeout": args.rdflib_timeout,
                 "rule_timeout": args.rule_timeout,
                 "report_timeout": args.report_timeout,
@@ -73,6 +77,8 @@ class Runner:
         }
 
     def repeat(self, size: str) -> str:
+        if size == "XL":
+            return str(min(self.args.repeat, self.args.repeat_large, self.args.repeat_xl))
         return str(
             self.args.repeat if size not in LARGE else min(self.args.repeat, self.args.repeat_large)
         )
@@ -120,6 +126,12 @@ class Runner:
                 *("--repeat", self.repeat(size), "--timeout", str(self.args.rule_timeout)),
             )
             self._merge(engines, result)
+        result = self.child(
+            f"gap rules, DuckDB limit, size {size}",
+            "bench_limit",
+            *("--size", size, "--repeat", self.repeat(size)),
+        )
+        self._merge(engines, result)
         if size in self.args.rdflib_sizes:
             result = self.child(
                 f"gap rules, rdflib, size {size}",
@@ -251,6 +263,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (%(default)s)")
     parser.add_argument(
         "--repeat-large", type=int, default=3, help="at most this many runs on L and XL"
+    )
+    parser.add_argument(
+        "--repeat-xl", type=int, default=1, help="at most this many runs on XL (%(default)s)"
     )
     parser.add_argument("--rdflib-sizes", default="S,M", help="sizes rdflib runs on (%(default)s)")
     parser.add_argument(
