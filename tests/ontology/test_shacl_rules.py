@@ -733,6 +733,42 @@ CASES = [
         replace("ex:CT-2", "rg:supersedes", "ex:EV-1"),
         violation("TestSupersedes", "ex:CT-2"),
     ),
+    # Risk candidates (drafts graph)
+    case(
+        "risk candidate for no AI system",
+        remove("dr:D-SYS-1-1", "rg:forSystem"),
+        violation("CandidateSystem", "dr:D-SYS-1-1"),
+    ),
+    case(
+        "risk candidate with a treatment's status",
+        replace("dr:D-SYS-1-1", "rg:status", "rg:Approved"),
+        violation("CandidateStatus", "dr:D-SYS-1-1"),
+    ),
+    case(
+        "risk candidate that does not say how it was made",
+        remove("dr:D-SYS-1-1", "prov:wasGeneratedBy"),
+        violation("CandidateProvenance", "dr:D-SYS-1-1"),
+    ),
+    case(
+        "risk candidate rejected without a recorded review",
+        remove_entity("dr:D-SYS-1-2-review"),
+        violation("CandidateReviewedByPerson", "dr:D-SYS-1-2"),
+    ),
+    case(
+        "risk candidate rejected by software",
+        replace("dr:D-SYS-1-2-review", "prov:wasAssociatedWith", "dr:RANKER-1"),
+        violation("CandidateReviewedByPerson", "dr:D-SYS-1-2"),
+    ),
+    case(
+        "risk candidate accepted without a recorded review",
+        replace("dr:D-SYS-1-1", "rg:status", "rg:Accepted"),
+        violation("CandidateReviewedByPerson", "dr:D-SYS-1-1"),
+    ),
+    case(
+        "risk candidate rejected without a reason",
+        remove("dr:D-SYS-1-2", "rg:reason"),
+        violation("DismissedCandidateReason", "dr:D-SYS-1-2"),
+    ),
 ]
 
 SOUND_CHANGES = [
