@@ -80,3 +80,17 @@ def _too_deep(file: str, line: int | None, limit: int) -> InputError:
         location=Location(file, line=line),
         expected=_EXPECTED,
     )
+
+
+def load_yaml(text: str, file: str, first_line: int = 1) -> object:
+    """YAML ``text`` read safely: its nesting checked first, and a syntax error raised as an
+    ``InputError`` naming ``file`` and the line (``first_line`` is the line ``text`` starts on
+    in the file, for YAML embedded in a larger file)."""
+    check_yaml_nesting(text, file)
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first_line + mark.line if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(f"not valid YAML: {problem}", location=Location(file, line=line)) from None

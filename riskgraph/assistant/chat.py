@@ -91,6 +91,16 @@ class SentRequest:
     def sha256(self) -> str:
         return hashlib.sha256(self.body).hexdigest()
 
+    def shown(self, label: str, url: str | None = None) -> str:
+        """The request as --dry-run prints it: a heading, the headers (the key masked) and the
+        body byte for byte."""
+        lines = [f"=== {label}: {self.method} {url or self.url}"]
+        for name, value in self.headers:
+            if name.lower() == "authorization":
+                value = value.split(" ", 1)[0] + " ***"
+            lines.append(f"{name}: {value}")
+        return "\n".join([*lines, "", self.body.decode("utf-8")])
+
 
 class _CallState(threading.local):
     deadline: float | None = None

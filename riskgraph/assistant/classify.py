@@ -15,7 +15,7 @@ from typing import Any
 
 from riskgraph.assistant.chat import ChatClient
 from riskgraph.assistant.prompts import PromptTemplate, data_block_json
-from riskgraph.assistant.protocol import Message, ModelCallError
+from riskgraph.assistant.protocol import Message, ModelCallError, strip_fence
 from riskgraph.model.ai_act import AIActCategory, AIActLevel, AIActRole
 
 AI_ACT_CLASSIFICATION = ("ai-act-classification", "v1")
@@ -46,9 +46,7 @@ def build_messages(template: PromptTemplate, system_id: str, data: dict[str, Any
 
 def parse_classification(content: str) -> ClassificationDraft:
     """The model's answer, grounded; raises ModelCallError when it is not a classification."""
-    text = content.strip()
-    if text.startswith("```") and text.endswith("```"):
-        text = text[3:-3].removeprefix("json").strip()
+    text = strip_fence(content)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -226,6 +226,11 @@ def _system(snapshot: RegisterSnapshot, system_id: str) -> dict[str, Any]:
     system = snapshot.systems.get(system_id)
     if system is None:
         return {"id": system_id}
+    return system_facts(system, _named(system.stakeholders, snapshot.stakeholders))
+
+
+def system_facts(system: AISystem, stakeholders: list[Any]) -> dict[str, Any]:
+    """What a prompt says about an AI system, with its stakeholders as the caller names them."""
     return {
         "id": system.id,
         "title": system.title,
@@ -233,7 +238,7 @@ def _system(snapshot: RegisterSnapshot, system_id: str) -> dict[str, Any]:
         "purpose": system.purpose,
         "domain": system.domain,
         "lifecycle_stage": system.lifecycle_stage,
-        "stakeholders": _named(system.stakeholders, snapshot.stakeholders),
+        "stakeholders": stakeholders,
     }
 
 

@@ -22,6 +22,7 @@ from riskgraph.assistant.protocol import (
     Message,
     ModelCallError,
     Usage,
+    strip_fence,
 )
 from riskgraph.assistant.schema import (
     ModelAnswer,
@@ -78,15 +79,6 @@ class InvalidAnswerError(RiskgraphError):
         super().__init__("; ".join(errors))
 
 
-def _strip_fence(text: str) -> str:
-    """Some servers wrap JSON in a Markdown code fence even in JSON mode; unwrap one."""
-    text = text.strip()
-    if text.startswith("```") and text.endswith("```"):
-        text = text[3:-3]
-        text = text.removeprefix("json").strip()
-    return text
-
-
 def _location(loc: tuple[Any, ...]) -> str:
     # pydantic names the union member tried ('UseExistingControl'); people need the path only
     parts = [str(p) for p in loc if not (isinstance(p, str) and p[:1].isupper())]
@@ -101,7 +93,7 @@ def parse_answer(
     when what arrived is complete JSON that fits."""
     cut_off = answer.finish_reason == "length"
     try:
-        data: Any = json.loads(_strip_fence(answer.content))
+        data: Any = json.loads(strip_fence(answer.content))
     except json.JSONDecodeError as exc:
         if cut_off:
             raise InvalidAnswerError(

@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from riskgraph.assistant.context import redact
+from riskgraph.assistant.context import redact, system_facts
 from riskgraph.assistant.intake import QUESTION_KEYS, read_answers
 from riskgraph.assistant.prompts import PromptTemplate, data_block_json
-from riskgraph.assistant.protocol import Message, ModelCallError, Usage
+from riskgraph.assistant.protocol import Message, ModelCallError, Usage, strip_fence
 from riskgraph.assistant.ranking import ConceptIndex, Ranked
 from riskgraph.assistant.schema import clean_text
 from riskgraph.config import RegisterConfig
@@ -133,15 +133,7 @@ def load_profile(store: Store, base_iri: str, system_id: str) -> SystemProfile:
     ]
     risks = [r for r in repo.all(Risk)[0] if isinstance(r, Risk) and system_id in r.affects]
     data: dict[str, Any] = {
-        "system": {
-            "id": system.id,
-            "title": system.title,
-            "description": system.description,
-            "purpose": system.purpose,
-            "domain": system.domain,
-            "lifecycle_stage": system.lifecycle_stage,
-            "stakeholders": stakeholders,
-        },
+        "system": system_facts(system, stakeholders),
         "components": components,
         "intake": intake,
     }
@@ -437,9 +429,7 @@ class InvalidCandidatesError(RiskgraphError):
 
 
 def parse_candidates(content: str) -> CandidatesAnswer:
-    text = content.strip()
-    if text.startswith("```") and text.endswith("```"):
-        text = text[3:-3].removeprefix("json").strip()
+    text = strip_fence(content)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-import yaml
 
 from riskgraph.assistant.schema import clean_text
 from riskgraph.editing.input import Origin, combine
@@ -24,6 +23,7 @@ from riskgraph.editing.write import Prepared, missing_entity, run_write
 from riskgraph.errors import InputError, Location, UserError
 from riskgraph.model.entities import AISystem
 from riskgraph.model.repository import Plan, Repository
+from riskgraph.nesting import load_yaml
 from riskgraph.register import Register
 from riskgraph.store.base import ChangeSet, Store
 from riskgraph.vocab import RDF, REGISTER_GRAPH, RG
@@ -88,14 +88,7 @@ def read_answers(store: Store, system_iri: str) -> dict[str, str]:
 
 def parse_answers(text: str, source: str) -> dict[str, str]:
     """Answers from a YAML file: question key -> answer text (an empty answer clears one)."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise InputError(
-            f"not valid YAML: {exc.problem}",
-            location=Location(file=source, line=mark.line + 1 if mark else None),
-        ) from None
+    data = load_yaml(text, source)
     if data is None:
         return {}
     if not isinstance(data, dict):

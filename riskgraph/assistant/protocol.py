@@ -24,6 +24,15 @@ class CancelledError(ModelCallError):
         super().__init__("stopped before an answer arrived")
 
 
+def strip_fence(text: str) -> str:
+    """A model's answer without one Markdown code fence around it: some servers wrap JSON in
+    one even in JSON mode."""
+    text = text.strip()
+    if text.startswith("```") and text.endswith("```"):
+        text = text[3:-3].removeprefix("json").strip()
+    return text
+
+
 MAX_TOKENS_PER_CALL = 100_000_000
 """Token counts above this (or negative, or not whole numbers) are not believed."""
 

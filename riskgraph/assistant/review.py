@@ -41,6 +41,7 @@ from riskgraph.model.entities import (
 )
 from riskgraph.model.fields import ID_EXPECTED, ID_PATTERN, CatalogueRef, EntityId
 from riskgraph.model.repository import Plan, Repository
+from riskgraph.nesting import load_yaml
 from riskgraph.register import Register
 from riskgraph.store.base import ChangeSet
 
@@ -167,14 +168,7 @@ _FIELD_INDEX = re.compile(r"\.(\d+)(?=\.|$)")
 
 def parse_yaml(text: str, source: str) -> ReviewedTreatment | None:
     """The edited treatment, or None when the file is empty (the reviewer cancelled)."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise InputError(
-            f"not valid YAML: {exc.problem}",
-            location=Location(file=source, line=mark.line + 1 if mark else None),
-        ) from None
+    data = load_yaml(text, source)
     if data is None:
         return None
     if not isinstance(data, dict):

@@ -31,21 +31,14 @@ assist = typer.Typer(
     no_args_is_help=True,
 )
 
-LEVELS = (
-    "extremely-low",
-    "very-low",
-    "low",
-    "moderate",
-    "high",
-    "very-high",
-    "extremely-high",
-)
 STATUSES = ("pending", "accepted", "rejected", "all")
 
 
 def _check_level(value: str | None) -> str | None:
-    if value is not None and value not in LEVELS:
-        raise typer.BadParameter(f"{value!r} is not a level; use one of {', '.join(LEVELS)}")
+    from riskgraph.config import LEVEL_NAMES
+
+    if value is not None and value not in LEVEL_NAMES:
+        raise typer.BadParameter(f"{value!r} is not a level; use one of {', '.join(LEVEL_NAMES)}")
     return value
 
 
@@ -127,13 +120,7 @@ def _print_dry_run(plan: Plan, settings: AssistantSettings, endpoint: Endpoint |
     )
     for risk_id, sent in dry_run_requests(plan, shown):
         url = sent.url if endpoint else f"(no endpoint configured) {sent.url}"
-        typer.echo(f"=== {risk_id}: {sent.method} {url}")
-        for name, value in sent.headers:
-            if name.lower() == "authorization":
-                value = value.split(" ", 1)[0] + " ***"
-            typer.echo(f"{name}: {value}")
-        typer.echo("")
-        typer.echo(sent.body.decode("utf-8"))
+        typer.echo(sent.shown(risk_id, url))
     typer.echo(
         f"dry run: {len(plan.requests)} request(s) shown, nothing sent. The body is byte for "
         "byte what is sent; only the retry headers change on a retry. Endpoints that refuse "

@@ -68,13 +68,7 @@ def _print_request(reg: object, system_id: str, endpoint: object) -> None:
     from riskgraph.assistant.candidates import identify_request
 
     sent = identify_request(reg, system_id, endpoint)  # type: ignore[arg-type]
-    typer.echo(f"=== {system_id}: {sent.method} {sent.url}")
-    for name, value in sent.headers:
-        if name.lower() == "authorization":
-            value = value.split(" ", 1)[0] + " ***"
-        typer.echo(f"{name}: {value}")
-    typer.echo("")
-    typer.echo(sent.body.decode("utf-8"))
+    typer.echo(sent.shown(system_id))
     typer.echo("dry run: 1 request shown, nothing sent.")
 
 

@@ -8,9 +8,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from riskgraph.errors import InputError, Location
+from riskgraph.nesting import load_yaml
 
 
 def read_yaml(path: Path) -> Any:
@@ -20,17 +19,7 @@ def read_yaml(path: Path) -> Any:
         raise InputError(
             f"cannot read the file: {exc.strerror}", location=Location(str(path))
         ) from None
-    return parse_yaml(text, str(path))
-
-
-def parse_yaml(text: str, file: str, first_line: int = 1) -> Any:
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = first_line + mark.line if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(f"not valid YAML: {problem}", location=Location(file, line=line)) from None
+    return load_yaml(text, str(path))
 
 
 def front_matter(path: Path) -> tuple[dict[str, Any], str]:
@@ -57,7 +46,7 @@ def front_matter(path: Path) -> tuple[dict[str, Any], str]:
             location=Location(str(path), line=len(lines)),
             expected="a second line '---' after the YAML",
         ) from None
-    data = parse_yaml("\n".join(lines[1:end]), str(path), first_line=2)
+    data = load_yaml("\n".join(lines[1:end]), str(path), first_line=2)
     if not isinstance(data, dict):
         raise InputError(
             "the front matter is not a mapping of keys to values",
