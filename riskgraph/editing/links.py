@@ -25,14 +25,14 @@ CATALOGUE_EXAMPLES = "a reference such as A.6.2.4 (Annex A), 6.1.3 (clause) or C
 
 CLAUSES_AND_ANNEX_A = (RG + "Clause", RG + "AnnexAControl")
 _RESTRICTED: dict[str, tuple[str | None, tuple[str, ...]]] = {
-    "supports": (RG + "Control", CLAUSES_AND_ANNEX_A),
+    "supports": (RG + "EvidenceSubject", CLAUSES_AND_ANNEX_A),
     "addresses": (None, CLAUSES_AND_ANNEX_A),
     "sources": (RG + "RiskSource", (RG + "AnnexCRiskSource",)),
 }
 """Link fields whose targets the shapes restrict beyond the ontology's range: field -> (class of
-register entities, catalogue classes). Evidence supports controls, clauses and Annex A controls;
-controls address clauses and Annex A controls (not objectives or Annex C); risk sources of the
-catalogue are the Annex C ones."""
+register entities, catalogue classes). Evidence supports controls, audits and management reviews
+(rg:EvidenceSubject), clauses and Annex A controls; controls address clauses and Annex A controls
+(not objectives or Annex C); risk sources of the catalogue are the Annex C ones."""
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,19 @@ class ControlTestResult(ConceptEnum):
     INCONCLUSIVE = "inconclusive"
 
 
+class IncidentSeverity(ConceptEnum):
+    MINOR = "minor"
+    MODERATE = "moderate"
+    SERIOUS = "serious"
+    CRITICAL = "critical"
+
+
+class AuditKind(ConceptEnum):
+    INTERNAL = "internal"
+    CERTIFICATION = "certification"
+    SURVEILLANCE = "surveillance"
+
+
 class DraftStatus(ConceptEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
@@ -448,6 +461,8 @@ class Finding(Entity):
     grade: Annotated[str | None, Rdf(RG + "grade")] = None
     raised_on: Annotated[date | None, Rdf(RG + "raisedOn", "date")] = None
     raised_by: Annotated[EntityId | None, Rdf(RG + "raisedBy", "ref")] = None
+    audit: Annotated[EntityId | None, Rdf(RG + "raisedInAudit", "ref")] = None
+    """The audit that raised this finding, if any."""
 
     @model_validator(mode="after")
     def _known_values(self) -> Finding:
@@ -468,6 +483,7 @@ class CorrectiveAction(Entity):
     id_prefix = "CA-"
 
     finding: Annotated[EntityId, Rdf(RG + "correctiveActionFor", "ref")]
+    """The finding or the incident (a nonconformity) this action corrects."""
     status: Annotated[FindingStatus, Rdf(RG + "status", "concept")] = FindingStatus.OPEN
     due_date: Annotated[date | None, Rdf(RG + "dueDate", "date")] = None
     owner: Annotated[EntityId | None, Rdf(RG + "owner", "ref")] = None
@@ -572,6 +588,97 @@ class ControlTest(Entity):
     notes: Annotated[str | None, Rdf(RG + "notes")] = None
 
 
+# ---- certification: incidents, audits, management review ----
+
+
+class Incident(Entity):
+    """Something that went wrong with an AI system: which risks it realised, which controls were
+    involved; a nonconformity (clause 10.2) needs a corrective action (docs/certification.md)."""
+
+    kind = "incident"
+    plural = "incidents"
+    rdf_type = RG + "Incident"
+    id_prefix = "INC-"
+
+    occurred_on: Annotated[date, Rdf(RG + "occurredOn", "date")]
+    detected_on: Annotated[date | None, Rdf(RG + "detectedOn", "date")] = None
+    systems: Annotated[IdSet, Rdf(RG + "incidentSystem", "ref")] = Field(default_factory=list)
+    realised_risks: Annotated[IdSet, Rdf(RG + "realisedRisk", "ref")] = Field(default_factory=list)
+    controls: Annotated[IdSet, Rdf(RG + "involvedControl", "ref")] = Field(default_factory=list)
+    severity: Annotated[IncidentSeverity | None, Rdf(RG + "incidentSeverity", "concept")] = None
+    status: Annotated[FindingStatus, Rdf(RG + "status", "concept")] = FindingStatus.OPEN
+    nonconformity: Annotated[bool, Rdf(RG + "isNonconformity", "boolean")] = False
+    """Whether the incident is a nonconformity (clause 10.2): it then needs a corrective action."""
+    source: Annotated[str | None, Rdf(DCTERMS + "source", "iri")] = None
+    """IRI of the record the incident was imported from (e.g. an AI Atlas Nexus incident)."""
+    owner: Annotated[EntityId | None, Rdf(RG + "owner", "ref")] = None
+
+    @model_validator(mode="after")
+    def _detected_after(self) -> Incident:
+        if self.detected_on is not None and self.detected_on < self.occurred_on:
+            raise ValueError(
+                f"detected_on ({self.detected_on}) must not be before occurred_on "
+                f"({self.occurred_on})"
+            )
+        return self
+
+
+class Audit(Entity):
+    """An internal, certification or surveillance audit (clause 9.2) with its scope."""
+
+    kind = "audit"
+    plural = "audits"
+    rdf_type = RG + "Audit"
+    id_prefix = "AUD-"
+
+    audit_kind: Annotated[AuditKind, Rdf(RG + "auditKind", "concept")]
+    starts_on: Annotated[date, Rdf(RG + "auditStart", "date")]
+    ends_on: Annotated[date | None, Rdf(RG + "auditEnd", "date")] = None
+    scope_clauses: Annotated[CatalogueSet, Rdf(RG + "auditScopeClause", "catalogue")] = Field(
+        default_factory=list
+    )
+    scope_controls: Annotated[CatalogueSet, Rdf(RG + "auditScopeControl", "catalogue")] = Field(
+        default_factory=list
+    )
+    scope_systems: Annotated[IdSet, Rdf(RG + "auditScopeSystem", "ref")] = Field(
+        default_factory=list
+    )
+    auditors: Annotated[IdSet, Rdf(RG + "auditor", "ref")] = Field(default_factory=list)
+    certification_body: Annotated[str | None, Rdf(RG + "certificationBody")] = None
+    """For certification and surveillance audits: the body that audits."""
+    outcome: Annotated[str | None, Rdf(RG + "auditOutcome")] = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Audit:
+        if self.ends_on is not None and self.ends_on < self.starts_on:
+            raise ValueError(
+                f"ends_on ({self.ends_on}) must not be before starts_on ({self.starts_on})"
+            )
+        if self.audit_kind is not AuditKind.INTERNAL and not self.certification_body:
+            raise ValueError(
+                f"a {self.audit_kind.value} audit needs certification_body (the body that audits)"
+            )
+        return self
+
+
+class ManagementReview(Entity):
+    """A management review (clause 9.3): who attended, what it considered, what it decided."""
+
+    kind = "management-review"
+    plural = "management-reviews"
+    rdf_type = RG + "ManagementReview"
+    id_prefix = "MR-"
+
+    held_on: Annotated[date, Rdf(RG + "heldOn", "date")]
+    attendees: Annotated[IdSet, Rdf(RG + "attendee", "ref")] = Field(default_factory=list)
+    inputs: Annotated[IdSet, Rdf(RG + "reviewInput", "ref")] = Field(default_factory=list)
+    """Audits, incidents, risks and other records the review considered."""
+    input_notes: Annotated[str | None, Rdf(RG + "inputNotes")] = None
+    """Inputs that are not records of the register (e.g. changes in external issues)."""
+    decisions: Annotated[str | None, Rdf(RG + "decisions")] = None
+    actions: Annotated[str | None, Rdf(RG + "agreedActions")] = None
+
+
 ENTITY_TYPES: tuple[type[Entity], ...] = (
     AISystem,
     Component,
@@ -594,4 +701,7 @@ ENTITY_TYPES: tuple[type[Entity], ...] = (
     RiskAcceptance,
     ControlTestPlan,
     ControlTest,
+    Incident,
+    Audit,
+    ManagementReview,
 )

@@ -128,5 +128,12 @@ CONCEPT_NAMES: dict[tuple[str, str], str] = {
     ("ControlTestResult", "passed"): "TestPassed",
     ("ControlTestResult", "failed"): "TestFailed",
     ("ControlTestResult", "inconclusive"): "TestInconclusive",
+    ("IncidentSeverity", "minor"): "IncidentMinor",
+    ("IncidentSeverity", "moderate"): "IncidentModerate",
+    ("IncidentSeverity", "serious"): "IncidentSerious",
+    ("IncidentSeverity", "critical"): "IncidentCritical",
+    ("AuditKind", "internal"): "InternalAudit",
+    ("AuditKind", "certification"): "CertificationAudit",
+    ("AuditKind", "surveillance"): "SurveillanceAudit",
 }
 """Enum values whose rg: individual is not simply the capitalised value."""

@@ -11,6 +11,8 @@ from riskgraph.model.entities import (
     ENTITY_TYPES,
     AISystem,
     ApplicabilityStatement,
+    Audit,
+    AuditKind,
     Component,
     Consequence,
     Control,
@@ -24,6 +26,9 @@ from riskgraph.model.entities import (
     Finding,
     FindingStatus,
     ImpactAssessment,
+    Incident,
+    IncidentSeverity,
+    ManagementReview,
     Organisation,
     Person,
     Review,
@@ -202,7 +207,58 @@ SAMPLES: list[Entity] = [
         supersedes="CT-1",
         notes="Sample too small",
     ),
+    Incident(
+        id="INC-1",
+        title="Unequal refusals",
+        occurred_on=D,
+        detected_on=D,
+        systems=["SYS-1"],
+        realised_risks=["R-1"],
+        controls=["C-1"],
+        severity=IncidentSeverity.SERIOUS,
+        status=FindingStatus.CLOSED,
+        nonconformity=True,
+        source="https://example.org/incidents/1",
+        owner="P-1",
+    ),
+    Audit(
+        id="AUD-1",
+        title="Surveillance audit",
+        audit_kind=AuditKind.SURVEILLANCE,
+        starts_on=D,
+        ends_on=D,
+        scope_clauses=["9.2", "6.1.3"],
+        scope_controls=["A.6.2.4"],
+        scope_systems=["SYS-1"],
+        auditors=["P-1"],
+        certification_body="Example Certification Ltd",
+        outcome="Certificate maintained",
+    ),
+    ManagementReview(
+        id="MR-1",
+        title="Management review",
+        held_on=D,
+        attendees=["P-1", "P-2"],
+        inputs=["AUD-1", "INC-1"],
+        input_notes="New supplier",
+        decisions="Fund retraining",
+        actions="P-2 to plan retraining by June",
+    ),
 ]
+
+
+@pytest.mark.parametrize(
+    ("cls", "data", "message"),
+    [
+        (Incident, {"occurred_on": D, "detected_on": date(2024, 1, 1)}, "must not be before"),
+        (Audit, {"audit_kind": "certification", "starts_on": D}, "certification_body"),
+        (Audit, {"audit_kind": "internal", "starts_on": D, "ends_on": date(2024, 1, 1)}, "ends_on"),
+        (Audit, {"audit_kind": "external", "starts_on": D}, "audit_kind"),
+    ],
+)
+def test_incident_and_audit_rules(cls: type[Entity], data: dict, message: str) -> None:
+    with pytest.raises(pydantic.ValidationError, match=message):
+        cls(id="X-1", title="x", **data)
 
 
 def test_samples_cover_every_entity_type() -> None:

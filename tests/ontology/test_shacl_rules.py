@@ -769,6 +769,110 @@ CASES = [
         remove("dr:D-SYS-1-2", "rg:reason"),
         violation("DismissedCandidateReason", "dr:D-SYS-1-2"),
     ),
+    # Certification: incidents, audits, management review
+    case(
+        "incident without a date",
+        remove("ex:INC-1", "rg:occurredOn"),
+        violation("IncidentOccurred", "ex:INC-1"),
+    ),
+    case(
+        "incident detected twice",
+        add('ex:INC-1 rg:detectedOn "2025-03-13"^^xsd:date .'),
+        violation("IncidentDetected", "ex:INC-1"),
+    ),
+    case(
+        "incident without a status",
+        remove("ex:INC-1", "rg:status"),
+        violation("IncidentStatus", "ex:INC-1"),
+    ),
+    case(
+        "incident with an unknown severity",
+        replace("ex:INC-1", "rg:incidentSeverity", "rg:Open"),
+        violation("IncidentSeverityValue", "ex:INC-1"),
+    ),
+    case(
+        "nonconformity flag that is not a boolean",
+        replace("ex:INC-1", "rg:isNonconformity", '"yes"'),
+        violation("IncidentNonconformityFlag", "ex:INC-1"),
+    ),
+    case(
+        "incident in no AI system",
+        remove("ex:INC-1", "rg:incidentSystem"),
+        warning("IncidentSystem", "ex:INC-1"),
+    ),
+    case(
+        "nonconformity incident without a corrective action",
+        remove_entity("ex:CA-2"),
+        warning("IncidentNonconformityCorrected", "ex:INC-1"),
+    ),
+    case(
+        "incident realising a control",
+        add("ex:INC-1 rg:realisedRisk ex:C-1 ."),
+        violation("LinkTargetKind", "ex:INC-1"),
+    ),
+    case(
+        "audit of no kind",
+        remove("ex:AUD-1", "rg:auditKind"),
+        violation("AuditKindGiven", "ex:AUD-1"),
+    ),
+    case(
+        "audit without a start",
+        remove("ex:AUD-1", "rg:auditStart"),
+        violation("AuditStart", "ex:AUD-1"),
+    ),
+    case(
+        "audit end that is not a date",
+        replace("ex:AUD-1", "rg:auditEnd", '"April"'),
+        violation("AuditEnd", "ex:AUD-1"),
+    ),
+    case(
+        "audit without a scope",
+        remove("ex:AUD-1", "rg:auditScopeClause")
+        + remove("ex:AUD-1", "rg:auditScopeControl")
+        + remove("ex:AUD-1", "rg:auditScopeSystem"),
+        warning("AuditScope", "ex:AUD-1"),
+    ),
+    case(
+        "audit without an auditor",
+        remove("ex:AUD-1", "rg:auditor"),
+        warning("AuditAuditor", "ex:AUD-1"),
+    ),
+    case(
+        "certification audit without a certification body",
+        replace("ex:AUD-1", "rg:auditKind", "rg:CertificationAudit"),
+        violation("ExternalAuditBody", "ex:AUD-1"),
+    ),
+    case(
+        "finding raised in a control",
+        replace("ex:F-2", "rg:raisedInAudit", "ex:C-1"),
+        violation("FindingAudit", "ex:F-2"),
+        violation("LinkTargetKind", "ex:F-2"),
+    ),
+    case(
+        "audit scope naming an Annex A control as a clause",
+        add("ex:AUD-1 rg:auditScopeClause iso42001:A.6.2.6 ."),
+        violation("LinkTargetKind", "ex:AUD-1"),
+    ),
+    case(
+        "management review without a date",
+        remove("ex:MR-1", "rg:heldOn"),
+        violation("ManagementReviewDate", "ex:MR-1"),
+    ),
+    case(
+        "management review without attendees",
+        remove("ex:MR-1", "rg:attendee"),
+        warning("ManagementReviewAttendees", "ex:MR-1"),
+    ),
+    case(
+        "management review without decisions",
+        remove("ex:MR-1", "rg:decisions"),
+        warning("ManagementReviewDecisions", "ex:MR-1"),
+    ),
+    case(
+        "evidence supporting a risk",
+        add("ex:EV-1 rg:supports ex:R-1 ."),
+        violation("EvidenceSupportsKind", "ex:EV-1"),
+    ),
 ]
 
 SOUND_CHANGES = [
@@ -786,6 +890,13 @@ SOUND_CHANGES = [
     case("evidence may support a clause", add("ex:EV-1 rg:supports iso42001:6.1.3 .")),
     case("a finding may concern any entity", add("ex:F-1 rg:concerns ex:R-1 .")),
     case("a risk may name no risk source", remove("ex:R-1", "rg:hasRiskSource")),
+    case("evidence may support an audit", add("ex:EV-1 rg:supports ex:AUD-1 .")),
+    case("evidence may support a management review", add("ex:EV-1 rg:supports ex:MR-1 .")),
+    case(
+        "a surveillance audit with its certification body",
+        replace("ex:AUD-1", "rg:auditKind", "rg:SurveillanceAudit")
+        + add('ex:AUD-1 rg:certificationBody "Example Certification Ltd" .'),
+    ),
 ]
 
 
