@@ -20,10 +20,10 @@ class Run:
     err: str
 
 
-def run(*args: str) -> Run:
+def run(*args: str, input: str | None = None) -> Run:
     """``riskgraph ARGS`` with the error boundary of ``main()`` included."""
     with (
-        runner.isolation() as (out, err, _),
+        runner.isolation(input=input) as (out, err, _),
         mock.patch.object(sys, "argv", ["riskgraph", *args]),
     ):
         try:

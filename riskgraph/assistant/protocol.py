@@ -29,7 +29,13 @@ def strip_fence(text: str) -> str:
     one even in JSON mode."""
     text = text.strip()
     if text.startswith("```") and text.endswith("```"):
-        text = text[3:-3].removeprefix("json").strip()
+        text = text[3:-3]
+        tag, newline, rest = text.partition("\n")
+        if newline and (tag.strip().isalpha() or not tag.strip()):
+            text = rest  # a language tag alone on the fence's line: ```json, ```sparql, or none
+        else:
+            text = text.removeprefix("json")
+        text = text.strip()
     return text
 
 

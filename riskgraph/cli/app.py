@@ -140,6 +140,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "push": ("sync_cmds", "Copy this register to a SPARQL endpoint, losslessly."),
     "pull": ("sync_cmds", "Copy the register on a SPARQL endpoint into this register, losslessly."),
     "assist": ("assist_cmds", "Draft risk treatments and identify risks, for a person to review."),
+    "ask": (
+        "ask_cmd",
+        "Ask the register a question: a language model drafts a read-only SPARQL query, "
+        "which is shown, run through the read-only guard, and optionally saved as a stored "
+        "query.",
+    ),
     "mcp": ("mcp_cmd", "Serve the register to AI agents and IDEs over MCP (stdio by default)."),
     "tui": (
         "tui_cmd",
