@@ -140,6 +140,7 @@ class Server:
             update_url=f"{self.base}/update",
             store_url=f"{self.base}/store",
             timeout_seconds=600,
+            server_kind="oxigraph",  # as discovery (``riskgraph init --endpoint``) records it
         )
 
     def peak_rss_mb(self) -> float | None:

@@ -6,7 +6,8 @@ joins that scan a whole predicate, and a ``FILTER NOT EXISTS`` runs once per row
 here also has a fast form in ``fast_rules/`` (next to this module): the same rows in the same
 order, with the selective patterns first, anti-joins written as ``MINUS`` (or, where the test
 needs a parameter such as ``?today``, as ``OPTIONAL`` plus ``FILTER(!BOUND(...))``) and per-row
-lookups as ``LATERAL`` (an Oxigraph extension, so the fast forms run on the embedded store only).
+lookups as ``LATERAL`` (an Oxigraph extension, so the fast forms run only where Oxigraph evaluates
+them: the embedded store, or an Oxigraph server, ``Store.evaluates_oxigraph_extensions``).
 
 ``fast_form`` gives the query to run for a rule: its fast form when there is one and it applies,
 otherwise the rule itself. A rule without a fast form (a register's own rules, the rules other
@@ -21,7 +22,6 @@ from importlib.resources import files
 
 from riskgraph.queries import QuerySource, StoredQuery
 from riskgraph.store.base import Store
-from riskgraph.store.embedded import EmbeddedStore
 
 FAST_RULES: tuple[str, ...] = (
     "clauses-without-evidence",
@@ -46,13 +46,14 @@ def fast_text(name: str) -> str:
 
 def fast_form(query: StoredQuery, store: Store, *, limited_to_system: bool) -> StoredQuery:
     """The query to run for gap rule ``query`` on ``store``: its fast form when the rule is the
-    built-in one, has a fast form, the store is embedded and the report covers the whole register
+    built-in one, has a fast form, the store is Oxigraph (embedded or a server known to be one)
+    and the report covers the whole register
     (the fast forms leave out the ``system`` filter); otherwise ``query`` itself."""
     if (
         query.source is QuerySource.BUILT_IN
         and query.name in FAST_RULES
         and not limited_to_system
-        and isinstance(store, EmbeddedStore)
+        and store.evaluates_oxigraph_extensions
     ):
         return query.model_copy(update={"sparql": fast_text(query.name)})
     return query

@@ -162,6 +162,12 @@ class Store(abc.ABC):
 
     read_only: bool = False
 
+    @property
+    def evaluates_oxigraph_extensions(self) -> bool:
+        """Whether queries may use Oxigraph's SPARQL extensions (``LATERAL``): the store is
+        Oxigraph, embedded or a server known to be one."""
+        return False
+
     @abc.abstractmethod
     def query(
         self,

@@ -95,6 +95,10 @@ class EmbeddedStore(Store):
             raise StoreError(f"cannot open the store at {path}: {exc}") from None
 
     @property
+    def evaluates_oxigraph_extensions(self) -> bool:
+        return True
+
+    @property
     def raw(self) -> ox.Store:
         if self._store is None:
             raise StoreError("the store is closed")

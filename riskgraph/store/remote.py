@@ -88,6 +88,11 @@ class RemoteStore(Store):
         self._graphs: list[str] | None = None
         self._lease = threading.local()
 
+    @property
+    def evaluates_oxigraph_extensions(self) -> bool:
+        """An Oxigraph server (as discovery found it, or as its kind was named) does."""
+        return self.endpoint.settings.server_kind == "oxigraph"
+
     # --- reading -----------------------------------------------------------------------------
 
     def query(

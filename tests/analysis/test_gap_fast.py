@@ -16,6 +16,7 @@ from benchmarks.synth.profile import profile_for
 from benchmarks.synth.register import DEFAULT_AS_OF, DEFAULT_BASE, write_register
 from riskgraph.analysis.gap_fast import FAST_RULES, fast_form, fast_text
 from riskgraph.analysis.gaps import APPETITE_PARAM, TODAY_PARAM, run_gaps
+from riskgraph.config import EndpointSettings
 from riskgraph.queries import (
     GAPS_TAG,
     QuerySource,
@@ -27,6 +28,8 @@ from riskgraph.queries import (
 from riskgraph.register import Register, init_register
 from riskgraph.store.base import ChangeSet, Store, commit
 from riskgraph.store.embedded import EmbeddedStore
+from riskgraph.store.remote import RemoteStore
+from riskgraph.store.remote_http import SparqlEndpoint
 
 
 def _rows(store: Store, query: StoredQuery, params: dict[str, Any], today: date) -> list[Any]:
@@ -112,6 +115,20 @@ def test_rules_without_a_fast_form_run_their_own_sparql(memory_register: Registe
         # a rule that has no fast form
         other = next(q for q in load_library(None).tagged(GAPS_TAG) if q.name not in FAST_RULES)
         assert fast_form(other, store, limited_to_system=False) is other
+
+
+@pytest.mark.parametrize("kind", [None, "virtuoso", "fuseki", "oxigraph"])
+def test_a_remote_store_runs_fast_forms_only_on_an_oxigraph_server(kind: str | None) -> None:
+    """LATERAL is Oxigraph's: other servers, or a server of unknown kind, get the rule itself.
+    (tests/remote/test_remote_cli.py compares an Oxigraph server's report with the embedded one.)"""
+    settings = EndpointSettings(query_url="http://127.0.0.1:9/query", server_kind=kind)
+    endpoint = SparqlEndpoint(settings)
+    try:
+        rule = _builtin(FAST_RULES[0])
+        chosen = fast_form(rule, RemoteStore(endpoint), limited_to_system=False)
+        assert (chosen.sparql == fast_text(rule.name)) is (kind == "oxigraph")
+    finally:
+        endpoint.close()
 
 
 def test_the_report_is_the_same_with_and_without_fast_forms(
