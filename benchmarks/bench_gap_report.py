@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--query-url")
     parser.add_argument("--update-url")
     parser.add_argument("--store-url")
+    parser.add_argument("--server-kind", help="as discovery records it, e.g. oxigraph")
     parser.add_argument("--timeout", type=float, help="stop a run that takes longer (seconds)")
     args = parser.parse_args()
 
@@ -45,6 +46,7 @@ def main() -> None:
             update_url=args.update_url,
             store_url=args.store_url,
             timeout_seconds=600,
+            server_kind=args.server_kind or None,
         )
         register = remote_register(settings, args.size)
     if args.timeout:  # the rules' own time limit must not stop them first

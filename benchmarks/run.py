@@ -187,6 +187,7 @@ class Runner:
                 "bench_gap_report",
                 *("--backend", "remote", *common, "--query-url", urls.query_url),
                 *("--update-url", urls.update_url, "--store-url", urls.store_url),
+                *("--server-kind", urls.server_kind or ""),
             )
             if remote is not None:
                 remote["server_rss_mb"] = server.peak_rss_mb()
