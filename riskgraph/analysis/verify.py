@@ -27,6 +27,7 @@ from riskgraph.results import (
 )
 from riskgraph.results.digest import canonical_term, digesting
 from riskgraph.results.manifest import MANIFEST_SUFFIX
+from riskgraph.results.tabular import restored_term
 from riskgraph.store.base import GraphResult, QueryResult, SelectResult, Term
 
 if TYPE_CHECKING:
@@ -39,8 +40,10 @@ DIFF_ROW_LIMIT = 100_000
 """verify lists changed rows only for results up to this size (it holds them in memory)."""
 ROWS_LISTED = 10
 """Changed rows shown, each way."""
-_DIFFABLE_FORMATS = {"json": "JSON", "xml": "XML", "tsv": "TSV"}
+_DIFFABLE_FORMATS = {"json": "JSON", "xml": "XML", "tsv": "TSV", "sparql_tsv": "TSV"}
 """Export formats that keep RDF terms, so the exported rows can be read back and compared."""
+_NEUTRALISED_FORMATS = {"tsv"}
+"""Of those, the ones whose formula-like literals carry a leading quote, taken off on reading."""
 
 
 @dataclass
@@ -234,8 +237,12 @@ def _compare_rows(outcome: Verification, now: Counter[str], base_iri: str) -> No
     if not isinstance(solutions, ox.QuerySolutions):
         return
     then: Counter[str] = Counter()
+    restore = manifest.output_format in _NEUTRALISED_FORMATS
     for solution in solutions:
-        then[_row_key([_solution_value(solution, v) for v in manifest.variables])] += 1
+        values = [_solution_value(solution, v) for v in manifest.variables]
+        if restore:
+            values = [restored_term(v) if isinstance(v, ox.Literal) else v for v in values]
+        then[_row_key(values)] += 1
     outcome.gone = [_row_display(key, manifest.variables, base_iri) for key in then - now]
     outcome.new = [_row_display(key, manifest.variables, base_iri) for key in now - then]
     outcome.compared_rows = True

@@ -12,7 +12,9 @@ A plain number (``-3``, ``+2.5e3``) is not a formula and is left alone.
 cell is changed only when it starts with the quote and the rest would itself be neutralised,
 which is also how a value that really starts with a quote survives (``'=x`` is written ``''=x``).
 
-The exact SPARQL 1.1 CSV (``sparql_csv``) writes every value as it is, for programs.
+The TSV for people (``tsv``) puts the same quote inside a literal's quotes (``"'=1+1"``). The
+exact SPARQL 1.1 CSV and TSV (``sparql_csv``, ``sparql_tsv``) write every value as it is, for
+programs.
 """
 
 from __future__ import annotations

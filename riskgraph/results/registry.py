@@ -13,7 +13,7 @@ from riskgraph.results.rdf import JSONLD, NTRIPLES, RDFXML, TURTLE
 from riskgraph.results.sparql import JSON, TEXT, XML
 from riskgraph.results.spreadsheet import XLSX
 from riskgraph.results.streams import OutputStream, binary_view
-from riskgraph.results.tabular import CSV, MARKDOWN, NDJSON, SPARQL_CSV, TSV
+from riskgraph.results.tabular import CSV, MARKDOWN, NDJSON, SPARQL_CSV, SPARQL_TSV, TSV
 from riskgraph.results.terminal import TABLE
 from riskgraph.store.base import GraphResult, QueryResult, SelectResult
 from riskgraph.vocab import PREFIXES
@@ -28,6 +28,7 @@ FORMATS: tuple[ExportFormat, ...] = (
     MARKDOWN,
     XLSX,
     SPARQL_CSV,
+    SPARQL_TSV,
     TEXT,
     TURTLE,
     NTRIPLES,

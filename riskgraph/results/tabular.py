@@ -10,7 +10,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from riskgraph.results.base import ExportFormat, ResultKind, WriteOptions, expect_select
-from riskgraph.results.formulas import MARKER, neutralise
+from riskgraph.results.formulas import MARKER, neutralise, restore
 from riskgraph.results.streams import text_writer
 from riskgraph.results.terms import compact, ntriples, plain, simple_value
 from riskgraph.store.base import QueryResult, Term
@@ -53,27 +53,50 @@ def _write_csv(result: QueryResult, out: BinaryIO, *, spreadsheet: bool) -> int:
     return count
 
 
-def _tsv_cell(term: Term | None) -> str:
-    """A term in N-Triples syntax; a literal a spreadsheet would run as a formula gets the
-    same leading quote CSV gives it, inside its quotes (``"=1+1"`` becomes ``"'=1+1"``)."""
+def _tsv_cell(term: Term | None, *, spreadsheet: bool) -> str:
+    """A term in N-Triples syntax; for spreadsheets, a literal a spreadsheet would run as a
+    formula gets the same leading quote CSV gives it, inside its quotes (``"=1+1"`` becomes
+    ``"'=1+1"``)."""
     if term is None:
         return ""
     text = ntriples(term)
-    if isinstance(term, ox.Literal) and neutralise(term.value) != term.value:
+    if spreadsheet and isinstance(term, ox.Literal) and neutralise(term.value) != term.value:
         return '"' + MARKER + text[1:]
     return text
 
 
+def restored_term(term: Term) -> Term:
+    """A term read back from the spreadsheet TSV as it was before ``_tsv_cell`` neutralised it
+    (``riskgraph.results.formulas.restore``); other terms as they are."""
+    if isinstance(term, ox.Literal):
+        value = restore(term.value)
+        if value != term.value:
+            if term.language:
+                return ox.Literal(value, language=term.language)
+            return ox.Literal(value, datatype=term.datatype)
+    return term
+
+
 def write_tsv(result: QueryResult, out: BinaryIO, options: WriteOptions) -> int:
-    """SPARQL 1.1 Query Results TSV: ``?var`` header, terms in N-Triples syntax, LF line ends.
-    Literals are formula-neutralised exactly as CSV cells are (``riskgraph.results.formulas``)."""
+    """SPARQL 1.1 Query Results TSV for spreadsheets: literals are formula-neutralised exactly as
+    CSV cells are (``riskgraph.results.formulas``); ``restored_term`` undoes it."""
+    return _write_tsv(result, out, spreadsheet=True)
+
+
+def write_sparql_tsv(result: QueryResult, out: BinaryIO, options: WriteOptions) -> int:
+    """SPARQL 1.1 Query Results TSV, exactly: every term as it is, for programs."""
+    return _write_tsv(result, out, spreadsheet=False)
+
+
+def _write_tsv(result: QueryResult, out: BinaryIO, *, spreadsheet: bool) -> int:
+    """``?var`` header, terms in N-Triples syntax, LF line ends."""
     select = expect_select(result)
     names = select.variables
     count = 0
     with text_writer(out) as text:
         text.write("\t".join(f"?{name}" for name in names) + "\n")
         for row in select.rows:
-            cells = (_tsv_cell(row.get(name)) for name in names)
+            cells = (_tsv_cell(row.get(name), spreadsheet=spreadsheet) for name in names)
             text.write("\t".join(cells) + "\n")
             count += 1
     return count
@@ -135,11 +158,19 @@ SPARQL_CSV = ExportFormat(
 )
 TSV = ExportFormat(
     name="tsv",
-    label="TSV (tab-separated, RDF terms kept)",
+    label="TSV (tab-separated, RDF terms kept, safe to open in a spreadsheet)",
     extensions=("tsv",),
     media_type="text/tab-separated-values",
     kinds=_SELECT,
     writer=write_tsv,
+)
+SPARQL_TSV = ExportFormat(
+    name="sparql_tsv",
+    label="TSV, exact SPARQL 1.1 (formulas not neutralised: for programs)",
+    extensions=("tsv",),
+    media_type="text/tab-separated-values",
+    kinds=_SELECT,
+    writer=write_sparql_tsv,
 )
 NDJSON = ExportFormat(
     name="ndjson",

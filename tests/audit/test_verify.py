@@ -114,6 +114,25 @@ def test_a_new_row_is_listed_as_new(example: Path, tmp_path: Path) -> None:
     assert "1 row(s) new since the export" in done.out and "id=R-001" in done.out
 
 
+@pytest.mark.parametrize("fmt", ["tsv", "sparql_tsv"])
+def test_a_formula_like_value_in_a_tsv_export_is_read_back_as_it_was(
+    example: Path, tmp_path: Path, fmt: str
+) -> None:
+    """The spreadsheet TSV quotes "=1+1"; verify takes the quote off, so only real changes show."""
+    edit_risk(example, "R-001", title="=1+1")
+    target = tmp_path / "titles.tsv"
+    query = "SELECT ?id ?t WHERE { ?r a rg:Risk ; dcterms:identifier ?id ; dcterms:title ?t }"
+    done = run("query", "run", "-e", query, "-r", str(example), "-o", str(target), "-f", fmt)
+    assert done.code == 0, done.err
+    assert ('"\'=1+1"' in target.read_text(encoding="utf-8")) is (fmt == "tsv")
+    edit_risk(example, "R-002", title="A new title")
+    done = run("verify", str(target), "-r", str(example))
+    assert done.code == 1, done.out + done.err
+    assert "1 row(s) gone since the export" in done.out
+    assert "1 row(s) new since the export" in done.out
+    assert "id=R-001" not in done.out and "id=R-002" in done.out
+
+
 def test_a_register_change_outside_the_result_still_matches(example: Path, tmp_path: Path) -> None:
     target = tmp_path / "overdue.csv"
     export(example, target)

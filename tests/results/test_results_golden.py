@@ -30,6 +30,7 @@ CASES = [
     ("select", "csv", "select.csv"),
     ("select", "sparql_csv", "select.sparql.csv"),
     ("select", "tsv", "select.tsv"),
+    ("select", "sparql_tsv", "select.sparql.tsv"),
     ("select", "json", "select.srj"),
     ("select", "xml", "select.srx"),
     ("select", "ndjson", "select.ndjson"),

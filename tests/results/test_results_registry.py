@@ -44,6 +44,7 @@ def test_formats_for_each_kind() -> None:
         "markdown",
         "xlsx",
         "sparql_csv",
+        "sparql_tsv",
         "table",
     ]
     assert [f.name for f in formats_for(ResultKind.GRAPH)] == [
