@@ -80,6 +80,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Certification readiness: per stage of the ISO/IEC 42001 journey, what the register "
         "shows as done and what is missing, and which data each criterion looked at.",
     ),
+    "trust-report": (
+        "certification_cmds",
+        "Write the trust report: a public, self-contained HTML page for customers, with only "
+        "what the register marks public.",
+    ),
     "query": (
         "query_cmds",
         "Stored SPARQL queries (built-in and the register's queries/ folder): list, show, run.",

@@ -115,5 +115,63 @@ def print_readiness(report: Readiness, console: Console) -> None:
         console.print(table)
 
 
+def trust_report(
+    output: Path = typer.Option(
+        Path("trust.html"),
+        "--output",
+        "-o",
+        help="The HTML file to write (.html or .htm).",
+    ),
+    dry_run: bool = typer.Option(
+        False,
+        "--dry-run",
+        help="List every field that would be published (entity, field, value); write nothing.",
+    ),
+    today: str | None = TodayOption,
+    register: Path | None = RegisterOption,
+) -> None:
+    """Write the trust report: a public, self-contained HTML page for customers, with only
+    what the register marks public.
+
+    It shows the AI systems marked public (rg:public true) and what they are for, how they are
+    governed (Annex A coverage per area, from the Statement of Applicability), the
+    certification status from the audits, when the register was last reviewed, and the
+    register hash. People, e-mails, risks, evidence and findings never appear unless marked
+    public.
+
+    Example:  riskgraph trust-report --dry-run
+    """
+    from riskgraph.analysis.report.render import render_trust
+    from riskgraph.analysis.trust import trust_report as build
+    from riskgraph.cli.output import console
+    from riskgraph.results.outputs import TRUST_REPORT
+    from riskgraph.results.streams import atomic_output
+
+    TRUST_REPORT.choose(None, output)  # refuses trust.pdf before any work
+    day = today_option(today)
+    reg = open_register(register)
+    with reg.reader() as store:
+        report = build(reg, store, today=day)
+    if dry_run:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title="Would be published (nothing written)", title_justify="left")
+        for column in ("entity", "field", "value"):
+            table.add_column(column, overflow="fold")
+        for item in report.published:
+            table.add_row(Text(item.entity), Text(item.field), Text(item.value))
+        console.print(table, markup=False, highlight=False)
+        console.print(f"{len(report.published)} fields", markup=False, highlight=False)
+        return
+    html = render_trust(report)
+    with atomic_output(output) as handle:
+        handle.write(html.encode("utf-8"))
+    from riskgraph.cli.report_cmds import _report_written
+
+    _report_written(output, f"trust report, {len(report.systems)} public AI systems")
+
+
 def attach(app: typer.Typer) -> None:
     app.command()(readiness)
+    app.command("trust-report")(trust_report)

@@ -160,6 +160,8 @@ class AISystem(Entity):
     ai_deployers: Annotated[TermSet, Rdf(AIRO + "isDeployedBy", "vair")] = Field(
         default_factory=list
     )
+    public: Annotated[bool | None, Rdf(RG + "public", "boolean")] = None
+    """True: the trust report may publish this entity (its allow-listed fields)."""
 
     @model_validator(mode="after")
     def _stage_known(self) -> AISystem:
@@ -236,6 +238,8 @@ class Supplier(Entity):
 
     owner: Annotated[EntityId | None, Rdf(RG + "owner", "ref")] = None
     """The person who manages the relationship (A.10.3)."""
+    public: Annotated[bool | None, Rdf(RG + "public", "boolean")] = None
+    """True: the trust report may publish this entity (its allow-listed fields)."""
 
 
 class Person(Entity):
@@ -247,6 +251,8 @@ class Person(Entity):
     email: Annotated[str | None, Rdf(RG + "email")] = None
     roles: Annotated[IdSet, Rdf(RG + "hasRole", "ref")] = Field(default_factory=list)
     member_of: Annotated[EntityId | None, Rdf(RG + "memberOf", "ref")] = None
+    public: Annotated[bool | None, Rdf(RG + "public", "boolean")] = None
+    """True: the trust report may publish this entity (its allow-listed fields)."""
 
 
 class Organisation(Entity):
@@ -380,6 +386,8 @@ class Control(Entity):
     review_due: Annotated[date | None, Rdf(RG + "reviewDue", "date")] = None
     last_reviewed: Annotated[date | None, Rdf(RG + "lastReviewed", "date")] = None
     review_interval: Annotated[Interval | None, Rdf(RG + "reviewInterval", "integer")] = None
+    public: Annotated[bool | None, Rdf(RG + "public", "boolean")] = None
+    """True: the trust report may publish this entity (its allow-listed fields)."""
 
 
 class Treatment(Entity):

@@ -873,9 +873,23 @@ CASES = [
         add("ex:EV-1 rg:supports ex:R-1 ."),
         violation("EvidenceSupportsKind", "ex:EV-1"),
     ),
+    case(
+        "public flag that is not a boolean",
+        add('ex:SYS-1 rg:public "yes" .'),
+        violation("PublicFlag", "ex:SYS-1"),
+    ),
+    case(
+        "a risk marked public",
+        add("ex:R-1 rg:public true ."),
+        violation("PublicKind", "ex:R-1"),
+    ),
 ]
 
 SOUND_CHANGES = [
+    case(
+        "an AI system and a supplier marked public",
+        add("ex:SYS-1 rg:public true . ex:SUP-1 rg:public false ."),
+    ),
     case(
         "a derived treatment whose statement changed is no longer approved",
         replace("ex:T-1", "rg:statement", '"Retrain only when someone complains."')

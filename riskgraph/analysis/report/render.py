@@ -27,6 +27,7 @@ from riskgraph.results.headings import heading
 
 if TYPE_CHECKING:
     from riskgraph.analysis.report.builder import AuditReport
+    from riskgraph.analysis.trust import TrustReport
 
 _PACKAGE = "riskgraph.analysis.report"
 
@@ -87,3 +88,12 @@ def render_report(report: AuditReport) -> str:
 def render_soa_html(soa: StatementOfApplicability) -> str:
     """The Statement of Applicability alone as one self-contained HTML page."""
     return _environment().get_template("soa.html.j2").render(soa=soa, version=soa.riskgraph_version)
+
+
+def render_trust(report: TrustReport) -> str:
+    """The trust report as one self-contained public HTML page."""
+    return (
+        _environment()
+        .get_template("trust.html.j2")
+        .render(report=report, version=report.riskgraph_version)
+    )
