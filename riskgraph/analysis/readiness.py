@@ -127,7 +127,7 @@ class AuditRecord:
     kind: str | None
     """internal, certification or surveillance (None when the register does not say)."""
     held_on: date | None
-    """The last date recorded on the audit (its end when it has a start and an end)."""
+    """Its end date (``rg:auditEnd``), else its start (``rg:auditStart``)."""
     clauses: frozenset[str]
     """Top-level clause numbers (4..10) its scope covers, directly or through a sub-clause."""
     findings: tuple[str, ...]
@@ -138,23 +138,29 @@ _PREFIXES = sparql_prefix_block()
 _FINDING_TYPES = " ".join(f"<{t}>" for t in sorted(set(FINDING_TYPES.values())))
 
 _AUDITS = f"""{_PREFIXES}
-SELECT ?audit ?id ?kind ?day WHERE {{
+SELECT ?audit ?id ?kind ?start ?end WHERE {{
   GRAPH <{REGISTER_GRAPH}> {{
     ?audit a <{AUDIT}> ; dcterms:identifier ?id .
     OPTIONAL {{ ?audit <{AUDIT_KIND}> ?kind }}
-    OPTIONAL {{ ?audit ?p ?day . FILTER(DATATYPE(?day) = xsd:date) }}
+    OPTIONAL {{ ?audit rg:auditStart ?start }}
+    OPTIONAL {{ ?audit rg:auditEnd ?end }}
   }}
 }}"""
 
 _AUDIT_CLAUSES = f"""{_PREFIXES}
 SELECT DISTINCT ?audit ?ref WHERE {{
-  GRAPH <{REGISTER_GRAPH}> {{ ?audit a <{AUDIT}> ; ?p ?part . }}
+  GRAPH <{REGISTER_GRAPH}> {{ ?audit a <{AUDIT}> ; rg:auditScopeClause ?part . }}
   ?part skos:broader* ?clause .
   ?clause a rg:Clause ; skos:notation ?ref .
   FILTER NOT EXISTS {{ ?clause skos:broader ?up . ?up a rg:Clause }}
 }}"""
 
 _AUDIT_FINDINGS = f"""{_PREFIXES}
+SELECT DISTINCT ?audit ?finding WHERE {{
+  GRAPH <{REGISTER_GRAPH}> {{ ?finding rg:raisedInAudit ?audit . ?audit a <{AUDIT}> }}
+}}"""
+
+_FINDINGS = f"""{_PREFIXES}
 SELECT DISTINCT ?audit ?finding WHERE {{
   GRAPH <{REGISTER_GRAPH}> {{
     ?audit a <{AUDIT}> .
@@ -178,7 +184,7 @@ _MANAGEMENT_REVIEWS = f"""{_PREFIXES}
 SELECT ?review ?id ?day WHERE {{
   GRAPH <{REGISTER_GRAPH}> {{
     ?review a <{MANAGEMENT_REVIEW}> ; dcterms:identifier ?id .
-    OPTIONAL {{ ?review ?p ?day . FILTER(DATATYPE(?day) = xsd:date) }}
+    OPTIONAL {{ ?review rg:heldOn ?day }}
   }}
 }}"""
 
@@ -257,7 +263,7 @@ def read_audits(store: Store) -> list[AuditRecord]:
             iri, {"id": _value(row["id"]) or iri, "kind": None, "days": [], "c": set(), "f": []}
         )
         item["kind"] = item["kind"] or _local(row["kind"])
-        if (day := _day(row["day"])) is not None:
+        if (day := _day(row["end"]) or _day(row["start"])) is not None:
             item["days"].append(day)
     for row in store.select(_AUDIT_CLAUSES).rows:
         iri, ref = _value(row["audit"]), _value(row["ref"])
@@ -464,14 +470,14 @@ def _internal_audit(
                 [] if internal else [f"no internal audit held since {since}"],
                 f"{len(internal)} internal audits since {since}"
                 + (f" ({', '.join(a.id for a in internal)})" if internal else ""),
-                "rg:Audit entities with rg:auditKind internal: their dates",
+                "rg:Audit entities with rg:auditKind internal: rg:auditEnd, else rg:auditStart",
             ),
             _criterion(
                 "Clauses 4 to 10 covered",
                 uncovered,
                 f"{len(MANAGEMENT_CLAUSES) - len(uncovered)} of {len(MANAGEMENT_CLAUSES)} "
                 "clauses in the scope of those audits",
-                "the scope of those audits: ISO/IEC 42001 clauses and their sub-clauses",
+                "rg:auditScopeClause of those audits: ISO/IEC 42001 clauses and their sub-clauses",
             ),
             _criterion(
                 "Findings closed",
@@ -484,7 +490,7 @@ def _internal_audit(
                 [] if recent_reviews else [f"no management review held since {since}"],
                 f"{len(recent_reviews)} management reviews since {since}"
                 + (f" ({', '.join(recent_reviews)})" if recent_reviews else ""),
-                "rg:ManagementReview entities: their dates",
+                "rg:ManagementReview entities: rg:heldOn",
             ),
         ),
     )
@@ -511,7 +517,8 @@ def _certification(audits: list[AuditRecord], findings: dict[str, tuple[str, boo
                 unanswered if certification else ["no certification audit is recorded"],
                 f"{len(raised) - len(unanswered)} of {len(raised)} findings of the certification "
                 "audits closed or with a corrective action",
-                "the findings of those audits: rg:status, rg:correctiveActionFor",
+                "findings raised in those audits (rg:raisedInAudit): rg:status, "
+                "rg:correctiveActionFor",
             ),
         ),
     )

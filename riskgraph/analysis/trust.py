@@ -192,7 +192,7 @@ SELECT ?action ?status WHERE {{ GRAPH <{REGISTER_GRAPH}> {{
 _LAST_REVIEWED = f"""{_PREFIXES}
 SELECT (MAX(?day) AS ?last) WHERE {{ GRAPH <{REGISTER_GRAPH}> {{
   {{ ?s rg:lastReviewed ?day }} UNION {{ ?r rg:reviewedOn ?day }}
-  UNION {{ ?m a rg:ManagementReview ; ?p ?day . FILTER(DATATYPE(?day) = xsd:date) }}
+  UNION {{ ?m rg:heldOn ?day }}
 }} }}"""
 
 

@@ -137,3 +137,133 @@ def test_cli_refuses_an_unknown_extension(example_register_folder: Path, tmp_pat
     assert refused.code != 0
     assert "ready.pdf" in refused.err and "Traceback" not in refused.err
     assert not target.exists()
+
+
+def _criterion(folder: Path, stage: str, index: int, today: date = TODAY):
+    return _readiness(folder, today).stage(stage).criteria[index]
+
+
+def test_audits_and_management_reviews_move_the_audit_stages(
+    example_register_folder: Path,
+) -> None:
+    folder = str(example_register_folder)
+
+    def add(*args: str) -> None:
+        done = run("add", *args, "-r", folder)
+        assert done.code == 0, done.err
+
+    assert not _readiness(example_register_folder).stage("internal-audit").criteria[0].met
+    add(
+        "audit",
+        "--id",
+        "AU-901",
+        "--title",
+        "Internal audit 2026",
+        "--audit-kind",
+        "internal",
+        "--starts-on",
+        "2026-06-01",
+        "--ends-on",
+        "2026-06-05",
+        "--scope-clauses",
+        "4,5,6.1,7.2,8,9",
+        "--auditors",
+        "P-FMORALES",
+    )
+    internal = _readiness(example_register_folder).stage("internal-audit")
+    assert internal.criteria[0].met
+    assert internal.criteria[1].missing == ("clause 10",)
+    add(
+        "audit",
+        "--id",
+        "AU-902",
+        "--title",
+        "Internal audit, clause 10",
+        "--audit-kind",
+        "internal",
+        "--starts-on",
+        "2026-07-01",
+        "--scope-clauses",
+        "10.2",
+        "--auditors",
+        "P-FMORALES",
+    )
+    assert _criterion(example_register_folder, "internal-audit", 1).met
+    # a year later neither audit counts any more
+    assert not _criterion(example_register_folder, "internal-audit", 0, date(2027, 7, 2)).met
+
+    assert not _criterion(example_register_folder, "internal-audit", 3).met
+    add(
+        "management-review",
+        "--id",
+        "MR-901",
+        "--title",
+        "Management review 2026",
+        "--held-on",
+        "2026-10-01",
+        "--attendees",
+        "P-FMORALES",
+        "--decisions",
+        "Go on.",
+    )
+    assert _criterion(example_register_folder, "internal-audit", 3).met
+
+    certification = _readiness(example_register_folder).stage("certification-audit")
+    assert certification.state == "not started"
+    add(
+        "audit",
+        "--id",
+        "AU-903",
+        "--title",
+        "Stage 2 audit",
+        "--audit-kind",
+        "certification",
+        "--starts-on",
+        "2025-10-01",
+        "--ends-on",
+        "2025-10-03",
+        "--scope-clauses",
+        "4",
+        "--auditors",
+        "P-FMORALES",
+        "--certification-body",
+        "Example Certification Ltd",
+    )
+    add(
+        "finding",
+        "--id",
+        "F-901",
+        "--title",
+        "Stage 2 observation",
+        "--audit",
+        "AU-903",
+        "--concerns",
+        "C-001",
+    )
+    certification = _readiness(example_register_folder).stage("certification-audit")
+    assert certification.criteria[0].met
+    assert certification.criteria[1].missing == ("F-901",)
+    add("action", "--id", "CA-901", "--title", "Answer F-901", "--finding", "F-901")
+    assert _criterion(example_register_folder, "certification-audit", 1).met
+
+    # certified 2025-10-03: the first surveillance year ended 2026-10-03 without an audit
+    surveillance = _criterion(example_register_folder, "surveillance", 0)
+    assert surveillance.missing == ("no surveillance audit in year 1 after certification",)
+    add(
+        "audit",
+        "--id",
+        "AU-904",
+        "--title",
+        "Surveillance 1",
+        "--audit-kind",
+        "surveillance",
+        "--starts-on",
+        "2026-09-20",
+        "--scope-clauses",
+        "9",
+        "--auditors",
+        "P-FMORALES",
+        "--certification-body",
+        "Example Certification Ltd",
+    )
+    assert _criterion(example_register_folder, "surveillance", 0).met
