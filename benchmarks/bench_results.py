@@ -527,7 +527,7 @@ def _rank(results: dict[str, Any]) -> list[str]:
     if not measured:
         return []
     lines = [
-        "### rank risks",
+        "### rank risks and the graph analytics",
         "",
         "The typed graph built once from a read-only store (as the CLI does), then the risk "
         "clusters; allocated: what one clustering allocated at its peak (tracemalloc); peak "
@@ -543,6 +543,22 @@ def _rank(results: dict[str, Any]) -> list[str]:
             f"{rank['clusters']:,} ({rank['clustered']:,}) | {megabytes(rank['traced_peak_mb'])} | "
             f"{megabytes(rank['peak_rss_mb'])} |"
         )
+    for size, rank in measured.items():
+        if not rank.get("analytics"):
+            continue
+        lines += [
+            "",
+            f"#### Graph analytics, size {size}: typed graph {rank['nodes']:,} nodes, "
+            f"{rank['edges']:,} edges",
+            "",
+            "On the graph built above; busiest inputs; medians after one warm-up run.",
+            "",
+            "| step | time |",
+            "|---|---:|",
+            f"| build the typed graph | {seconds(rank['graph_s'])} |",
+        ]
+        lines += [f"| {name} | {seconds(median(t))} |" for name, t in rank["analytics"].items()]
+        lines.append(f"| rank risks | {seconds(median(rank['times']))} |")
     return [*lines, ""]
 
 
