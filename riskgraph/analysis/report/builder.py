@@ -13,6 +13,7 @@ from typing import Literal
 
 from riskgraph import __version__
 from riskgraph.analysis.gaps import GapReport, run_gaps
+from riskgraph.analysis.readiness import Readiness, build_readiness
 from riskgraph.analysis.soa import ImplementationStatus, StatementOfApplicability, build_soa
 from riskgraph.analysis.stats import register_stats
 from riskgraph.library.summary import LibrarySummary, library_summary
@@ -58,6 +59,8 @@ class AuditReport:
     soa: StatementOfApplicability
     libraries: LibrarySummary | None = None
     """Loaded libraries with their attribution, and the register's framework coverage."""
+    readiness: Readiness | None = None
+    """Certification readiness per stage: the read model of ``riskgraph readiness``."""
     diff: RegisterDiff | None = None
     """What changed between two snapshots (or a snapshot and now), when the report was asked
     for it: the read model of ``riskgraph diff``."""
@@ -100,6 +103,7 @@ def build_report(
         gaps=gaps,
         soa=soa,
         libraries=library_summary(store),
+        readiness=build_readiness(store, register=register, today=today, soa=soa, gaps=gaps),
         diff=diff,
     )
 
