@@ -141,11 +141,12 @@ def measure_side_by_side(
     cap: float | None,
 ) -> dict[str, dict[str, Any]]:
     """Each engine runs the rule once to warm up, then ``repeat`` times, taking turns, so that
-    a change in the machine's load hits both alike. A run longer than ``cap`` seconds stops the
-    process, reporting that engine as stopped (and the others as not measured)."""
+    a change in the machine's load hits both alike (``repeat`` 0: the one run is timed, cold).
+    A run longer than ``cap`` seconds stops the process, reporting that engine as stopped (and
+    the others as not measured)."""
     rows: dict[str, int] = {}
     times: dict[str, list[float]] = {name: [] for name in runs}
-    for round_ in range(repeat + 1):
+    for round_ in range(max(repeat, 0) + 1):
         for name, run in runs.items():
 
             def stopped(name: str = name) -> dict[str, Any]:
@@ -159,7 +160,7 @@ def measure_side_by_side(
             with watchdog(cap, stopped):
                 start = time.perf_counter()
                 rows[name] = run(rule, given, text)
-                if round_:
+                if round_ or repeat == 0:
                     times[name].append(time.perf_counter() - start)
     return {name: {"times": times[name], "rows": rows[name]} for name in runs}
 

@@ -302,8 +302,9 @@ def main() -> None:
     appetite = RegisterConfig().risk.appetite_rank
     rules: dict[str, dict[str, Any]] = {}
     for name in LIMIT_RULES:
-        rows = len(run_rule(con, name, TODAY, appetite))  # warm-up
-        times = []
+        began = time.perf_counter()
+        rows = len(run_rule(con, name, TODAY, appetite))  # warm-up; timed when --repeat is 0
+        times = [time.perf_counter() - began] if args.repeat == 0 else []
         for _ in range(args.repeat):
             began = time.perf_counter()
             run_rule(con, name, TODAY, appetite)

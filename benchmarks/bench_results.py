@@ -112,8 +112,7 @@ def render(results: dict[str, Any]) -> str:
     add(f"- Versions: {versions}.")
     add(
         f"- Medians of {results['settings']['repeat']} runs after one warm-up run (S and M; "
-        f"L: {results['settings']['repeat_large']}; XL: "
-        f"{results['settings'].get('repeat_xl', results['settings']['repeat_large'])}); rdflib: "
+        f"L: {results['settings']['repeat_large']}; XL: {_xl_runs(results['settings'])}); rdflib: "
         f"one run per rule, stopped at {results['settings']['rdflib_timeout']:g} s."
     )
     add("")
@@ -143,6 +142,11 @@ def _rules_alone(results: dict[str, Any], size: str) -> tuple[float, list[str]] 
         return None
     medians = rule_medians(engine)
     return sum(v or 0.0 for v in medians.values()), [n for n, v in medians.items() if v is None]
+
+
+def _xl_runs(settings: dict[str, Any]) -> str:
+    runs = settings.get("repeat_xl", settings["repeat_large"])
+    return "one run without a warm-up" if runs == 0 else str(runs)
 
 
 def _targets(results: dict[str, Any]) -> list[str]:

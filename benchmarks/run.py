@@ -76,7 +76,12 @@ class Runner:
             "errors": [],
         }
 
+    def runs(self, size: str) -> str:
+        """Runs of the measurements that need one at least (TUI, rank risks, import)."""
+        return str(max(1, int(self.repeat(size))))
+
     def repeat(self, size: str) -> str:
+        """Timed runs after a warm-up; 0 (``--repeat-xl 0``): the one run is timed, cold."""
         if size == "XL":
             return str(min(self.args.repeat, self.args.repeat_large, self.args.repeat_xl))
         return str(
@@ -173,6 +178,8 @@ class Runner:
             "bench_gap_report",
             *("--backend", "embedded", *common),
         )
+        if size not in self.args.remote_sizes:
+            return
         folder = self.attempt(
             f"Oxigraph server data, size {size}", bench_data.server_folder, size, self.work
         )
@@ -206,7 +213,7 @@ class Runner:
                 f"import of {rows:,} risk rows, {engine}, size {size}",
                 "bench_import",
                 *("--engine", engine, "--size", size, "--rows", str(rows)),
-                *("--repeat", self.repeat(size)),
+                *("--repeat", self.runs(size)),
             )
         self.results["import"] = result
 
@@ -215,14 +222,14 @@ class Runner:
         self.results.setdefault("tui", {})[size] = self.child(
             f"TUI first dashboard and a bare Textual app, size {size}",
             "bench_tui",
-            *("--bench", size, "--runs", self.repeat(size)),
+            *("--bench", size, "--runs", self.runs(size)),
         )
 
     def rank(self, size: str) -> None:
         self.results.setdefault("rank", {})[size] = self.child(
             f"rank risks, size {size}",
             "bench_rank",
-            *("--size", size, "--repeat", self.repeat(size)),
+            *("--size", size, "--repeat", self.runs(size)),
         )
 
     def startup(self) -> None:
@@ -266,7 +273,10 @@ def main() -> None:
         "--repeat-large", type=int, default=3, help="at most this many runs on L and XL"
     )
     parser.add_argument(
-        "--repeat-xl", type=int, default=1, help="at most this many runs on XL (%(default)s)"
+        "--repeat-xl",
+        type=int,
+        default=1,
+        help="at most this many runs on XL; 0: one run without a warm-up (%(default)s)",
     )
     parser.add_argument("--rdflib-sizes", default="S,M", help="sizes rdflib runs on (%(default)s)")
     parser.add_argument(
@@ -284,6 +294,11 @@ def main() -> None:
         default=1200.0,
         help="stop a whole gap report after this many seconds (%(default)s)",
     )
+    parser.add_argument(
+        "--remote-sizes",
+        default="S,M,L,XL",
+        help="sizes the gap report is also timed on against an Oxigraph server (%(default)s)",
+    )
     parser.add_argument("--tui-sizes", default="L", help="sizes the TUI is timed on (%(default)s)")
     parser.add_argument(
         "--rank-sizes", default="L", help="sizes rank risks is timed on (%(default)s)"
@@ -296,6 +311,7 @@ def main() -> None:
     args.sizes = _sizes(args.sizes, args.skip_xl)
     args.rdflib_sizes = _sizes(args.rdflib_sizes, False)
     args.tui_sizes = _sizes(args.tui_sizes, False)
+    args.remote_sizes = _sizes(args.remote_sizes, False)
     args.rank_sizes = _sizes(args.rank_sizes, False)
     args.work.mkdir(parents=True, exist_ok=True)
 
