@@ -1,5 +1,5 @@
-"""Rich renderings of risk candidates, for the CLI. Text from the register, the libraries and the
-model is shown as plain text, never as markup."""
+"""Rich renderings of risk candidates and mapping drafts, for the CLI. Text from the register, the
+libraries, the model and agents is shown as plain text, never as markup."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from rich.text import Text
 
 from riskgraph.assistant.candidates import StoredCandidate
 from riskgraph.assistant.display import STATUS_STYLES, plain
+from riskgraph.assistant.mappings import StoredMapping
 from riskgraph.library.model import LIBRARY_BASE
 
 
@@ -89,4 +90,52 @@ def candidate_detail(c: StoredCandidate) -> Table:
         facts.add_row("decision", plain(decision))
     if c.reason:
         facts.add_row("reason", plain(c.reason))
+    return facts
+
+
+def _mapping_status(draft: StoredMapping) -> Text:
+    value = draft.status.value
+    return Text(value, style=STATUS_STYLES.get(value, ""))
+
+
+def mappings_table(drafts: list[StoredMapping], title: str) -> Table:
+    table = Table(title=title, show_lines=True, expand=True)
+    table.add_column("draft", no_wrap=True)
+    table.add_column("entity", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("mapping", ratio=2)
+    table.add_column("why", ratio=3)
+    table.add_column("proposed by", ratio=1)
+    for d in drafts:
+        table.add_row(
+            d.id,
+            d.entity_id,
+            _mapping_status(d),
+            plain(f"{d.predicate} {d.target}"),
+            plain(d.rationale, 200),
+            plain(d.maker or ""),
+        )
+    return table
+
+
+def mapping_detail(d: StoredMapping) -> Table:
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold", no_wrap=True)
+    facts.add_column()
+    facts.add_row("mapping draft", plain(d.id))
+    facts.add_row("entity", plain(d.entity_id))
+    facts.add_row("status", _mapping_status(d))
+    facts.add_row("mapping", plain(f"{d.entity_id} {d.predicate} {d.target}"))
+    facts.add_row("target", plain(d.target_iri))
+    facts.add_row("why", plain(d.rationale))
+    if d.confidence is not None:
+        facts.add_row("confidence", f"{d.confidence:g}")
+    facts.add_row("made by", plain(d.maker))
+    if d.request_hash:
+        facts.add_row("request", plain(f"sha256 {d.request_hash}"))
+    facts.add_row("proposed at", plain(d.created))
+    if d.reviewer:
+        facts.add_row("decision", plain(f"{d.status.value} by {d.reviewer} at {d.reviewed_at}"))
+    if d.reason:
+        facts.add_row("reason", plain(d.reason))
     return facts

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -42,12 +42,12 @@ from riskgraph.assistant.identify import (
 from riskgraph.assistant.prompts import PromptTemplate
 from riskgraph.assistant.records import draft_iri, model_iri, next_draft_id, template_iri
 from riskgraph.editing.input import Changes, Origin
-from riskgraph.editing.write import Draft, Prepared, prepare_additions, run_write
+from riskgraph.editing.write import Draft, Prepared, prepare_additions, run_planned, run_write
 from riskgraph.errors import InputError, Location, UserError
 from riskgraph.library.model import Mapping
 from riskgraph.library.rdf import mapping_triples
 from riskgraph.model.entities import DraftStatus, Person, Risk
-from riskgraph.model.repository import Repository
+from riskgraph.model.repository import Plan, Repository
 from riskgraph.register import Register
 from riskgraph.scoring import matrix
 from riskgraph.store.base import ChangeSet, Store, commit
@@ -445,9 +445,20 @@ def _check_person(repo: Repository, person_id: str) -> None:
         )
 
 
+class Decided(Protocol):
+    """A pending draft a person decides on: a risk candidate or a mapping draft."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def iri(self) -> str: ...
+    @property
+    def status(self) -> DraftStatus: ...
+
+
 def _review_quads(
     base_iri: str,
-    candidate: StoredCandidate,
+    candidate: Decided,
     status: DraftStatus,
     person_id: str,
     when: datetime,
@@ -456,7 +467,11 @@ def _review_quads(
     risk_id: str | None = None,
     accepted_title: str | None = None,
     edited: bool = False,
+    noun: str = "candidate",
+    generated: str | None = None,
 ) -> tuple[list[ox.Quad], list[ox.Quad]]:
+    """The decision on ``candidate``: its new status and the person's review activity, which
+    ``prov:generated`` the risk ``risk_id`` (or the IRI ``generated``)."""
     node = ox.NamedNode(candidate.iri)
     review = ox.NamedNode(candidate.iri + "/review")
     verb = "acceptance" if status is DraftStatus.ACCEPTED else "rejection"
@@ -464,7 +479,7 @@ def _review_quads(
         (node, _rg("status"), ox.NamedNode(status.iri)),
         (review, A, _rg("ReviewActivity")),
         (review, A, _prov("Activity")),
-        (review, ox.NamedNode(RDFS + "label"), ox.Literal(f"{verb} of candidate {candidate.id}")),
+        (review, ox.NamedNode(RDFS + "label"), ox.Literal(f"{verb} of {noun} {candidate.id}")),
         (review, _prov("used"), node),
         (review, _prov("wasAssociatedWith"), ox.NamedNode(base_iri + person_id)),
         (review, _prov("endedAtTime"), _time(when)),
@@ -473,6 +488,8 @@ def _review_quads(
         triples.append((node, _rg("reason"), ox.Literal(reason)))
     if risk_id:
         triples.append((review, _prov("generated"), ox.NamedNode(base_iri + risk_id)))
+    if generated:
+        triples.append((review, _prov("generated"), ox.NamedNode(generated)))
     if accepted_title is not None:
         triples.append((review, _rg("acceptedTitle"), ox.Literal(accepted_title)))
     if edited:
@@ -603,26 +620,29 @@ def accept_candidate(
 def reject_candidate(
     register: Register, candidate_id: str, *, person_id: str, reason: str
 ) -> StoredCandidate:
-    """Record a person's rejection and its reason, in one transaction."""
+    """Record a person's rejection and its reason, through the write pipeline (one
+    transaction, with its undo log entry)."""
     if not reason.strip():
         raise InputError(
             "a rejection needs a reason", location=Location(column="reason"), value=reason
         )
-    with register.writer() as store:
-        repo = Repository(store, register.base_iri)
-        candidate = load_candidate(store, register.base_iri, candidate_id)
+
+    def prepare(repo: Repository) -> tuple[StoredCandidate, Prepared]:
+        candidate = load_candidate(repo.store, repo.base_iri, candidate_id)
         _check_pending(candidate)
         _check_person(repo, person_id)
         remove, add = _review_quads(
-            register.base_iri,
+            repo.base_iri,
             candidate,
             DraftStatus.REJECTED,
             person_id,
             datetime.now(UTC),
             reason=reason.strip(),
         )
-        commit(store, ChangeSet(remove=remove, add=add))
-    return candidate
+        plan = Plan(changes=ChangeSet(remove=remove, add=add))
+        return candidate, Prepared(plan, [], f"reject risk candidate {candidate.id}")
+
+    return run_planned(register, prepare)[0]
 
 
 # --- one identification run ------------------------------------------------------------------

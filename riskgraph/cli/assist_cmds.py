@@ -209,19 +209,22 @@ def review(
     status: str = typer.Option(
         "pending", "--status", help=f"Which drafts to list: {', '.join(STATUSES)}."
     ),
-    risk: str | None = typer.Option(None, "--risk", help="Only drafts for this risk."),
+    risk: str | None = typer.Option(
+        None, "--risk", help="Only drafts for this risk (or mapping drafts of this entity)."
+    ),
     system: str | None = typer.Option(
         None, "--system", help="Only risk candidates for this AI system."
     ),
     register: Path | None = RegisterOption,
 ) -> None:
-    """List treatment drafts and risk candidates with their flags (pending ones by default).
+    """List treatment drafts, risk candidates and mapping drafts (pending ones by default).
 
     Example:  riskgraph assist review --status all --risk R-017
     """
-    from riskgraph.assistant.candidate_display import candidates_table
+    from riskgraph.assistant.candidate_display import candidates_table, mappings_table
     from riskgraph.assistant.candidates import load_candidates
     from riskgraph.assistant.display import drafts_table
+    from riskgraph.assistant.mappings import load_mapping_drafts
     from riskgraph.assistant.records import load_drafts
     from riskgraph.cli.output import console
     from riskgraph.errors import InputError, Location
@@ -237,6 +240,7 @@ def review(
     with reg.reader() as store:
         drafts = [] if system else load_drafts(store, reg.base_iri)
         candidates = [] if risk else load_candidates(store, reg.base_iri)
+        mappings = [] if system else load_mapping_drafts(store, reg.base_iri)
     shown = [
         d
         for d in drafts
@@ -248,13 +252,20 @@ def review(
         if (status == "all" or c.status.value == status)
         and (system is None or c.system_id == system)
     ]
-    if not shown and not proposed:
+    mapped = [
+        m
+        for m in mappings
+        if (status == "all" or m.status.value == status) and (risk is None or m.entity_id == risk)
+    ]
+    if not shown and not proposed and not mapped:
         console.print(f"no {'' if status == 'all' else status + ' '}drafts", highlight=False)
         return
     if shown:
         console.print(drafts_table(shown, f"{len(shown)} {status} treatment draft(s)"))
     if proposed:
         console.print(candidates_table(proposed, f"{len(proposed)} {status} risk candidate(s)"))
+    if mapped:
+        console.print(mappings_table(mapped, f"{len(mapped)} {status} mapping draft(s)"))
     if status == "pending":
         console.print(
             "details: [bold]riskgraph assist show DRAFT_ID[/]; decide with "
@@ -267,10 +278,12 @@ def show(
     draft_id: str = typer.Argument(..., help="The draft, e.g. D-R-017-1."),
     register: Path | None = RegisterOption,
 ) -> None:
-    """Show one draft or risk candidate in full: flags, provenance and any decision."""
-    from riskgraph.assistant.candidate_display import candidate_detail
+    """Show one draft, risk candidate or mapping draft in full: flags, provenance and any
+    decision."""
+    from riskgraph.assistant.candidate_display import candidate_detail, mapping_detail
     from riskgraph.assistant.candidates import is_candidate, load_candidate
     from riskgraph.assistant.display import draft_detail
+    from riskgraph.assistant.mappings import is_mapping_draft, load_mapping_draft
     from riskgraph.assistant.records import load_draft
     from riskgraph.cli.output import console
 
@@ -278,6 +291,9 @@ def show(
     with reg.reader() as store:
         if is_candidate(store, reg.base_iri, draft_id):
             console.print(candidate_detail(load_candidate(store, reg.base_iri, draft_id)))
+            return
+        if is_mapping_draft(store, reg.base_iri, draft_id):
+            console.print(mapping_detail(load_mapping_draft(store, reg.base_iri, draft_id)))
             return
         found = load_draft(store, reg.base_iri, draft_id)
     console.print(draft_detail(found))
@@ -325,12 +341,14 @@ def accept(
 ) -> None:
     """Accept a draft: it becomes an approved treatment, approved by --by today. Accept a risk
     candidate: it becomes a register risk of its AI system, linked to the concepts it cites.
+    Accept a mapping draft: the entity is linked to the concept as 'library link' links it.
 
     New controls a treatment draft proposes are created as planned. Examples:
     riskgraph assist accept D-R-017-1 --by P-LCHEN --edit
     riskgraph assist accept D-SYS-CREDIT-1 --by P-DMURPHY --severity 4
     """
     from riskgraph.assistant.candidates import is_candidate
+    from riskgraph.assistant.mappings import is_mapping_draft
     from riskgraph.assistant.review import NeedsEdit, accept_draft, parse_yaml, prepare_review
     from riskgraph.cli.output import console, options_named, success
     from riskgraph.errors import UserError
@@ -340,6 +358,19 @@ def accept(
     reg = open_register(register)
     with reg.reader() as store:
         candidate = is_candidate(store, reg.base_iri, draft_id)
+        mapping = is_mapping_draft(store, reg.base_iri, draft_id)
+    if mapping:
+        if (
+            edit
+            or from_file
+            or any(v is not None for v in (treatment_id, title, likelihood, severity))
+        ):
+            raise UserError(
+                f"{draft_id} is a mapping draft: accept it as proposed with --by, or reject it "
+                "and link the entity yourself with 'riskgraph library link'"
+            )
+        _accept_mapping(reg, draft_id, by)
+        return
     if candidate:
         if edit or from_file:
             raise UserError(
@@ -424,6 +455,18 @@ def _accept_candidate(
     )
 
 
+def _accept_mapping(reg: Register, draft_id: str, by: str) -> None:
+    from riskgraph.assistant.mappings import accept_mapping_draft
+    from riskgraph.cli.output import options_named, success
+
+    with options_named({"reviewer": "--by"}):
+        draft, mapping = accept_mapping_draft(reg, draft_id, person_id=by)
+    success(
+        f"accepted {draft_id} (by {by}): {draft.entity_id} {mapping.predicate} {draft.target}, "
+        f"mapping {mapping.mapping_id}"
+    )
+
+
 def _edit(found: StoredDraft, reviewed: ReviewedTreatment) -> Path:
     """Write the draft as YAML to a temporary file and open it in $VISUAL or $EDITOR."""
     import os
@@ -472,14 +515,18 @@ def reject(
     Example:  riskgraph assist reject D-R-017-1 --by P-LCHEN --reason "control C-004 exists"
     """
     from riskgraph.assistant.candidates import is_candidate, reject_candidate
+    from riskgraph.assistant.mappings import is_mapping_draft, reject_mapping_draft
     from riskgraph.assistant.review import reject_draft
     from riskgraph.cli.output import options_named, success
 
     reg = open_register(register)
     with reg.reader() as store:
         candidate = is_candidate(store, reg.base_iri, draft_id)
+        mapping = is_mapping_draft(store, reg.base_iri, draft_id)
     with options_named({"reviewer": "--by", "reason": "--reason"}):
-        if candidate:
+        if mapping:
+            reject_mapping_draft(reg, draft_id, person_id=by, reason=reason)
+        elif candidate:
             reject_candidate(reg, draft_id, person_id=by, reason=reason)
         else:
             reject_draft(reg, draft_id, person_id=by, reason=reason)

@@ -14,8 +14,8 @@ def mcp(
     allow_drafts: bool = typer.Option(
         False,
         "--allow-drafts",
-        help="Also offer draft tools: agents may propose treatments, stored as pending drafts "
-        "for a named person to review. Without it the server is read-only.",
+        help="Also offer draft tools: agents may propose treatments, risks and mappings, stored "
+        "as pending drafts for a named person to review. Without it the server is read-only.",
     ),
     http: bool = typer.Option(
         False, "--http", help="Serve streamable HTTP on 127.0.0.1 instead of stdio."

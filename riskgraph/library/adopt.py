@@ -28,7 +28,7 @@ from riskgraph.editing.write import (
     run_planned,
 )
 from riskgraph.errors import UserError
-from riskgraph.library.catalogue import ConceptRow, concept, loaded_libraries
+from riskgraph.library.catalogue import ConceptRow, concept, loaded_libraries, mapping_target
 from riskgraph.library.model import JUSTIFICATIONS, PREDICATES, RGL, Mapping
 from riskgraph.library.rdf import mapping_triples
 from riskgraph.model.entities import Control, Entity, Evidence, Risk
@@ -149,8 +149,9 @@ def prepare_link(
     comment: str = "",
     today: date | None = None,
 ) -> tuple[Mapping, Prepared]:
-    """The write that links a register risk, control or evidence to a library concept, with
-    provenance (evidence: e.g. an ISO/IEC 27001 audit report to clause 9.2 of ``iso-hs``).
+    """The write that links a register risk, control or evidence to a library concept (or an
+    ISO/IEC 42001 Annex A control, ``A.6.2.4``), with provenance (evidence: e.g. an ISO/IEC
+    27001 audit report to clause 9.2 of ``iso-hs``).
     The entity must exist and pass the shapes, as for any write; the link and its mapping
     record are committed with an undo log entry, refused if the entity changed meanwhile."""
     origin = Origin()
@@ -172,7 +173,7 @@ def prepare_link(
         raise origin.error(
             "is out of range", field="confidence", value=confidence, expected="from 0 to 1"
         )
-    target = concept(repo.store, reference)
+    target = mapping_target(repo.store, reference)
     entity = repo.get(entity_id)
     if entity is None:
         raise missing_entity(repo, entity_id, origin)

@@ -29,7 +29,7 @@ from riskgraph.library.model import (
 from riskgraph.library.rdf import library_triples, read_library
 from riskgraph.register import Register
 from riskgraph.store.base import ChangeSet, Store
-from riskgraph.vocab import REGISTER_GRAPH, sparql_prefix_block
+from riskgraph.vocab import ISO42001, ISO42001_GRAPH, REGISTER_GRAPH, sparql_prefix_block
 
 PREFIXES = sparql_prefix_block() + f"PREFIX rgl: <{RGL}>\n"
 
@@ -303,6 +303,41 @@ def concept(store: Store, reference: str) -> ConceptRow:
         if not matches:
             raise UserError(f"library {name} has no concept with notation {notation!r}")
     return matches[0]
+
+
+ANNEX_A = "iso42001-annex-a"
+"""What ``ConceptRow.library`` says for an ISO/IEC 42001 Annex A control as a mapping target."""
+
+
+def annex_a_control(store: Store, reference: str) -> ConceptRow | None:
+    """The ISO/IEC 42001 Annex A control ``reference`` (``A.6.2.4`` or its IRI), or None when
+    it is not one."""
+    iri = reference if reference.startswith(ISO42001) else ISO42001 + reference
+    rows = _select(
+        store,
+        "SELECT ?notation ?label WHERE { GRAPH ?g { ?c a rg:AnnexAControl ; "
+        "skos:notation ?notation ; skos:prefLabel ?label } }",
+        {"g": ox.NamedNode(ISO42001_GRAPH), "c": ox.NamedNode(iri)},
+    )
+    if not rows:
+        return None
+    return ConceptRow(
+        iri, ANNEX_A, _value(rows[0]["notation"]), _value(rows[0]["label"]), "control", ""
+    )
+
+
+def mapping_target(store: Store, reference: str) -> ConceptRow:
+    """What a register entity may be mapped to: a concept of a loaded library (as ``concept``
+    reads it) or an ISO/IEC 42001 Annex A control (``A.6.2.4``)."""
+    if reference.startswith("A.") or reference.startswith(ISO42001):
+        found = annex_a_control(store, reference)
+        if found is None:
+            raise UserError(
+                f"{reference!r} is not an Annex A control of ISO/IEC 42001; expected an ID "
+                "such as A.6.2.4"
+            )
+        return found
+    return concept(store, reference)
 
 
 def linked_to(store: Store, concept_iri: str) -> list[str]:

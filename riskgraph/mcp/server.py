@@ -208,6 +208,7 @@ def build_server(register: Register, *, allow_drafts: bool = False) -> MCPServer
     if allow_drafts:
         _add_draft_tools(server, register)
         _add_candidate_tool(server, register)
+        _add_mapping_tool(server, register)
     return server
 
 
@@ -250,6 +251,26 @@ def _add_candidate_tool(server: MCPServer, register: Register) -> None:
         return await _run(
             lambda: store_agent_candidate(register, system_id, candidate, client=client)
         )
+
+
+def _add_mapping_tool(server: MCPServer, register: Register) -> None:
+    from riskgraph.assistant.mappings import MappingProposal
+
+    schema = json.dumps(MappingProposal.model_json_schema(), separators=(",", ":"))
+    description = (
+        "Propose a mapping from a register risk, control or evidence to a concept of a loaded "
+        "library (LIBRARY:NOTATION, e.g. finos-aigf:ri-16) or an ISO/IEC 42001 Annex A control "
+        "(e.g. A.6.2.4). Both must exist. It is stored as a PENDING mapping draft that counts "
+        "for nothing until a named person accepts it (riskgraph assist review); this tool "
+        "cannot approve, edit or delete anything. `mapping` must follow this JSON Schema: " + schema
+    )
+
+    @server.tool(annotations=_DRAFT, description=description)
+    async def draft_mapping(mapping: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        from riskgraph.assistant.mappings import store_agent_mapping
+
+        client = _client_name(ctx)
+        return await _run(lambda: store_agent_mapping(register, mapping, client=client))
 
 
 def serve_stdio(register: Register, *, allow_drafts: bool) -> None:

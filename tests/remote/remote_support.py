@@ -119,6 +119,15 @@ class OxigraphServer:
 VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt")
 VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+VIRTUOSO_GRANTS = (
+    'grant SPARQL_UPDATE to "SPARQL";',
+    "DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);",
+)
+"""What the tests run in isql once Virtuoso answers; docs/team-deployment.md's recipe runs the
+same (tests/remote/test_virtuoso_recipe.py keeps them equal)."""
+VIRTUOSO_INI_SETTINGS = {"ResultSetMaxRows": "1000000"}
+"""What the tests change in the packaged virtuoso.ini, besides the ports and the database
+folder."""
 
 
 def virtuoso_missing() -> str | None:
@@ -170,7 +179,8 @@ class VirtuosoServer:
             r"(?m)^ServerPort\s*=\s*1111", f"ServerPort = 127.0.0.1:{self.sql_port}", text
         )
         text = re.sub(r"(?m)^ServerPort\s*=\s*8890", f"ServerPort = 127.0.0.1:{self.port}", text)
-        text = re.sub(r"(?m)^ResultSetMaxRows\s*=.*", "ResultSetMaxRows = 1000000", text)
+        for key, value in VIRTUOSO_INI_SETTINGS.items():
+            text = re.sub(rf"(?m)^{key}\s*=.*", f"{key} = {value}", text)
         ini = self.folder / "virtuoso.ini"
         ini.write_text(text)
         self.process = subprocess.Popen(
@@ -193,10 +203,7 @@ class VirtuosoServer:
         else:
             self.stop()
             raise RuntimeError(f"Virtuoso did not answer within {VIRTUOSO_START_TIMEOUT:g} s")
-        self.sql(
-            'grant SPARQL_UPDATE to "SPARQL";',
-            "DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);",
-        )
+        self.sql(*VIRTUOSO_GRANTS)
 
     def sql(self, *statements: str) -> None:
         assert ISQL is not None

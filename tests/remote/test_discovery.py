@@ -118,17 +118,24 @@ def test_init_with_the_base_url_finds_the_layout_and_loads_the_example(
 
 
 def test_a_second_folder_sees_the_same_register(tmp_path: Path, server: Server) -> None:
-    first, second = tmp_path / "alice", tmp_path / "bob"
+    """Issue 17's done-when, on each server: `init --endpoint` with the base URL only, and a
+    second folder connected to the same server (by its base URL, and a third by its query URL)
+    shows the same name, appetite and gap report."""
+    first, second, third = tmp_path / "alice", tmp_path / "bob", tmp_path / "carol"
     assert run("init", str(first), "--endpoint", server.base, "--example").code == 0
     assert run("settings", "set", "risk.appetite", "low", "-r", str(first)).code == 0
-    joined = run("init", str(second), "--endpoint", f"{server.settings().query_url}/")
+    joined = run("init", str(second), "--endpoint", server.base)
     assert joined.code == 0, joined.err
     assert "general.name: the shared register says" in joined.err
-    alice, bob = Register.open(first), Register.open(second)
-    assert alice.display_name == bob.display_name == "Harbourline Group AI risk register (example)"
-    assert alice.config.risk.appetite == bob.config.risk.appetite == "low"
-    assert alice.base_iri == bob.base_iri
-    assert gap_report(first) == gap_report(second)
+    by_query_url = run("init", str(third), "--endpoint", f"{server.settings().query_url}/")
+    assert by_query_url.code == 0, by_query_url.err
+    opened = [Register.open(folder) for folder in (first, second, third)]
+    assert {r.display_name for r in opened} == {"Harbourline Group AI risk register (example)"}
+    assert {r.config.risk.appetite for r in opened} == {"low"}
+    assert len({r.base_iri for r in opened}) == 1
+    report = gap_report(first)
+    assert report["summary"]["gaps"] > 0
+    assert gap_report(second) == report == gap_report(third)
 
 
 def test_an_edit_in_one_folder_is_seen_by_the_other(tmp_path: Path, server: Server) -> None:
