@@ -126,15 +126,37 @@ def import_(
         "--skip-bad-rows",
         help="Import the good rows and report the bad ones (default: any bad row stops it all).",
     ),
+    nexus: bool = typer.Option(
+        False,
+        "--nexus",
+        help="FILE is IBM AI Atlas Nexus data (its knowledge_graph folder or incidents YAML): "
+        "import its AI incidents, linked to the register risks matching the Nexus risks they "
+        "realised (the ai-atlas-nexus library must be loaded).",
+    ),
+    system: list[str] | None = typer.Option(
+        None,
+        "--system",
+        help="With --nexus: the AI system(s) to record the incidents against (repeatable).",
+        show_default=False,
+    ),
     register: Path | None = RegisterOption,
 ) -> None:
     """Import register data from a file: all of it, or nothing. Existing IDs are updated.
 
     Example:  riskgraph import risks.xlsx -r my-register --dry-run
+    Example:  riskgraph import ai-atlas-nexus/knowledge_graph --nexus --system SYS-CHATBOT
     """
     from riskgraph.cli.output import fail_on
     from riskgraph.errors import RiskgraphError
     from riskgraph.io.importer import ImportOptions, import_file
+
+    if nexus:
+        _import_nexus(file, system or [], dry_run=dry_run, register=register)
+        return
+    if system:
+        from riskgraph.cli.output import fail
+
+        fail("--system goes with --nexus (the AI system Nexus incidents are recorded against)")
 
     options = ImportOptions(
         format=fmt, kind=kind, mapping=mapping, dry_run=dry_run, skip_bad_rows=skip_bad_rows
@@ -146,6 +168,42 @@ def import_(
     except RiskgraphError as exc:
         fail_on(exc, "nothing was imported")
     _show_import(report)
+
+
+def _import_nexus(file: Path, systems: list[str], *, dry_run: bool, register: Path | None) -> None:
+    from riskgraph.cli.output import console, fail_on
+    from riskgraph.errors import RiskgraphError
+    from riskgraph.io.nexus_incidents import import_nexus_incidents
+
+    try:
+        reg = open_register(register)
+        report = import_nexus_incidents(reg, file, systems=systems, dry_run=dry_run)
+    except RiskgraphError as exc:
+        fail_on(exc, "nothing was imported")
+    verb = "would add" if report.dry_run else "added"
+    for incident in report.incidents:
+        risks = ", ".join(incident.realised_risks) or "no register risk"
+        _print_line(f"  + {incident.id} {incident.title} -> {risks}", stdout=True)
+    for nexus_id, entity_id in sorted(report.already.items()):
+        _print_line(f"  = {nexus_id}: imported before as {entity_id}, left as it is", stdout=True)
+    for risk, matches in sorted(report.matches.items()):
+        for match in matches:
+            via = f" via {' -> '.join(match.via)}" if match.via else ""
+            _print_line(f"  {risk} ~ {match.risk_id} ({match.predicate}{via})", stdout=True)
+    if report.unmatched:
+        _print_line(
+            f"{len(report.unmatched)} Nexus risk(s) match no register risk: "
+            + ", ".join(report.unmatched),
+            stdout=True,
+        )
+    done = "nothing was written" if report.dry_run else f"register revision {report.revision}"
+    if not report.dry_run:
+        console.print("[green]✓[/] ", end="", highlight=False)
+    _print_line(
+        f"{report.file}: {verb} {len(report.incidents)} incident(s), "
+        f"{len(report.already)} imported before; {done}",
+        stdout=True,
+    )
 
 
 def _show_import(report: Any) -> None:

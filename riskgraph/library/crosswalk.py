@@ -325,11 +325,28 @@ def crosswalk(
     source_members = members(store, source)
     target_members = members(store, target)
     graph = graph or mapping_graph(store)
-    paths: dict[str, list[Path]] = {}
-    for start in source_members:
-        paths[start] = _shortest_paths(graph, start, source_members, target_members, max_hops)
-    _attach_records(store, [p for found in paths.values() for p in found])
+    paths = reach(store, source_members, target_members, max_hops=max_hops, graph=graph)
     return Crosswalk(source, target, source_members, target_members, paths, graph.labels)
+
+
+def reach(
+    store: Store,
+    starts: dict[str, str],
+    goals: dict[str, str],
+    *,
+    max_hops: int = DEFAULT_HOPS,
+    graph: MappingGraph | None = None,
+) -> dict[str, list[Path]]:
+    """For each concept IRI of ``starts``, the shortest chains (with their mapping records) to
+    the concepts of ``goals`` it reaches, as ``crosswalk`` finds them for two frameworks."""
+    if max_hops < 1:
+        raise UserError(f"max_hops must be at least 1 (got {max_hops})")
+    graph = graph or mapping_graph(store)
+    paths: dict[str, list[Path]] = {}
+    for start in starts:
+        paths[start] = _shortest_paths(graph, start, starts, goals, max_hops)
+    _attach_records(store, [p for found in paths.values() for p in found])
+    return paths
 
 
 def _shortest_paths(
