@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -281,6 +281,8 @@ class DraftedQuery:
     template: str = ""
     template_sha256: str = ""
     request_sha256: str | None = None
+    host: str = ""
+    """The endpoint's host (and port) that drafted it."""
     flags: list[str] = field(default_factory=list)
 
     @property
@@ -394,6 +396,7 @@ def draft_query(
     *,
     endpoint: Endpoint | None = None,
     client: ChatClient | None = None,
+    face: str = "cli",
 ) -> DraftedQuery:
     """Ask the model for a query answering ``question``; the guard-checked draft. The ask is
     recorded in the audit trail whatever happens (refused, not SPARQL, model error)."""
@@ -421,6 +424,7 @@ def draft_query(
         drafted = check_answer(
             text, answer, model=model, template=template, request_sha256=request_sha256
         )
+        drafted = replace(drafted, host=client.endpoint.host)
     except RiskgraphError as exc:
         record_ask(
             register,
@@ -432,6 +436,7 @@ def draft_query(
             query_sha256=query_sha256,
             ran=False,
             outcome=f"refused: {exc}",
+            face=face,
         )
         raise
     finally:
@@ -488,14 +493,15 @@ def record_ask(
 
 
 def record_outcome(
-    register: Register, drafted: DraftedQuery, *, host: str, ran: bool, outcome: str, face: str
+    register: Register, drafted: DraftedQuery, *, ran: bool, outcome: str, face: str
 ) -> None:
+    """The trail entry of a drafted query that was run (or failed to run)."""
     record_ask(
         register,
         question=drafted.question,
         model=drafted.model,
         template=PromptTemplate.load(*ASK_QUERY),
-        host=host,
+        host=drafted.host,
         request_sha256=drafted.request_sha256,
         query_sha256=drafted.query_sha256,
         ran=ran,

@@ -117,7 +117,7 @@ def ask(
     if time_limit <= 0:
         raise InputError("--timeout must be more than 0 seconds", value=timeout)
     drafted = draft_query(reg, text, endpoint=endpoint)
-    _run(reg, drafted, endpoint.host, params, day, fmt, output, limit, time_limit)
+    _run(reg, drafted, params, day, fmt, output, limit, time_limit)
     if save is not None:
         _save(reg, drafted, save, title or "", yes)
 
@@ -148,7 +148,6 @@ def _dry_run(reg: Register, question: str, endpoint: Endpoint | None) -> None:
 def _run(
     reg: Register,
     drafted: DraftedQuery,
-    host: str,
     params: dict[str, str],
     day: date | None,
     fmt: str | None,
@@ -171,9 +170,9 @@ def _run(
             else:
                 _export(store, reg, query, params, day, chosen, output, True, time_limit)
     except RiskgraphError as exc:
-        record_outcome(reg, drafted, host=host, ran=False, outcome=f"error: {exc}", face="cli")
+        record_outcome(reg, drafted, ran=False, outcome=f"error: {exc}", face="cli")
         raise
-    record_outcome(reg, drafted, host=host, ran=True, outcome="ok", face="cli")
+    record_outcome(reg, drafted, ran=True, outcome="ok", face="cli")
 
 
 def _show_draft(drafted: DraftedQuery, *, to_stderr: bool) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from riskgraph.analysis.gaps import display_value
 from riskgraph.analysis.verify import Verification, verify_export
+from riskgraph.assistant.ask import DraftedQuery
 from riskgraph.errors import UserError
 from riskgraph.queries import (
     QueryLibrary,
@@ -100,6 +101,27 @@ def resolve(text: str, stored: StoredQuery | None) -> StoredQuery:
     if stored is not None and text.strip() == stored.sparql.strip():
         return stored
     return ad_hoc_query(text)
+
+
+def draft_from_question(register: Register, question: str) -> DraftedQuery:
+    """A query drafted by the model from ``question`` (``riskgraph ask``'s core), for the editor:
+    checked by the read-only guard already, and run only when the person runs it."""
+    from riskgraph.assistant.ask import draft_query
+    from riskgraph.assistant.endpoint import require_endpoint
+    from riskgraph.config import CONFIG_FILE
+
+    config_file = str(register.folder / CONFIG_FILE) if register.folder else CONFIG_FILE
+    endpoint = require_endpoint(register.config.assistant, config_file=config_file)
+    drafted = draft_query(register, question, endpoint=endpoint, face="tui")
+    record_asked_run(register, drafted, ran=False, outcome="drafted into the query console")
+    return drafted
+
+
+def record_asked_run(register: Register, drafted: DraftedQuery, *, ran: bool, outcome: str) -> None:
+    """A trail entry for a drafted query: drafted, then run (or failed) from the console."""
+    from riskgraph.assistant.ask import record_outcome
+
+    record_outcome(register, drafted, ran=ran, outcome=outcome, face="tui")
 
 
 def parameters_of(text: str) -> tuple[QueryParameter, ...]:

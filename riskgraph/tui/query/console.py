@@ -1,8 +1,11 @@
-"""The query console: pick a stored query or write SPARQL, fill in the parameters, run it,
-read the first rows, and export all of them.
+"""The query console: pick a stored query, write SPARQL or ask a question in plain language
+(a language model drafts the query into the editor), fill in the parameters, run it, read the
+first rows, and export all of them.
 
-Running and exporting happen in workers. Cancelling stops waiting at once and drops the rows;
-the store finishes or abandons the evaluation on its own (see ``riskgraph.tui.data.query``).
+A drafted query is text in the editor like any other: the person reads it and runs it with the
+run action, through the read-only guard. Asking, running and exporting happen in workers.
+Cancelling stops waiting at once and drops the rows; the store finishes or abandons the
+evaluation on its own (see ``riskgraph.tui.data.query``).
 """
 
 from __future__ import annotations
@@ -15,17 +18,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import DataTable, Select, Static, TextArea
+from textual.widgets import DataTable, Input, Select, Static, TextArea
 from textual.worker import Worker, get_current_worker
 
+from riskgraph.assistant.ask import DraftedQuery
 from riskgraph.queries import StoredQuery
 from riskgraph.results.headings import heading
 from riskgraph.tui.data.query import (
     Library,
     QueryCancelled,
     ResultTable,
+    draft_from_question,
     load_queries,
     parameters_of,
+    record_asked_run,
     resolve,
     run_for_display,
 )
@@ -74,6 +80,14 @@ class QueryScreen(RegisterScreen):
             id="query.pick-query",
         ),
         Binding(
+            "ctrl+g",
+            "ask",
+            "Ask",
+            key_display="^g",
+            priority=True,
+            id="query.ask",
+        ),
+        Binding(
             "ctrl+l",
             "focus_results",
             "Results",
@@ -89,11 +103,15 @@ class QueryScreen(RegisterScreen):
         self.stored: StoredQuery | None = None
         self.result: ResultTable | None = None
         self.running: Worker[None] | None = None
+        self.asking: Worker[None] | None = None
+        self.drafted: DraftedQuery | None = None
+        """The query the model drafted last, while the editor holds its text unchanged."""
         self._params_timer: Timer | None = None
 
     def body(self) -> ComposeResult:
         with Horizontal(id="query-bar"):
             yield Select[str]([], prompt="stored queries (ctrl+o)", id="stored", compact=True)
+            yield Input(placeholder="ask a question (ctrl+g)", id="ask", compact=True)
         yield ParamsForm(id="params")
         yield SparqlArea(STARTER, id="editor")
         yield Static(
@@ -164,6 +182,51 @@ class QueryScreen(RegisterScreen):
         select.focus()
         select.expanded = True
 
+    # --- asking in plain language -------------------------------------------------------------
+
+    def action_ask(self) -> None:
+        self.query_one("#ask", Input).focus()
+
+    @on(Input.Submitted, "#ask")
+    def _ask_submitted(self, event: Input.Submitted) -> None:
+        question = event.value.strip()
+        if not question:
+            self._status(Text("type a question first", style="yellow"))
+            return
+        register = self.rg.register
+        self._status(plain(f"asking the model: {question} (esc to stop waiting)", style="italic"))
+        self.asking = in_background(
+            self,
+            lambda: draft_from_question(register, question),
+            self._show_draft,
+            name="query-ask",
+            failed=self._ask_failed,
+        )
+        self.refresh_bindings()
+
+    def _show_draft(self, drafted: DraftedQuery) -> None:
+        """The drafted query in the editor, for the person to read; nothing runs yet."""
+        self.asking = None
+        self.stored = None
+        self.drafted = drafted
+        select = self.query_one("#stored", Select)
+        with self.prevent(Select.Changed):
+            select.clear()
+        editor = self.query_one("#editor", SparqlArea)
+        editor.load_text(drafted.query.sparql)
+        editor.focus()
+        note = drafted.answer.explanation or "the model drafted this query"
+        flags = "".join(f" ! {flag}." for flag in drafted.flags)
+        self._status(
+            plain(f"{note}{flags} Read it, then ctrl+enter runs it (read-only).", style="green")
+        )
+        self.refresh_bindings()
+
+    def _ask_failed(self, exc: BaseException) -> None:
+        self.asking = None
+        self._status(Text(describe_error(exc), style="red"))
+        self.refresh_bindings()
+
     # --- running ----------------------------------------------------------------------------
 
     def action_run(self) -> None:
@@ -177,17 +240,28 @@ class QueryScreen(RegisterScreen):
         app = self.rg
         register, today = app.register, app.today
         limit = register.config.queries.display_limit
+        drafted = self.drafted if self.drafted and text == self.drafted.query.sparql else None
 
         def job() -> ResultTable:
             worker = get_current_worker()
-            return run_for_display(
-                register,
-                query,
-                params,
-                today=today,
-                limit=limit,
-                stopped=lambda: worker.is_cancelled,
-            )
+            try:
+                result = run_for_display(
+                    register,
+                    query,
+                    params,
+                    today=today,
+                    limit=limit,
+                    stopped=lambda: worker.is_cancelled,
+                )
+            except QueryCancelled:
+                raise
+            except Exception as exc:
+                if drafted is not None:
+                    record_asked_run(register, drafted, ran=False, outcome=f"error: {exc}")
+                raise
+            if drafted is not None:
+                record_asked_run(register, drafted, ran=True, outcome="ok")
+            return result
 
         self._status(Text("running… (esc to stop waiting)", style="italic"))
         self.running = in_background(
@@ -223,7 +297,13 @@ class QueryScreen(RegisterScreen):
         self.refresh_bindings()
 
     def action_cancel(self) -> None:
-        """Stop waiting for the running query and drop its rows."""
+        """Stop waiting for the running query and drop its rows, or for the model's draft."""
+        if self.asking is not None:
+            self.asking.cancel()
+            self.asking = None
+            self._status(Text("stopped waiting for the model's draft", style="yellow"))
+            self.refresh_bindings()
+            return
         if self.running is not None:
             self.running.cancel()
             self.running = None
@@ -238,7 +318,7 @@ class QueryScreen(RegisterScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel":
-            return self.running is not None
+            return self.running is not None or self.asking is not None
         if action == "export":
             return self.result is not None or None
         return True
