@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from riskgraph import __version__
@@ -434,3 +435,19 @@ def _with_published(report: TrustReport, suppliers: list[tuple[str, str]]) -> Tr
         add(person.id, "title", person.name)
         add(person.id, "roles", ", ".join(person.roles))
     return TrustReport(**{**report.__dict__, "published": tuple(out)})
+
+
+def write_trust_report(register: Register, path: Path, *, today: date) -> TrustReport:
+    """Write the trust report of ``register`` to ``path`` (HTML only: any other extension is
+    refused before any work) and return what it published."""
+    from riskgraph.analysis.report.render import render_trust
+    from riskgraph.results.outputs import TRUST_REPORT
+    from riskgraph.results.streams import atomic_output
+
+    TRUST_REPORT.choose(None, path)
+    with register.reader() as store:
+        report = trust_report(register, store, today=today)
+    html = render_trust(report)
+    with atomic_output(path) as handle:
+        handle.write(html.encode("utf-8"))
+    return report

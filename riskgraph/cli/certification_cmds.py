@@ -141,35 +141,32 @@ def trust_report(
 
     Example:  riskgraph trust-report --dry-run
     """
-    from riskgraph.analysis.report.render import render_trust
     from riskgraph.analysis.trust import trust_report as build
+    from riskgraph.analysis.trust import write_trust_report
     from riskgraph.cli.output import console
     from riskgraph.results.outputs import TRUST_REPORT
-    from riskgraph.results.streams import atomic_output
 
     TRUST_REPORT.choose(None, output)  # refuses trust.pdf before any work
     day = today_option(today)
     reg = open_register(register)
+    if not dry_run:
+        from riskgraph.cli.report_cmds import _report_written
+
+        written = write_trust_report(reg, output, today=day)
+        _report_written(output, f"trust report, {len(written.systems)} public AI systems")
+        return
+    from rich.table import Table
+    from rich.text import Text
+
     with reg.reader() as store:
         report = build(reg, store, today=day)
-    if dry_run:
-        from rich.table import Table
-        from rich.text import Text
-
-        table = Table(title="Would be published (nothing written)", title_justify="left")
-        for column in ("entity", "field", "value"):
-            table.add_column(column, overflow="fold")
-        for item in report.published:
-            table.add_row(Text(item.entity), Text(item.field), Text(item.value))
-        console.print(table, markup=False, highlight=False)
-        console.print(f"{len(report.published)} fields", markup=False, highlight=False)
-        return
-    html = render_trust(report)
-    with atomic_output(output) as handle:
-        handle.write(html.encode("utf-8"))
-    from riskgraph.cli.report_cmds import _report_written
-
-    _report_written(output, f"trust report, {len(report.systems)} public AI systems")
+    table = Table(title="Would be published (nothing written)", title_justify="left")
+    for column in ("entity", "field", "value"):
+        table.add_column(column, overflow="fold")
+    for item in report.published:
+        table.add_row(Text(item.entity), Text(item.field), Text(item.value))
+    console.print(table, markup=False, highlight=False)
+    console.print(f"{len(report.published)} fields", markup=False, highlight=False)
 
 
 def attach(app: typer.Typer) -> None:

@@ -48,6 +48,7 @@ class RiskgraphApp(App[None]):
         Binding("ctrl+t", "toggle_theme", "Light/dark", key_display="^t", id="app.toggle-theme"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="app.reload"),
         Binding("l", "libraries", "Libraries", show=False, id="app.libraries"),
+        Binding("c", "readiness", "Certification readiness", show=False, id="app.readiness"),
     ]
 
     def __init__(self, register: Register, *, today: date | None = None) -> None:
@@ -165,6 +166,29 @@ class RiskgraphApp(App[None]):
         if not isinstance(self.screen, LibraryScreen):
             self.push_screen(LibraryScreen())
 
+    def action_readiness(self) -> None:
+        """Certification readiness per stage of the ISO/IEC 42001 journey."""
+        from riskgraph.tui.readiness.readiness import ReadinessScreen
+
+        if not isinstance(self.screen, ReadinessScreen):
+            self.push_screen(ReadinessScreen())
+
+    def action_trust_report(self) -> None:
+        """Write the public trust report to a file the user names."""
+        from pathlib import Path
+
+        from riskgraph.results.outputs import TRUST_REPORT
+        from riskgraph.tui.data.certification import save_trust_report
+        from riskgraph.tui.export.export_dialog import DocumentDialog
+
+        register, today = self.register, self.today
+
+        def write(path: Path) -> str:
+            report = save_trust_report(register, path, today)
+            return f"the trust report ({len(report.systems)} public AI systems) to {path}"
+
+        self.push_screen(DocumentDialog(TRUST_REPORT, "trust.html", write))
+
     def action_help(self) -> None:
         from riskgraph.tui.help.help import HelpScreen
 
@@ -202,7 +226,9 @@ class RiskgraphApp(App[None]):
         self.data_changed()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("new", "undo", "libraries") and not isinstance(self.screen, RegisterScreen):
+        if action in ("new", "undo", "libraries", "readiness") and not isinstance(
+            self.screen, RegisterScreen
+        ):
             return False  # not over a form or a dialog
         if action == "undo":
             return bool(self.changes) or None

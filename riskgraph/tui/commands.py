@@ -57,6 +57,16 @@ def app_actions(app: RiskgraphApp) -> list[tuple[str, str, Callable[[], object]]
             app.action_libraries,
         ),
         (
+            "Certification readiness",
+            "Per stage of the ISO/IEC 42001 journey: what is done, what is missing (key c)",
+            app.action_readiness,
+        ),
+        (
+            "Write trust report",
+            "The public HTML page for customers, with only what the register marks public",
+            app.action_trust_report,
+        ),
+        (
             "Toggle light/dark theme",
             "Switch between the light and the dark theme (ctrl+t)",
             app.action_toggle_theme,

@@ -32,10 +32,11 @@ def sections() -> list[tuple[str, list[Binding]]]:
     from riskgraph.tui.editor.form import EditorScreen
     from riskgraph.tui.editor.kind_picker import KindPicker
     from riskgraph.tui.editor.link_picker import LinkPicker
-    from riskgraph.tui.export.export_dialog import ExportDialog
+    from riskgraph.tui.export.export_dialog import DocumentDialog, ExportDialog
     from riskgraph.tui.help.help import HelpScreen
     from riskgraph.tui.library.library_screen import LibraryScreen
     from riskgraph.tui.query.console import QueryScreen
+    from riskgraph.tui.readiness.readiness import ReadinessScreen
     from riskgraph.tui.review.review import ReviewScreen
 
     found: list[tuple[str, list[BindingType]]] = [
@@ -49,6 +50,8 @@ def sections() -> list[tuple[str, list[Binding]]]:
         ("Forms", EditorScreen.BINDINGS + LinkButton.BINDINGS + KindPicker.BINDINGS),
         ("Link picker", LinkPicker.BINDINGS),
         ("Libraries", LibraryScreen.BINDINGS),
+        ("Readiness", ReadinessScreen.BINDINGS),
+        ("Write a document", DocumentDialog.BINDINGS),
         ("Help", HelpScreen.BINDINGS),
     ]
     return [(title, [b for b in bindings if isinstance(b, Binding)]) for title, bindings in found]

@@ -116,6 +116,12 @@ async def palette(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
+async def readiness(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("c")
+    await settle(pilot)
+
+
 def steadily(steps: Steps) -> Steps:
     """The steps, then cursors that do not blink, so that the picture does not depend on when
     it is taken."""
@@ -146,6 +152,7 @@ SOME_SIZES: dict[str, Steps] = {
     "browser-iso": browser_tab("catalogue"),
     "neighbourhood": neighbourhood,
     "palette": palette,
+    "readiness": readiness,
 }
 """Variants taken at 80x24 and 160x48 only."""
 CASES = [

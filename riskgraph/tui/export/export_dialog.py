@@ -1,11 +1,16 @@
 """Export every row of the current query: a format from the export registry, a path, and
-whether to write the audit manifest. The query runs again, without a row limit, in a worker."""
+whether to write the audit manifest. The query runs again, without a row limit, in a worker.
+
+``DocumentDialog`` is the same dialog for a document of one format (the trust report): a file
+name, checked against the document's formats in the output registry, and a writer run in a
+worker."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 from rich.text import Text
 from textual import on
@@ -15,8 +20,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from riskgraph.errors import RiskgraphError
 from riskgraph.queries import StoredQuery
 from riskgraph.results import ExportFormat, ResultKind, formats_for, get_format
+from riskgraph.results.outputs import Document
 from riskgraph.tui.data.query import Exported, export_all, verify
 from riskgraph.tui.text import plain
 from riskgraph.tui.workers import describe_error, in_background
@@ -24,6 +31,9 @@ from riskgraph.tui.workers import describe_error, in_background
 if TYPE_CHECKING:
     from riskgraph.analysis.verify import Verification
     from riskgraph.tui.app import RiskgraphApp
+
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -38,7 +48,38 @@ def default_path(request: ExportRequest, fmt: ExportFormat) -> str:
     return f"{stem}.{fmt.extension}"
 
 
-class ExportDialog(ModalScreen[Exported | None]):
+class _FileDialog(ModalScreen[R]):
+    """What the export dialogs share: a path box, an error line, go and cancel buttons."""
+
+    CSS_PATH = "export_dialog.tcss"
+
+    @on(Button.Pressed, "#export-go")
+    def _go(self) -> None:
+        self.action_export()
+
+    @on(Button.Pressed, "#export-cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
+
+    @on(Input.Submitted, "#export-path")
+    def _submitted(self) -> None:
+        self.action_export()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_export(self) -> None:
+        raise NotImplementedError
+
+    def _failed(self, exc: BaseException) -> None:
+        self.query_one("#export-go", Button).disabled = False
+        self._error(describe_error(exc))
+
+    def _error(self, message: str) -> None:
+        self.query_one("#export-error", Static).update(plain(message, style="red"))
+
+
+class ExportDialog(_FileDialog[Exported | None]):
     CSS_PATH = "export_dialog.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", key_display="esc", id="export.cancel"),
@@ -89,21 +130,6 @@ class ExportDialog(ModalScreen[Exported | None]):
             if embeds
             else "Write the audit manifest (query, parameters, hashes)"
         )
-
-    @on(Button.Pressed, "#export-go")
-    def _go(self) -> None:
-        self.action_export()
-
-    @on(Button.Pressed, "#export-cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()
-
-    @on(Input.Submitted, "#export-path")
-    def _submitted(self) -> None:
-        self.action_export()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     def action_export(self) -> None:
         app = cast("RiskgraphApp", self.app)
@@ -170,9 +196,48 @@ class ExportDialog(ModalScreen[Exported | None]):
         )
         self.dismiss(exported)
 
-    def _failed(self, exc: BaseException) -> None:
-        self.query_one("#export-go", Button).disabled = False
-        self._error(describe_error(exc))
 
-    def _error(self, message: str) -> None:
-        self.query_one("#export-error", Static).update(plain(message, style="red"))
+class DocumentDialog(_FileDialog[str | None]):
+    """Write one document (e.g. the trust report) to a file the user names: ``write(path)``
+    runs in a worker and returns what to say it wrote."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", key_display="esc", id="document.cancel"),
+        Binding("ctrl+s", "export", "Write", key_display="^s", id="document.write"),
+    ]
+
+    def __init__(self, document: Document, default: str, write: Callable[[Path], str]) -> None:
+        super().__init__()
+        self.document = document
+        self.default = default
+        self.write = write
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-box"):
+            yield Label(plain(f"Write {self.document.title}"), id="export-title")
+            yield Label("File (" + ", ".join(self.document.extensions) + ")")
+            yield Input(self.default, id="export-path")
+            yield Static("", id="export-error")
+            with Horizontal(id="export-buttons"):
+                yield Button("Write", variant="primary", id="export-go", compact=True)
+                yield Button("Cancel", id="export-cancel", compact=True)
+
+    def action_export(self) -> None:
+        raw = self.query_one("#export-path", Input).value.strip()
+        if not raw:
+            self._error("Give the file to write.")
+            return
+        path = Path(raw).expanduser()
+        try:
+            self.document.choose(None, path)
+        except RiskgraphError as exc:
+            self._error(describe_error(exc))
+            return
+        self.query_one("#export-go", Button).disabled = True
+        self.query_one("#export-error", Static).update(Text("writing…", style="italic"))
+        write = self.write
+        in_background(self, lambda: write(path), self._done, name="document", failed=self._failed)
+
+    def _done(self, what: str) -> None:
+        self.app.notify(f"Wrote {what}.", title="Written")
+        self.dismiss(what)
