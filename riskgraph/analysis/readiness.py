@@ -566,7 +566,7 @@ def _surveillance(
             ),
             _criterion(
                 "Control tests current",
-                tests[1],
+                tests[1] if tests[0] else ["no control test plan is recorded"],
                 f"{tests[0] - len(tests[1])} of {tests[0]} test plans tested within their "
                 "frequency and not failed",
                 "rg:ControlTestPlan (rg:testFrequency) and rg:ControlTest (rg:testedOn, "
@@ -586,7 +586,7 @@ def _stale_tests(store: Store, today: date) -> tuple[int, list[str]]:
         if control not in latest or day >= latest[control][0]:
             latest[control] = (day, _local(row["result"]))
     plans = list(store.select(_TEST_PLANS).rows)
-    stale = [] if plans else ["no control test plan is recorded"]
+    stale: list[str] = []
     for row in plans:
         control, cid = _value(row["control"]) or "", _value(row["control_id"]) or "?"
         frequency = int(_value(row["frequency"]) or 0)
