@@ -384,9 +384,10 @@ def _report(results: dict[str, Any]) -> list[str]:
     lines = [
         "### Gap report: embedded store against an Oxigraph server",
         "",
-        "`run_gaps`: every rule, every row, and the register hash (which reads the register, "
-        "drafts and catalogue graphs once). Remote: `oxigraph serve` on 127.0.0.1, the same "
-        "data, riskgraph's SPARQL protocol client. On L and XL one run each, without a warm-up, "
+        "`run_gaps`: every rule, every row, and the register hash (the value every commit "
+        "keeps). Remote: `oxigraph serve` on 127.0.0.1, the same data, riskgraph's SPARQL "
+        "protocol client, the server's kind known (as discovery records it), so the rules' fast "
+        "forms run there too. On L and XL one run each, without a warm-up, "
         f"stopped after {results['settings'].get('report_timeout', 0):g} s.",
         "",
         "| size | embedded | remote | remote / embedded | peak memory embedded | "
