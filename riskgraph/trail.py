@@ -1,4 +1,5 @@
-"""The register's audit trail of calls made by agents (the MCP face), kept in its own graph.
+"""The register's audit trail of calls made by agents (the MCP face, and questions asked of the
+model with ``riskgraph ask`` from the CLI and the TUI), kept in its own graph.
 
 Every call an agent makes, read or write, is recorded as a ``prov:Activity`` of type
 ``rg:ToolCall`` in ``AUDIT_GRAPH``: which tool, with which arguments (as JSON text), for which
