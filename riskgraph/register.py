@@ -29,7 +29,7 @@ from riskgraph.config import (
 )
 from riskgraph.errors import InputError, Location, UserError
 from riskgraph.resources import example_register, example_snapshots, ontology_file
-from riskgraph.store.base import ChangeSet, Store, StoreError, commit
+from riskgraph.store.base import ChangeSet, ReadOnlyStoreError, Store, StoreError, commit
 from riskgraph.store.embedded import EmbeddedStore
 from riskgraph.store.locking import access_lock, writer_lock
 from riskgraph.store.versions import create_versioned, discard_stale_versions
@@ -115,6 +115,9 @@ class Register:
 
     setting_notes: list[str] = field(default_factory=list, repr=False, compare=False)
     """Local settings overruled by the shared register's own (see riskgraph.shared_settings)."""
+    frozen: str | None = field(default=None, compare=False)
+    """What this read-only copy is (e.g. "snapshot 'audit-2026'"), or None for a register that
+    can be written. A frozen register refuses every write (``writer``, ``write_session``)."""
 
     @classmethod
     def open(cls, folder: Path) -> Register:
@@ -205,6 +208,7 @@ class Register:
         """The register open for writing. Embedded: one writer at a time, the second is refused
         (inside this register's own ``write_session`` the lock is already held). Remote: no lock;
         conflicting edits are refused by their revision stamps instead."""
+        self._refuse_if_frozen()
         if self._memory is not None:
             yield self._memory
             return
@@ -220,6 +224,13 @@ class Register:
             finally:
                 store.close()
 
+    def _refuse_if_frozen(self) -> None:
+        if self.frozen is not None:
+            raise ReadOnlyStoreError(
+                f"{self.frozen} is open read-only: nothing in it can be added, changed, removed "
+                "or undone"
+            )
+
     @contextmanager
     def _writer_lock(self) -> Iterator[None]:
         if self._in_write_session:
@@ -232,6 +243,7 @@ class Register:
     def write_session(self) -> Iterator[None]:
         """Hold the writer lock across a long job (e.g. an import being parsed), so that a second
         writer is refused early; the store itself is opened only to commit, with ``writer()``."""
+        self._refuse_if_frozen()
         if self._memory is not None or self.folder is None or self.is_remote:
             yield
             return

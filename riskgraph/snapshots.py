@@ -29,9 +29,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from riskgraph import __version__
 from riskgraph.errors import InputError, Location, UserError
-from riskgraph.register import SNAPSHOT_DIR, Register
+from riskgraph.register import SNAPSHOT_DIR, Register, install_system_graphs
 from riskgraph.results.manifest import hashed_graphs, hashed_lines, register_hash
 from riskgraph.store.base import read_revision
+from riskgraph.store.embedded import EmbeddedStore
 from riskgraph.views.diff import RegisterDiff, diff_register
 from riskgraph.vocab import REGISTER_GRAPH
 
@@ -251,6 +252,21 @@ def load_snapshot(register: Register, name: str) -> Snapshot:
             expected=f"{info.register_sha256}, {info.quads} quads",
         )
     return Snapshot(info, quads)
+
+
+def open_snapshot(register: Register, name: str) -> Register:
+    """Snapshot ``name`` of ``register`` as a register of its own, in memory and read-only: every
+    read works as on the register (same settings and folder, so stored queries and snapshots
+    are found), every write is refused. Its name says which snapshot it is."""
+    snapshot = load_snapshot(register, name)
+    config = register.config.model_copy(deep=True)
+    config.general.name = f"{register.display_name} · snapshot {name} (read-only)"
+    store = EmbeddedStore()
+    install_system_graphs(store)
+    for graph, quads in snapshot.quads.by_graph.items():
+        if graph:
+            store.replace_graph(graph, quads)
+    return Register(config, register.folder, store, frozen=f"snapshot {name!r}")
 
 
 def diff_snapshots(register: Register, before: str, after: str = NOW) -> RegisterDiff:

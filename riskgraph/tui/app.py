@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -26,6 +26,9 @@ from riskgraph.tui.navigation import History
 from riskgraph.tui.screen import RegisterScreen
 from riskgraph.tui.text import visible
 from riskgraph.tui.workers import describe_error, in_background
+
+if TYPE_CHECKING:
+    from riskgraph.snapshots import SnapshotInfo
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -49,11 +52,18 @@ class RiskgraphApp(App[None]):
         Binding("ctrl+r", "reload", "Reload", show=False, id="app.reload"),
         Binding("l", "libraries", "Libraries", show=False, id="app.libraries"),
         Binding("c", "readiness", "Certification readiness", show=False, id="app.readiness"),
+        Binding("o", "snapshots", "Open snapshot", show=False, id="app.snapshots"),
+        Binding("shift+d", "diff", "Changes", key_display="D", show=False, id="app.diff"),
     ]
 
-    def __init__(self, register: Register, *, today: date | None = None) -> None:
+    def __init__(
+        self, register: Register, *, today: date | None = None, snapshot: Register | None = None
+    ) -> None:
         super().__init__()
-        self.register = register
+        self.live = register
+        """The register itself: what snapshots belong to and what the diff screen compares."""
+        self.register = snapshot or register
+        """What the screens show: the register, or a snapshot of it opened read-only."""
         self.today = clock.day_or_today(today)
         """The day reviews and expiry are judged on (fixed in tests)."""
         self.history = History()
@@ -64,7 +74,7 @@ class RiskgraphApp(App[None]):
         self._choices_lock = threading.Lock()
         self._themes = {True: DARK_THEME, False: LIGHT_THEME}
         """The last dark and the last light theme used, for the toggle."""
-        self.title = f"riskgraph · {register.display_name}"
+        self.title = f"riskgraph · {self.register.display_name}"
         self.keymap = check_keymap(register.config.keys, register.folder)
         """The key map of the register's [keys] (binding ID -> keys), checked."""
         self.set_keymap(self.keymap)
@@ -195,6 +205,88 @@ class RiskgraphApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    # --- snapshots --------------------------------------------------------------------------
+
+    def refuse_write(self, what: str) -> bool:
+        """True (and say why) when what is shown is a read-only snapshot, so ``what`` (a
+        write) cannot be done."""
+        if self.register.frozen is None:
+            return False
+        self.notify(
+            f"{self.register.frozen} is open read-only: {what} is not possible here. "
+            "Open the register itself (key o) to change it.",
+            title="Read-only snapshot",
+            severity="warning",
+        )
+        return True
+
+    def action_snapshots(self) -> None:
+        """Choose what to show: the register itself, or one of its snapshots, read-only."""
+        from riskgraph.tui.data.snapshots import load_snapshot_list
+        from riskgraph.tui.snapshots.picker import SnapshotPicker
+
+        live = self.live
+
+        def listed(infos: list[SnapshotInfo]) -> None:
+            shown = next((i.name for i in infos if self._shows(i.name)), None)
+            self.push_screen(SnapshotPicker(infos, shown), self.open_snapshot)
+
+        in_background(self, lambda: load_snapshot_list(live), listed, name="snapshot-list")
+
+    def _shows(self, name: str) -> bool:
+        return self.register.frozen == f"snapshot {name!r}"
+
+    def open_snapshot(self, name: str | None) -> None:
+        """Show snapshot ``name`` read-only, or the register itself for ``now``."""
+        from riskgraph.snapshots import NOW
+        from riskgraph.tui.data.snapshots import open_frozen
+
+        if name is None:
+            return
+        if name == NOW:
+            if self.register is not self.live:
+                self._show(self.live)
+                self.notify("Showing the register itself.", title="Register")
+            return
+        live = self.live
+
+        def opened(frozen: Register) -> None:
+            self._show(frozen)
+            self.notify(
+                f"Showing snapshot {name}, read-only. Key o goes back to the register.",
+                title="Snapshot",
+            )
+
+        in_background(self, lambda: open_frozen(live, name), opened, name="snapshot-open")
+
+    def _show(self, register: Register) -> None:
+        self.register = register
+        self.title = f"riskgraph · {register.display_name}"
+        self.history = History()
+        self._choices = None
+        self.data_changed()
+
+    def action_diff(self) -> None:
+        """Compare two snapshots, or a snapshot and now, entity by entity."""
+        from riskgraph.tui.data.snapshots import load_snapshot_list
+        from riskgraph.tui.snapshots.diff_screen import DiffScreen
+
+        live = self.live
+
+        def listed(infos: list[SnapshotInfo]) -> None:
+            if not infos:
+                self.notify(
+                    "This register has no snapshots yet to compare: take one with "
+                    "riskgraph snapshot create NAME.",
+                    title="Changes",
+                    severity="warning",
+                )
+                return
+            shown = next((i.name for i in infos if self._shows(i.name)), None)
+            self.push_screen(DiffScreen(infos, shown or infos[-1].name))
+
+        in_background(self, lambda: load_snapshot_list(live), listed, name="snapshot-list")
+
     # --- editing ----------------------------------------------------------------------------
 
     def on_edit_entity(self, message: EditEntity) -> None:
@@ -203,10 +295,15 @@ class RiskgraphApp(App[None]):
     def edit(self, entity_id: str) -> None:
         from riskgraph.tui.editor.form import EditorScreen
 
+        if self.refuse_write(f"editing {entity_id}"):
+            return
         self.push_screen(EditorScreen.for_entity(entity_id))
 
     def action_new(self) -> None:
         from riskgraph.tui.editor.kind_picker import KindPicker
+
+        if self.refuse_write("adding an entity"):
+            return
 
         def chosen(kind: str | None) -> None:
             if kind:
@@ -217,6 +314,8 @@ class RiskgraphApp(App[None]):
     def new(self, kind: str) -> None:
         from riskgraph.tui.editor.form import EditorScreen
 
+        if self.refuse_write(f"adding a {kind}"):
+            return
         self.push_screen(EditorScreen.for_new(kind))
 
     def saved(self, change: Change) -> None:
@@ -226,15 +325,22 @@ class RiskgraphApp(App[None]):
         self.data_changed()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("new", "undo", "libraries", "readiness") and not isinstance(
-            self.screen, RegisterScreen
-        ):
+        if action in (
+            "new",
+            "undo",
+            "libraries",
+            "readiness",
+            "snapshots",
+            "diff",
+        ) and not isinstance(self.screen, RegisterScreen):
             return False  # not over a form or a dialog
         if action == "undo":
-            return bool(self.changes) or None
+            return bool(self.changes) or self.register.frozen is not None or None
         return True
 
     def action_undo(self) -> None:
+        if self.refuse_write("undo"):
+            return
         if not self.changes:
             self.notify("Nothing to undo in this session.", severity="warning")
             return

@@ -67,6 +67,16 @@ def app_actions(app: RiskgraphApp) -> list[tuple[str, str, Callable[[], object]]
             app.action_trust_report,
         ),
         (
+            "Open snapshot",
+            "Show a snapshot of the register read-only, or the register itself (key o)",
+            app.action_snapshots,
+        ),
+        (
+            "Changes between snapshots",
+            "What was added, removed and changed between two snapshots or since one (key D)",
+            app.action_diff,
+        ),
+        (
             "Toggle light/dark theme",
             "Switch between the light and the dark theme (ctrl+t)",
             app.action_toggle_theme,

@@ -38,6 +38,8 @@ def sections() -> list[tuple[str, list[Binding]]]:
     from riskgraph.tui.query.console import QueryScreen
     from riskgraph.tui.readiness.readiness import ReadinessScreen
     from riskgraph.tui.review.review import ReviewScreen
+    from riskgraph.tui.snapshots.diff_screen import DiffScreen
+    from riskgraph.tui.snapshots.picker import SnapshotPicker
 
     found: list[tuple[str, list[BindingType]]] = [
         ("Everywhere", RiskgraphApp.BINDINGS),
@@ -52,6 +54,8 @@ def sections() -> list[tuple[str, list[Binding]]]:
         ("Libraries", LibraryScreen.BINDINGS),
         ("Readiness", ReadinessScreen.BINDINGS),
         ("Write a document", DocumentDialog.BINDINGS),
+        ("Snapshots", SnapshotPicker.BINDINGS),
+        ("Changes (diff)", DiffScreen.BINDINGS),
         ("Help", HelpScreen.BINDINGS),
     ]
     return [(title, [b for b in bindings if isinstance(b, Binding)]) for title, bindings in found]

@@ -11,6 +11,7 @@ from textual.widgets import Footer
 
 from riskgraph.tui.messages import RegisterChanged
 from riskgraph.tui.widgets.mode_bar import ModeBar
+from riskgraph.tui.widgets.snapshot_banner import SnapshotBanner
 
 if TYPE_CHECKING:
     from riskgraph.tui.app import RiskgraphApp
@@ -31,6 +32,7 @@ class RegisterScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield ModeBar(self.MODE, self.rg.register.display_name)
+        yield SnapshotBanner()
         yield from self.body()
         yield Footer(compact=True)
 
@@ -49,6 +51,8 @@ class RegisterScreen(Screen[None]):
     def refresh_if_stale(self) -> None:
         if self.loaded_version != self.rg.data_version:
             self.loaded_version = self.rg.data_version
+            self.query_one(ModeBar).show_name(self.rg.register.display_name)
+            self.query_one(SnapshotBanner).show_frozen(self.rg.register.frozen)
             self.reload()
 
     def reload(self) -> None:

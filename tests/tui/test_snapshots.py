@@ -135,6 +135,25 @@ def steadily(steps: Steps) -> Steps:
     return run
 
 
+async def snapshot_diff(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("D")
+    await settle(pilot)
+
+
+async def snapshot_read_only(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("o")
+    await settle(pilot)
+    pilot.app.screen.dismiss("2026-03-internal-audit")
+    await settle(pilot)
+    pilot.app.clear_notifications()
+    await pilot.press("2")
+    await settle(pilot)
+    await pilot.pause(PREVIEW_DELAY + 0.1)
+    await settle(pilot)
+
+
 EVERY_SIZE: dict[str, Steps] = {
     "dashboard": dashboard,
     "browser-risks": browser_tab("risks"),
@@ -153,8 +172,10 @@ SOME_SIZES: dict[str, Steps] = {
     "neighbourhood": neighbourhood,
     "palette": palette,
     "readiness": readiness,
+    "snapshot-diff": snapshot_diff,
+    "snapshot-read-only": snapshot_read_only,
 }
-"""Variants taken at 80x24 and 160x48 only."""
+"""Variants taken at 80x24 and 160x48 only (the snapshot screens at 80x24 and 220x60)."""
 CASES = [
     pytest.param(name, size, id=f"{name}-{size_id}")
     for name in EVERY_SIZE
@@ -162,7 +183,7 @@ CASES = [
 ] + [
     pytest.param(name, size, id=f"{name}-{size[0]}x{size[1]}")
     for name in SOME_SIZES
-    for size in (SIZES[0], SIZES[2])
+    for size in ((SIZES[0], SIZES[3]) if name.startswith("snapshot-") else (SIZES[0], SIZES[2]))
 ]
 
 

@@ -130,6 +130,8 @@ class ReviewScreen(RegisterScreen):
         return True
 
     def action_decide(self, verdict: Verdict) -> None:
+        if self.rg.refuse_write("deciding on a draft"):
+            return
         draft = self.current()
         if draft is None:
             self.notify("There is no draft to decide on.", severity="warning")

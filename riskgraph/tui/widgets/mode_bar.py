@@ -23,6 +23,11 @@ class ModeBar(Static):
 
     def __init__(self, current: str, register_name: str) -> None:
         super().__init__(self._markup(current, register_name))
+        self.current = current
+
+    def show_name(self, register_name: str) -> None:
+        """Name another register (or a snapshot of it)."""
+        self.update(self._markup(self.current, register_name))
 
     @staticmethod
     def _markup(current: str, register_name: str) -> Content:

@@ -1,0 +1,1 @@
+"""Snapshots in the TUI: the picker that opens one read-only, and the diff screen."""
