@@ -53,7 +53,7 @@ class RiskgraphApp(App[None]):
         Binding("l", "libraries", "Libraries", show=False, id="app.libraries"),
         Binding("c", "readiness", "Certification readiness", show=False, id="app.readiness"),
         Binding("o", "snapshots", "Open snapshot", show=False, id="app.snapshots"),
-        Binding("shift+d", "diff", "Changes", key_display="D", show=False, id="app.diff"),
+        Binding("D", "diff", "Changes", show=False, id="app.diff"),
     ]
 
     def __init__(
