@@ -184,6 +184,20 @@ def build_server(register: Register, *, allow_drafts: bool = False) -> MCPServer
         it and the shortest chain."""
         return await _run(lambda: tools.framework_coverage(register, framework, by, max_hops))
 
+    @server.tool(annotations=_READ)
+    async def snapshots() -> dict[str, Any]:
+        """The register's snapshots (named, hashed, read-only copies, e.g. one per audit),
+        oldest first: name, creation time, revision, register hash and size. Compare two with
+        diff."""
+        return await _run(lambda: tools.snapshots(register))
+
+    @server.tool(annotations=_READ)
+    async def diff(before: str, after: str = "now") -> dict[str, Any]:
+        """What was added, removed and changed in the register between snapshot `before` and
+        snapshot `after` (or "now", the register as it is): entity by entity, and for each
+        changed field its values before and after."""
+        return await _run(lambda: tools.diff(register, before, after))
+
     @server.resource(
         "riskgraph://ontology",
         name="ontology",

@@ -216,3 +216,18 @@ def stored_query_text(register: Register, name: str) -> str:
     from riskgraph.queries import load_library
 
     return load_library(register.queries_dir).get(name).sparql
+
+
+def snapshots(register: Register) -> dict[str, Any]:
+    """The register's snapshots, oldest first: the read model of ``riskgraph snapshot list``."""
+    from riskgraph.snapshots import list_snapshots
+
+    return {"snapshots": [info.model_dump(mode="json") for info in list_snapshots(register)]}
+
+
+def diff(register: Register, before: str, after: str) -> dict[str, Any]:
+    """What changed between two snapshots, or a snapshot and now: the JSON of ``riskgraph
+    diff`` (docs/snapshots.md)."""
+    from riskgraph.snapshots import diff_snapshots
+
+    return diff_snapshots(register, before, after).as_json()

@@ -216,3 +216,22 @@ def test_cli_refuses_a_folder_that_is_no_register(tmp_path: Path, folder_kind: s
     assert run.returncode == 2
     assert "is not a register" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+async def test_snapshots_and_diff_are_the_diff_command_s_read_model(
+    example_register_folder: Path,
+) -> None:
+    from cli_run import run
+
+    march, september = "2026-03-internal-audit", "2026-09-certification-audit"
+    async with connect(example_register_folder) as session:
+        listed = payload(await session.call_tool("snapshots", {}))["snapshots"]
+        between = payload(await session.call_tool("diff", {"before": march, "after": september}))
+        since = payload(await session.call_tool("diff", {"before": september}))
+        unknown = error_text(await session.call_tool("diff", {"before": "nope"}))
+    assert [s["name"] for s in listed] == [march, september]
+    assert len(listed[0]["register_sha256"]) == 64
+    cli = run("diff", march, september, "--format", "json", "-r", str(example_register_folder))
+    assert cli.code == 0 and between == json.loads(cli.out)
+    assert since["after"] == "now" and "R-046" in {e["id"] for e in since["entities"]}
+    assert "no snapshot named 'nope'" in unknown and march in unknown
