@@ -14,10 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from riskgraph.analysis.gaps import display_value
 from riskgraph.analysis.verify import Verification, verify_export
-from riskgraph.assistant.ask import DraftedQuery
 from riskgraph.errors import UserError
 from riskgraph.queries import (
     QueryLibrary,
@@ -34,6 +34,9 @@ from riskgraph.register import Register
 from riskgraph.results import ExportFormat, ResultKind, kind_of
 from riskgraph.sparql.guard import has_dataset_clause
 from riskgraph.store.base import AskResult, GraphResult, SelectResult, Store
+
+if TYPE_CHECKING:  # the assistant (jinja2, and openai when asking) loads only when asked
+    from riskgraph.assistant.ask import DraftedQuery
 
 SLOW_SECONDS = 1.0
 """Queries that take at least this long say how long they took."""

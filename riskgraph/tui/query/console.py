@@ -10,7 +10,7 @@ evaluation on its own (see ``riskgraph.tui.data.query``).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -21,7 +21,6 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 from textual.worker import Worker, get_current_worker
 
-from riskgraph.assistant.ask import DraftedQuery
 from riskgraph.queries import StoredQuery
 from riskgraph.results.headings import heading
 from riskgraph.tui.data.query import (
@@ -41,6 +40,9 @@ from riskgraph.tui.screen import RegisterScreen
 from riskgraph.tui.text import cell, plain
 from riskgraph.tui.widgets.columns import column_widths
 from riskgraph.tui.workers import describe_error, in_background
+
+if TYPE_CHECKING:
+    from riskgraph.assistant.ask import DraftedQuery
 
 STARTER = """\
 # Write SPARQL here, or pick a stored query (ctrl+o). Run with ctrl+enter.
