@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from cli_run import run
 from conftest import make_app
-from textual.widgets import DataTable, Select
+from textual.widgets import DataTable, Input, Select
 from tui_helpers import settle, store_pending_draft
 
 from riskgraph.register import Register
@@ -79,6 +79,15 @@ async def test_a_snapshot_opens_read_only_and_refuses_every_write(
         await pilot.press("4")
         await settle(pilot)
         assert isinstance(app.screen, QueryScreen)
+        ask = app.screen.query_one("#ask", Input)
+        ask.value = "Which risks have no owner?"
+        ask.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (
+            "asking the model (each question goes into the audit trail) is not possible"
+            in (last_note(app)[1])
+        )
 
         # every write is refused with a message saying why
         for attempt in ("n", "u"):

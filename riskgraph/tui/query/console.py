@@ -191,6 +191,8 @@ class QueryScreen(RegisterScreen):
 
     @on(Input.Submitted, "#ask")
     def _ask_submitted(self, event: Input.Submitted) -> None:
+        if self.rg.refuse_write("asking the model (each question goes into the audit trail)"):
+            return
         question = event.value.strip()
         if not question:
             self._status(Text("type a question first", style="yellow"))
