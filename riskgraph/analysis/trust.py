@@ -20,13 +20,13 @@ run shows exactly that list, and the page shows nothing of the register outside 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from riskgraph import __version__
-from riskgraph.analysis.readiness import AUDIT_WINDOW_DAYS, read_audits
+from riskgraph.analysis.readiness import AUDIT_WINDOW_DAYS, AuditRecord, read_audits
 from riskgraph.analysis.soa import (
     STATUS_ORDER,
     ImplementationStatus,
@@ -263,8 +263,9 @@ def trust_report(
         for p in _public(repo.all(Person)[0])
     ]
     suppliers = [(s.id, s.title) for s in _public(repo.all(Supplier)[0])]
-    areas = _areas(store, soa, controls, today)
-    certification = _certification(store, today)
+    audits = read_audits(store)
+    areas = _areas(store, soa, controls, audits, today)
+    certification = _certification(audits, today)
     last = _first(store, _LAST_REVIEWED).get("last")
     last_reviewed = date.fromisoformat(last.value) if last is not None else None
     objectives = tuple(
@@ -302,7 +303,11 @@ def _annex_ref(iri: str) -> str:
 
 
 def _areas(
-    store: Store, soa: StatementOfApplicability, controls: list[PublicControl], today: date
+    store: Store,
+    soa: StatementOfApplicability,
+    controls: list[PublicControl],
+    audits: list[AuditRecord],
+    today: date,
 ) -> tuple[AreaReport, ...]:
     systems = _first(store, _FIGURES)
     risks = _first(store, _RISK_FIGURES)
@@ -311,7 +316,6 @@ def _areas(
     closed = sum(
         1 for r in actions if r["status"] is not None and r["status"].value.endswith("Closed")
     )
-    audits = read_audits(store)
     recent = [
         a
         for a in audits
@@ -358,8 +362,7 @@ def _areas(
     return tuple(out)
 
 
-def _certification(store: Store, today: date) -> tuple[tuple[str, str], ...]:
-    audits = read_audits(store)
+def _certification(audits: list[AuditRecord], today: date) -> tuple[tuple[str, str], ...]:
 
     def latest(kind: str) -> date | None:
         return max((a.held_on for a in audits if a.kind == kind and a.held_on), default=None)
@@ -434,7 +437,7 @@ def _with_published(report: TrustReport, suppliers: list[tuple[str, str]]) -> Tr
     for person in report.people:
         add(person.id, "title", person.name)
         add(person.id, "roles", ", ".join(person.roles))
-    return TrustReport(**{**report.__dict__, "published": tuple(out)})
+    return replace(report, published=tuple(out))
 
 
 def write_trust_report(register: Register, path: Path, *, today: date) -> TrustReport:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,50 @@ def test_trust_report_renders_in_chromium(chromium: str, html: str, tmp_path: Pa
     assert console_messages(result.stderr) == []
     assert screenshot.exists() and png_size(screenshot)[0] > 0
     assert screenshot.stat().st_size > 30_000, "a blank page compresses to far less"
+
+
+def test_certification_status_follows_the_audits(
+    example_register_folder: Path, tmp_path: Path
+) -> None:
+    folder = str(example_register_folder)
+    added = run(
+        "add",
+        "audit",
+        "-r",
+        folder,
+        "--id",
+        "AU-990",
+        "--title",
+        "Stage 2 certification audit",
+        "--audit-kind",
+        "certification",
+        "--starts-on",
+        "2026-05-04",
+        "--ends-on",
+        "2026-05-06",
+        "--scope-clauses",
+        "4",
+        "--auditors",
+        "P-FMORALES",
+        "--certification-body",
+        "Example Certification Ltd",
+    )
+    assert added.code == 0, added.err
+    reg = Register.open(example_register_folder)
+    with reg.reader() as store:
+        report = trust_report(reg, store, today=TODAY)
+    status = dict(report.certification)
+    assert status["status"] == "certification audit held"
+    assert status["certification audit"] == "2026-05-06"
+    html = render_trust(report)
+    assert "2026-05-06" in html
+    assert "Example Certification Ltd" not in html and "Stage 2 certification audit" not in html
+    later = trust_report_at(reg, date(2027, 6, 1))
+    assert dict(later.certification)["status"] == (
+        "certification audit held; no audit in the last 12 months"
+    )
+
+
+def trust_report_at(reg: Register, day: date) -> TrustReport:
+    with reg.reader() as store:
+        return trust_report(reg, store, today=day)
