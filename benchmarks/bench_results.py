@@ -447,6 +447,8 @@ def _import(results: dict[str, Any]) -> list[str]:
             ("bulk_load", "pyoxigraph `bulk_load` of the same triples"),
             ("extend", "pyoxigraph `extend` (one transaction)"),
         ):
+            if not raw.get(method):
+                continue
             t = median(raw[method])
             lines.append(
                 f"| {label} | {seconds(t)} | {rows / t:,.0f} rows/s | "
