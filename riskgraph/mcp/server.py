@@ -144,6 +144,13 @@ def build_server(register: Register, *, allow_drafts: bool = False) -> MCPServer
         return await _run(lambda: tools.gaps(register, system))
 
     @server.tool(annotations=_READ)
+    async def readiness() -> dict[str, Any]:
+        """Certification readiness: per stage of the ISO/IEC 42001 journey (gap analysis,
+        implementation, internal audit, certification audit, surveillance) its state and each
+        criterion: met or not, what the register shows, what is missing, the data it looked at."""
+        return await _run(lambda: tools.readiness(register))
+
+    @server.tool(annotations=_READ)
     async def show(id: str) -> dict[str, Any]:
         """One register entity (e.g. R-001) or catalogue item (e.g. A.6.2.4) in detail: its
         fields, levels and links both ways."""

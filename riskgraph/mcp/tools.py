@@ -114,6 +114,15 @@ def gaps(register: Register, system: str | None) -> dict[str, Any]:
     return report.to_json()
 
 
+def readiness(register: Register) -> dict[str, Any]:
+    """Certification readiness per stage (the same JSON as ``riskgraph readiness -f json``)."""
+    from riskgraph.analysis.readiness import readiness as build
+
+    with register.reader() as store:
+        report = build(register, store, today=clock.today())
+    return report.to_json()
+
+
 def show(register: Register, entity_id: str) -> dict[str, Any]:
     """One entity or catalogue item in detail, with its links both ways."""
     from riskgraph.views.detail import entity_detail
