@@ -87,6 +87,8 @@ COMMANDS = [
     ["graph"],
     ["export"],
     ["report"],
+    ["readiness"],
+    ["trust-report"],
     ["query", "run"],
     ["query", "list"],
     ["query", "show"],
