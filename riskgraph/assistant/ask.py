@@ -16,13 +16,14 @@ import json
 import re
 import textwrap
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from riskgraph import clock
 from riskgraph.assistant.prompts import PromptTemplate, data_block_json
 from riskgraph.assistant.protocol import Message, ModelCallError, strip_fence
 from riskgraph.errors import InputError, Location, RiskgraphError, UserError
@@ -360,7 +361,7 @@ def check_answer(
         title=title or f"Asked: {_one_line(question)}",
         model=model,
         template=label,
-        day=day or datetime.now(UTC).date().isoformat(),
+        day=day or clock.today().isoformat(),
     )
     form = check_read_only(text, ORIGIN)
     check_syntax(text, origin=ORIGIN)
@@ -532,7 +533,9 @@ def check_save_name(register: Register, name: str) -> Path:
     return folder / (name + QUERY_SUFFIX)
 
 
-def save_query(register: Register, drafted: DraftedQuery, name: str, title: str) -> Path:
+def save_query(
+    register: Register, drafted: DraftedQuery, name: str, title: str, day: date | None = None
+) -> Path:
     """Write the drafted query to the register's queries folder under ``name``, with ``title``;
     the file is checked like every stored query (header, guard) before it is written."""
     path = check_save_name(register, name)
@@ -544,7 +547,7 @@ def save_query(register: Register, drafted: DraftedQuery, name: str, title: str)
         title=title,
         model=drafted.model,
         template=drafted.template,
-        day=datetime.now(UTC).date().isoformat(),
+        day=(day or clock.today()).isoformat(),
     )
     stored = parse_stored_query(text, name=name, source=QuerySource.REGISTER, path=str(path))
     check_read_only(stored.sparql, str(path))

@@ -119,7 +119,7 @@ def ask(
     drafted = draft_query(reg, text, endpoint=endpoint)
     _run(reg, drafted, params, day, fmt, output, limit, time_limit)
     if save is not None:
-        _save(reg, drafted, save, title or "", yes)
+        _save(reg, drafted, save, title or "", yes, day)
 
 
 def _dry_run(reg: Register, question: str, endpoint: Endpoint | None) -> None:
@@ -193,14 +193,16 @@ def _show_draft(drafted: DraftedQuery, *, to_stderr: bool) -> None:
         target.print(plain(f"! {flag}"), style="yellow")
 
 
-def _save(reg: Register, drafted: DraftedQuery, name: str, title: str, yes: bool) -> None:
+def _save(
+    reg: Register, drafted: DraftedQuery, name: str, title: str, yes: bool, day: date | None
+) -> None:
     from riskgraph.assistant.ask import save_query
     from riskgraph.cli.output import console
 
     if not yes and not typer.confirm(f"Save this query as {name}?", default=False):
         console.print("not saved", markup=False, highlight=False)
         return
-    path = save_query(reg, drafted, name, title)
+    path = save_query(reg, drafted, name, title, day)
     console.print(
         f"saved as {name} ({path}); run it with: riskgraph query run {name}",
         markup=False,
