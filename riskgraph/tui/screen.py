@@ -51,8 +51,11 @@ class RegisterScreen(Screen[None]):
     def refresh_if_stale(self) -> None:
         if self.loaded_version != self.rg.data_version:
             self.loaded_version = self.rg.data_version
-            self.query_one(ModeBar).show_name(self.rg.register.display_name)
-            self.query_one(SnapshotBanner).show_frozen(self.rg.register.frozen)
+            register = self.rg.register  # the register, or a snapshot of it
+            for bar in self.query(ModeBar):
+                bar.show_name(register.display_name)
+            for banner in self.query(SnapshotBanner):
+                banner.show_frozen(register.frozen)
             self.reload()
 
     def reload(self) -> None:
