@@ -21,13 +21,14 @@ from riskgraph.register import Register
 from riskgraph.tui.commands import ActionCommands, EntityCommands
 from riskgraph.tui.data.editing import EDITABLE, Change, Choices, load_choices, undo
 from riskgraph.tui.keys import check_keymap
-from riskgraph.tui.messages import EditEntity, OpenNode, RegisterChanged
+from riskgraph.tui.messages import EditEntity, IdentifyRisks, OpenNode, RegisterChanged
 from riskgraph.tui.navigation import History
 from riskgraph.tui.screen import RegisterScreen
 from riskgraph.tui.text import visible
 from riskgraph.tui.workers import describe_error, in_background
 
 if TYPE_CHECKING:
+    from riskgraph.assistant.candidates import IdentifyOutcome
     from riskgraph.snapshots import SnapshotInfo
 
 DARK_THEME = "textual-dark"
@@ -168,6 +169,39 @@ class RiskgraphApp(App[None]):
                 self.screen.select_draft(draft_id)
 
         self.call_later(show)
+
+    def on_identify_risks(self, message: IdentifyRisks) -> None:
+        self.identify(message.system_id)
+
+    def identify(self, system_id: str) -> None:
+        """Identify candidate risks of an AI system (as 'riskgraph assist identify' does), then
+        open the review screen on the first candidate."""
+        from riskgraph.tui.review.identify import IdentifyDialog
+
+        def done(outcome: IdentifyOutcome | None) -> None:
+            if outcome is None:
+                return
+            self.data_changed()
+            if not outcome.draft_ids:
+                self.notify(
+                    f"No candidates for {outcome.system_id}: no library risk concept shares a "
+                    "word with what the register says about the system (or every one is "
+                    "already linked, pending or rejected). Describe the system or load more "
+                    "libraries.",
+                    title="Identification",
+                    severity="warning",
+                    markup=False,
+                )
+                return
+            self.notify(
+                f"{len(outcome.draft_ids)} candidate(s) for {outcome.system_id} wait for review "
+                f"({'offline ranker' if outcome.method == 'baseline' else 'language model'}).",
+                title="Identification",
+                markup=False,
+            )
+            self.show_draft(outcome.draft_ids[0])
+
+        self.push_screen(IdentifyDialog(system_id), done)
 
     def action_libraries(self) -> None:
         """Browse the risk and control libraries (bundled and loaded) and their mappings."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
+from textual.screen import Screen
 
 from riskgraph.tui.data.editing import EDITABLE, Choice
 from riskgraph.tui.text import visible
@@ -22,8 +23,11 @@ def _app(provider: Provider) -> RiskgraphApp:
     return cast("RiskgraphApp", provider.app)
 
 
-def app_actions(app: RiskgraphApp) -> list[tuple[str, str, Callable[[], object]]]:
-    """(name, help, callback) of every action the palette offers."""
+def app_actions(
+    app: RiskgraphApp, screen: Screen[object] | None = None
+) -> list[tuple[str, str, Callable[[], object]]]:
+    """(name, help, callback) of every action the palette offers, with those of ``screen`` (the
+    screen the palette was opened on; default: the screen on display)."""
     actions: list[tuple[str, str, Callable[[], object]]] = [
         (
             "Go to dashboard",
@@ -96,13 +100,15 @@ def app_actions(app: RiskgraphApp) -> list[tuple[str, str, Callable[[], object]]
         actions.append(
             (f"New {kind}", f"Open an empty {kind} form (key n)", partial(app.new, kind))
         )
-    return actions + _screen_actions(app)
+    return actions + _screen_actions(app, screen or app.screen)
 
 
-def _screen_actions(app: RiskgraphApp) -> list[tuple[str, str, Callable[[], object]]]:
-    """The actions of the screen on display (and its widgets), as its footer shows them."""
+def _screen_actions(
+    app: RiskgraphApp, screen: Screen[object]
+) -> list[tuple[str, str, Callable[[], object]]]:
+    """The actions of ``screen`` (and its widgets), as its footer shows them."""
     found: dict[str, tuple[str, str, Callable[[], object]]] = {}
-    for key, active in app.screen.active_bindings.items():
+    for key, active in screen.active_bindings.items():
         binding = active.binding
         if active.node is app or not binding.description or not active.enabled:
             continue
@@ -122,12 +128,12 @@ class ActionCommands(Provider):
     """Every action, by name."""
 
     async def discover(self) -> Hits:
-        for name, help_text, callback in app_actions(_app(self)):
+        for name, help_text, callback in app_actions(_app(self), self.screen):
             yield DiscoveryHit(name, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, help_text, callback in app_actions(_app(self)):
+        for name, help_text, callback in app_actions(_app(self), self.screen):
             if (score := matcher.match(name)) > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
 

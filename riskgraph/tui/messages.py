@@ -21,5 +21,13 @@ class EditEntity(Message):
         super().__init__()
 
 
+class IdentifyRisks(Message):
+    """Run risk identification for this AI system and review its candidates."""
+
+    def __init__(self, system_id: str) -> None:
+        self.system_id = system_id
+        super().__init__()
+
+
 class RegisterChanged(Message):
     """The register was written (by this app): screens reload what they show."""

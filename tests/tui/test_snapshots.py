@@ -193,6 +193,13 @@ CASES = [
     for name in SOME_SIZES
     for size in ((SIZES[0], SIZES[3]) if name.startswith("snapshot-") else (SIZES[0], SIZES[2]))
 ]
+NARROW_AND_WIDEST: dict[str, Steps] = {"review-candidates": review}
+"""Taken at 80x24 and 220x60: the review screen on risk candidates of the offline ranker."""
+CASES += [
+    pytest.param(name, size, id=f"{name}-{size[0]}x{size[1]}")
+    for name in NARROW_AND_WIDEST
+    for size in (SIZES[0], SIZES[3])
+]
 
 
 @pytest.fixture(scope="module")
@@ -207,6 +214,31 @@ def with_draft(example_folder: Path, tmp_path_factory: pytest.TempPathFactory) -
     return register
 
 
+@pytest.fixture(scope="module")
+def with_candidates(example_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Register:
+    """The example register with FINOS loaded and three pending risk candidates of the offline
+    ranker for SYS-CREDIT, stored at a fixed time (for the review screen)."""
+    from datetime import UTC, datetime
+
+    from riskgraph.assistant.candidates import _prepare, baseline_maker, store_candidates
+    from riskgraph.assistant.identify import SHORTLIST, baseline_candidates
+    from riskgraph.library.catalogue import load
+
+    folder = tmp_path_factory.mktemp("snapshots") / "with-candidates"
+    shutil.copytree(example_folder, folder)
+    register = Register.open(folder)
+    load(register, ["finos-aigf"])
+    when = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+    with register.writer() as store:
+        ident = _prepare(store, register, "SYS-CREDIT", SHORTLIST)
+        maker = baseline_maker(register.base_iri)
+        candidates = baseline_candidates(ident, 3)
+        store_candidates(
+            store, register.base_iri, ident, candidates, maker, started=when, ended=when
+        )
+    return register
+
+
 @pytest.fixture(autouse=True)
 def _no_query_times(monkeypatch: pytest.MonkeyPatch) -> None:
     """A query that is slow on a busy machine would say how long it took."""
@@ -218,10 +250,12 @@ def test_screen(
     snap_compare: Callable[..., bool],
     example: Register,
     with_draft: Register,
+    with_candidates: Register,
     screen: str,
     size: tuple[int, int],
 ) -> None:
-    app = make_app(with_draft if screen == "review" else example)
+    registers = {"review": with_draft, "review-candidates": with_candidates}
+    app = make_app(registers.get(screen, example))
     app.animation_level = "none"  # e.g. the tab underline would otherwise slide
-    steps = EVERY_SIZE.get(screen) or SOME_SIZES[screen]
+    steps = EVERY_SIZE.get(screen) or SOME_SIZES.get(screen) or NARROW_AND_WIDEST[screen]
     assert snap_compare(app, terminal_size=size, run_before=steadily(steps))

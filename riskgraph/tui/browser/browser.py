@@ -17,7 +17,7 @@ from riskgraph.tui.browser.filter_bar import FilterBar
 from riskgraph.tui.data.browse import load_listing
 from riskgraph.tui.data.editing import EDITABLE
 from riskgraph.tui.detail.detail_pane import DetailPane, LinkList
-from riskgraph.tui.messages import EditEntity, OpenNode
+from riskgraph.tui.messages import EditEntity, IdentifyRisks, OpenNode
 from riskgraph.tui.screen import RegisterScreen
 from riskgraph.tui.text import cell, plain
 from riskgraph.tui.widgets.columns import column_widths, fit_columns
@@ -54,6 +54,7 @@ class BrowserScreen(RegisterScreen):
         Binding("slash", "search", "Search", key_display="/", id="browse.search"),
         Binding("s", "sort", "Sort", id="browse.sort"),
         Binding("e", "edit", "Edit", id="browse.edit"),
+        Binding("i", "identify", "Identify risks", id="browse.identify"),
         Binding("t", "next_tab", "Next tab", id="browse.next-tab"),
         Binding("shift+t", "previous_tab", "Previous tab", show=False, id="browse.previous-tab"),
         Binding("x", "clear_filters", "Clear filters", id="browse.clear-filters"),
@@ -90,6 +91,7 @@ class BrowserScreen(RegisterScreen):
 
     def load_tab(self, tab: str) -> None:
         self.tab = tab
+        self.refresh_bindings()  # edit and identify depend on the tab
         if tab in self.listings:
             self.show_listing(self.listings[tab])
             return
@@ -292,6 +294,8 @@ class BrowserScreen(RegisterScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "edit":
             return self.tab in EDITABLE_TABS or None
+        if action == "identify":
+            return self.tab == "systems"  # hidden elsewhere: only AI systems have it
         return True
 
     def action_edit(self) -> None:
@@ -300,3 +304,11 @@ class BrowserScreen(RegisterScreen):
             self.notify("Select a row to edit first.", severity="warning")
             return
         self.post_message(EditEntity(row.cells[0]))
+
+    def action_identify(self) -> None:
+        """Propose candidate risks for the selected AI system, then review them."""
+        row = self.selected()
+        if row is None or self.tab != "systems":
+            self.notify("Select an AI system on the Systems tab first.", severity="warning")
+            return
+        self.post_message(IdentifyRisks(row.cells[0]))

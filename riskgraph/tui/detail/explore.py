@@ -15,16 +15,19 @@ from riskgraph.tui.data.editing import EDITABLE
 from riskgraph.tui.data.neighbourhood import Neighbourhood, load_neighbourhood
 from riskgraph.tui.detail.detail_pane import DetailPane, LinkList
 from riskgraph.tui.detail.neighbourhood_view import NeighbourhoodTree, NeighbourhoodView
-from riskgraph.tui.messages import EditEntity
+from riskgraph.tui.messages import EditEntity, IdentifyRisks
 from riskgraph.tui.screen import RegisterScreen
 from riskgraph.tui.workers import describe_error, in_background
 from riskgraph.views.detail import Detail, load_detail
 from riskgraph.views.nodes import short_key
+from riskgraph.vocab import RG
 
 EMPTY_HINT = (
     "Nothing open yet. Open an entity from the dashboard or the browser (enter), "
     "or type its ID or title in the command palette (ctrl+p)."
 )
+
+AI_SYSTEM = RG + "AISystem"
 
 
 class ExploreScreen(RegisterScreen):
@@ -42,6 +45,7 @@ class ExploreScreen(RegisterScreen):
         ),
         Binding("g", "toggle_view", "Links/neighbourhood", id="explore.toggle-view"),
         Binding("e", "edit", "Edit", id="explore.edit"),
+        Binding("i", "identify", "Identify risks", id="explore.identify"),
     ]
 
     def __init__(self) -> None:
@@ -173,7 +177,17 @@ class ExploreScreen(RegisterScreen):
             return history.can_go_forward or None
         if action == "edit":
             return (self.detail is not None and self.detail.editable) or None
+        if action == "identify":
+            return self._showing_system()  # hidden unless an AI system is shown
         return True
+
+    def _showing_system(self) -> bool:
+        return self.detail is not None and AI_SYSTEM in self.detail.node.types
+
+    def action_identify(self) -> None:
+        """Propose candidate risks for the AI system shown, then review them."""
+        if self.detail is not None and self._showing_system():
+            self.post_message(IdentifyRisks(self.detail.node.key))
 
     def action_edit(self) -> None:
         if self.detail is not None and self.detail.editable:

@@ -15,8 +15,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from riskgraph.assistant.display import plain
-from riskgraph.assistant.review import Decision
-from riskgraph.tui.data.review import Reviewer, accept, editable_text, load_reviewers, reject
+from riskgraph.tui.data.review import (
+    Decided,
+    Reviewer,
+    decide_accept,
+    decide_reject,
+    editable_text,
+    load_reviewers,
+)
 from riskgraph.tui.workers import describe_error, in_background
 
 if TYPE_CHECKING:
@@ -28,19 +34,25 @@ TITLES = {
     "edit": "Edit {draft}, then accept it",
     "reject": "Reject {draft}",
 }
+CANDIDATE_TITLES = {
+    "accept": "Accept {draft} as a register risk of its AI system",
+    "reject": "Reject {draft}",
+}
 
 
-class DecisionDialog(ModalScreen[Decision | None]):
+class DecisionDialog(ModalScreen[Decided | None]):
     CSS_PATH = "decision.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", key_display="esc"),
         Binding("ctrl+s", "confirm", "Confirm", key_display="^s", priority=True),
     ]
 
-    def __init__(self, draft_id: str, verdict: Verdict) -> None:
+    def __init__(self, draft_id: str, verdict: Verdict, *, kind: str = "draft") -> None:
         super().__init__()
         self.draft_id = draft_id
         self.verdict = verdict
+        self.kind = kind
+        """'draft' (a treatment draft) or 'candidate' (a risk candidate)."""
         self.busy = False
 
     @property
@@ -49,14 +61,15 @@ class DecisionDialog(ModalScreen[Decision | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="decision-box", classes=self.verdict):
+            titles = CANDIDATE_TITLES if self.kind == "candidate" else TITLES
             yield Label(
-                plain(TITLES[self.verdict].format(draft=self.draft_id)), id="decision-title"
+                plain(titles[self.verdict].format(draft=self.draft_id)), id="decision-title"
             )
             yield Label("Who decides? (a person in the register; this is your signature)")
             yield Select[str]([], prompt="choose the reviewer", id="reviewer")
             if self.verdict == "reject":
                 yield Label("Why is it rejected?")
-                yield Input(placeholder="the reason, kept with the draft", id="reason")
+                yield Input(placeholder=f"the reason, kept with the {self.kind}", id="reason")
             if self.verdict == "edit":
                 yield Label("The treatment to accept (YAML; lines starting with # are notes)")
                 yield TextArea("", id="edited", language=None)
@@ -113,19 +126,19 @@ class DecisionDialog(ModalScreen[Decision | None]):
                 self._error("Give the reason for the rejection.")
                 return
 
-            def job() -> Decision:
-                return reject(register, draft_id, person, reason)
+            def job() -> Decided:
+                return decide_reject(register, draft_id, person, reason)
         else:
             edited = self.query_one("#edited", TextArea).text if self.verdict == "edit" else None
 
-            def job() -> Decision:
-                return accept(register, draft_id, person, edited)
+            def job() -> Decided:
+                return decide_accept(register, draft_id, person, edited)
 
         self.busy = True
         self.query_one("#decision-error", Static).update(Text("saving…", style="italic"))
         in_background(self, job, self._done, name="decision", failed=self._failed)
 
-    def _done(self, decision: Decision) -> None:
+    def _done(self, decision: Decided) -> None:
         self.busy = False
         self.dismiss(decision)
 

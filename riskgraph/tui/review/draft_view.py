@@ -1,4 +1,5 @@
-"""A draft beside the current treatments of its risk, with the grounding flags in plain sight."""
+"""A draft beside the current treatments of its risk, or a risk candidate beside the current risks
+of its AI system, with the grounding flags in plain sight."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from riskgraph.assistant.candidate_display import concept_ref
+from riskgraph.assistant.candidates import StoredCandidate
 from riskgraph.assistant.display import plain
 from riskgraph.assistant.records import StoredAction, StoredDraft
-from riskgraph.tui.data.review import DraftContext
+from riskgraph.tui.data.review import CandidateContext, DraftContext
 
 # Every string here came from a model or from the register: it is shown as text (rich Text built
 # with ``plain``, which strips control characters), never parsed as markup. A plain str handed
@@ -104,3 +107,80 @@ def render_context(context: DraftContext) -> RenderableType:
         listed.append_text(plain(treatment.statement))
         listed.append("\n")
     return Group(heading, Text("\nCurrent treatments", style="bold underline"), listed)
+
+
+def render_candidate(candidate: StoredCandidate) -> RenderableType:
+    """A risk candidate: what it proposes, the concepts it cites, and its flags."""
+    heading = Text()
+    heading.append_text(
+        plain(f"Risk candidate {candidate.id}  for system {candidate.system_id}", style="bold")
+    )
+    heading.append("\n")
+    by = candidate.maker or candidate.method or "an unknown maker"
+    heading.append_text(plain(f"by {by}, {candidate.created or 'time unknown'}", style="dim"))
+    parts: list[RenderableType] = [heading]
+    if candidate.flags:
+        flags = Text("Grounding flags\n", style="bold yellow")
+        for flag in candidate.flags:
+            flags.append("  ⚑ ", style="yellow")
+            flags.append_text(plain(flag, style="yellow"))
+            flags.append("\n")
+        parts.append(flags)
+    else:
+        parts.append(
+            Text(
+                "No flags from the automatic checks. They check that the cited concepts are in "
+                "a loaded library, not whether the risk is real: that is your review.",
+                style="dim",
+            )
+        )
+    body = Table.grid(padding=(0, 1))
+    body.add_column(style="dim", no_wrap=True)
+    body.add_column(overflow="fold")
+    body.add_row(Text("risk"), plain(candidate.title))
+    if candidate.description:
+        body.add_row(Text("description"), plain(candidate.description))
+    body.add_row(Text("why"), plain(candidate.rationale))
+    body.add_row(
+        Text("proposed"),
+        Text(f"likelihood {candidate.likelihood}, severity {candidate.severity}"),
+    )
+    cited = [concept_ref(iri) for iri in candidate.concepts]
+    body.add_row(Text("cites"), plain(", ".join(cited) or "(no concept linked)"))
+    unlinked = [r for r in candidate.references if r not in cited]
+    if unlinked:
+        body.add_row(Text("not linked"), plain(", ".join(unlinked), style="yellow"))
+    body.add_row(Text("method"), plain(METHODS.get(candidate.method, candidate.method)))
+    parts.append(body)
+    return Group(*parts)
+
+
+METHODS = {
+    "baseline": "offline ranker (BM25)",
+    "llm": "language model, reranking the offline ranker's shortlist",
+    "mcp": "an agent over MCP",
+}
+
+
+def render_candidate_context(context: CandidateContext) -> RenderableType:
+    heading = Text()
+    system = context.system
+    if system is None:
+        heading.append_text(
+            plain(
+                f"System {context.candidate.system_id} is no longer in the register.", style="red"
+            )
+        )
+        return heading
+    heading.append_text(plain(f"System {system.id}", style="bold"))
+    heading.append_text(plain(f"  {system.title}"))
+    if not context.risks:
+        return Group(heading, Text("\nNo risk of this system in the register yet.", style="italic"))
+    listed = Text()
+    for risk in context.risks:
+        listed.append("\n")
+        listed.append_text(plain(risk.id, style="bold"))
+        listed.append_text(plain(f"  {risk.inherent_level.label}", style="dim"))
+        listed.append("  ")
+        listed.append_text(plain(risk.title))
+    return Group(heading, Text("\nCurrent risks of the system", style="bold underline"), listed)

@@ -1,5 +1,6 @@
-"""The review screen: the pending drafts on the left; the selected one, beside the current
-treatments of its risk, on the right. ``a`` accepts, ``e`` edits then accepts, ``r`` rejects."""
+"""The review screen: the pending drafts and risk candidates on the left; the selected one on the
+right, beside the current treatments of its risk (a draft) or the current risks of its AI system
+(a candidate). ``a`` accepts, ``e`` edits then accepts (drafts), ``r`` rejects."""
 
 from __future__ import annotations
 
@@ -12,18 +13,31 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.widgets import DataTable, Static
 
+from riskgraph.assistant.candidates import StoredCandidate
 from riskgraph.assistant.display import plain
-from riskgraph.assistant.records import StoredDraft
-from riskgraph.assistant.review import Decision
-from riskgraph.tui.data.review import DraftContext, load_context, load_pending
+from riskgraph.tui.data.review import (
+    CandidateContext,
+    Decided,
+    DraftContext,
+    Pending,
+    load_candidate_context,
+    load_context,
+    load_pending_reviews,
+)
 from riskgraph.tui.review.decision import DecisionDialog, Verdict
-from riskgraph.tui.review.draft_view import render_context, render_draft
+from riskgraph.tui.review.draft_view import (
+    render_candidate,
+    render_candidate_context,
+    render_context,
+    render_draft,
+)
 from riskgraph.tui.screen import RegisterScreen
 from riskgraph.tui.workers import describe_error, in_background
 
 NO_DRAFTS = (
     "No drafts wait for review. The assistant writes drafts with "
-    "'riskgraph assist draft' (see docs/assistant.md)."
+    "'riskgraph assist draft', and risk candidates with 'riskgraph assist identify' or key i "
+    "on an AI system (see docs/assistant.md)."
 )
 
 
@@ -39,7 +53,7 @@ class ReviewScreen(RegisterScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.drafts: list[StoredDraft] = []
+        self.drafts: list[Pending] = []
         self.wanted: str | None = None
         """A draft to select once the list has loaded (from the dashboard)."""
 
@@ -54,7 +68,7 @@ class ReviewScreen(RegisterScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#review-drafts", DataTable)
-        table.add_columns(Text("draft"), Text("risk"), Text("flags"))
+        table.add_columns(Text("draft"), Text("for"), Text("flags"))
         table.border_title = "Pending drafts"
         super().on_mount()
 
@@ -62,7 +76,7 @@ class ReviewScreen(RegisterScreen):
         register = self.rg.register
         in_background(
             self,
-            lambda: load_pending(register),
+            lambda: load_pending_reviews(register),
             self._show_drafts,
             name="review-drafts",
             failed=self._failed,
@@ -72,13 +86,14 @@ class ReviewScreen(RegisterScreen):
         self.wanted = draft_id
         self._select_wanted()
 
-    def _show_drafts(self, drafts: list[StoredDraft]) -> None:
+    def _show_drafts(self, drafts: list[Pending]) -> None:
         self.drafts = drafts
         table = self.query_one("#review-drafts", DataTable)
         table.clear()
         for draft in drafts:
             flags = Text(str(len(draft.flags)), style="yellow" if draft.flags else "dim")
-            table.add_row(plain(draft.id), plain(draft.risk_id), flags, key=draft.id)
+            target = draft.system_id if isinstance(draft, StoredCandidate) else draft.risk_id
+            table.add_row(plain(draft.id), plain(target), flags, key=draft.id)
         table.border_subtitle = f"{len(drafts)} pending"
         if not drafts:
             self.query_one("#review-draft", Static).update(Text(NO_DRAFTS, style="dim"))
@@ -97,7 +112,7 @@ class ReviewScreen(RegisterScreen):
     def _failed(self, exc: BaseException) -> None:
         self.query_one("#review-draft", Static).update(Text(describe_error(exc), style="red"))
 
-    def current(self) -> StoredDraft | None:
+    def current(self) -> Pending | None:
         table = self.query_one("#review-drafts", DataTable)
         if not self.drafts or table.cursor_row >= len(self.drafts):
             return None
@@ -108,24 +123,48 @@ class ReviewScreen(RegisterScreen):
         draft = self.current()
         if draft is None:
             return
-        self.query_one("#review-draft", Static).update(render_draft(draft))
-        self.query_one("#review-context", Static).update(Text("loading the risk…", style="dim"))
         register = self.rg.register
+        if isinstance(draft, StoredCandidate):
+            candidate = draft
+            self.query_one("#review-draft", Static).update(render_candidate(candidate))
+            self.query_one("#review-context", Static).update(
+                Text("loading the system…", style="dim")
+            )
+            in_background(
+                self,
+                lambda: load_candidate_context(register, candidate),
+                self._show_candidate_context,
+                name="review-context",
+                failed=self._failed,
+            )
+            self.refresh_bindings()
+            return
+        treatment_draft = draft
+        self.query_one("#review-draft", Static).update(render_draft(treatment_draft))
+        self.query_one("#review-context", Static).update(Text("loading the risk…", style="dim"))
         in_background(
             self,
-            lambda: load_context(register, draft),
+            lambda: load_context(register, treatment_draft),
             self._show_context,
             name="review-context",
             failed=self._failed,
         )
+        self.refresh_bindings()
 
     def _show_context(self, context: DraftContext) -> None:
         current = self.current()
         if current is not None and current.id == context.draft.id:
             self.query_one("#review-context", Static).update(render_context(context))
 
+    def _show_candidate_context(self, context: CandidateContext) -> None:
+        current = self.current()
+        if current is not None and current.id == context.candidate.id:
+            self.query_one("#review-context", Static).update(render_candidate_context(context))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "decide":
+            if parameters == ("edit",) and isinstance(self.current(), StoredCandidate):
+                return None  # a candidate is accepted as proposed, or rejected
             return bool(self.drafts) or None
         return True
 
@@ -137,19 +176,11 @@ class ReviewScreen(RegisterScreen):
             self.notify("There is no draft to decide on.", severity="warning")
             return
 
-        def decided(decision: Decision | None) -> None:
+        def decided(decision: Decided | None) -> None:
             if decision is None:
                 return
-            if decision.treatment_id:
-                created = (
-                    f" and new planned control(s) {', '.join(decision.new_controls)}"
-                    if decision.new_controls
-                    else ""
-                )
-                message = f"{draft.id} accepted as {decision.treatment_id}{created}."
-            else:
-                message = f"{draft.id} rejected; the reason is kept with the draft."
-            self.app.notify(message, title="Decision recorded", markup=False)
+            self.app.notify(decision.message, title="Decision recorded", markup=False)
             self.rg.data_changed()
 
-        self.app.push_screen(DecisionDialog(draft.id, verdict), decided)
+        kind = "candidate" if isinstance(draft, StoredCandidate) else "draft"
+        self.app.push_screen(DecisionDialog(draft.id, verdict, kind=kind), decided)
