@@ -238,6 +238,11 @@ class StoredMapping:
     record: str | None = None
     """The IRI of the mapping record accepting it made."""
 
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """No grounding flags: both ends were checked to exist when it was proposed."""
+        return ()
+
 
 def _subjects(store: Store) -> dict[str, dict[str, list[str]]]:
     out: dict[str, dict[str, list[str]]] = {}

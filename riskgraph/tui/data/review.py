@@ -1,7 +1,8 @@
 """Draft review through the assistant's API: the pending drafts, each beside the current
 treatments of its risk, and a named person's decision (accept, edit then accept, reject); the
 pending risk candidates, each beside the current risks of its AI system (accept, reject); and
-risk identification for an AI system, which makes those candidates."""
+risk identification for an AI system, which makes those candidates; and the pending mapping
+drafts of agents, each beside the entity and the concept it would link (accept, reject)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,13 @@ from riskgraph.assistant.candidates import (
     reject_candidate,
 )
 from riskgraph.assistant.context import RegisterSnapshot
+from riskgraph.assistant.mappings import (
+    StoredMapping,
+    accept_mapping_draft,
+    is_mapping_draft,
+    load_mapping_drafts,
+    reject_mapping_draft,
+)
 from riskgraph.assistant.records import StoredDraft, load_draft, load_drafts
 from riskgraph.assistant.review import (
     Decision,
@@ -106,19 +114,51 @@ def reject(register: Register, draft_id: str, person_id: str, reason: str) -> De
 
 # --- risk candidates -------------------------------------------------------------------------
 
-Pending = StoredDraft | StoredCandidate
-"""What waits for a person on the review screen: a treatment draft or a risk candidate."""
+Pending = StoredDraft | StoredCandidate | StoredMapping
+"""What waits for a person on the review screen: a treatment draft, a risk candidate or a
+mapping draft."""
 
 
 def load_pending_reviews(register: Register) -> list[Pending]:
-    """Treatment drafts, then risk candidates, waiting for a person's decision."""
+    """Treatment drafts, then risk candidates, then mapping drafts, waiting for a person's
+    decision."""
     with register.reader() as store:
         drafts = load_drafts(store, register.base_iri)
         candidates = load_candidates(store, register.base_iri)
+        mappings = load_mapping_drafts(store, register.base_iri)
     return [
         *(d for d in drafts if d.status is DraftStatus.PENDING),
         *(c for c in candidates if c.status is DraftStatus.PENDING),
+        *(m for m in mappings if m.status is DraftStatus.PENDING),
     ]
+
+
+@dataclass(frozen=True)
+class MappingContext:
+    """A mapping draft with both ends as the register and the libraries hold them now."""
+
+    draft: StoredMapping
+    entity_title: str | None
+    """None when the entity is no longer in the register."""
+    target_label: str | None
+    target_definition: str
+
+
+def load_mapping_context(register: Register, draft: StoredMapping) -> MappingContext:
+    from riskgraph.library.catalogue import mapping_target
+
+    with register.reader() as store:
+        entity = Repository(store, register.base_iri).get(draft.entity_id)
+        try:
+            target = mapping_target(store, draft.target_iri)
+        except UserError:
+            target = None
+    return MappingContext(
+        draft,
+        entity.title if entity is not None else None,
+        target.label if target is not None else None,
+        target.definition if target is not None else "",
+    )
 
 
 @dataclass(frozen=True)
@@ -151,9 +191,20 @@ class Decided:
 def decide_accept(
     register: Register, draft_id: str, person_id: str, edited: str | None = None
 ) -> Decided:
-    """Accept a treatment draft (as drafted or as edited) or a risk candidate (as proposed)."""
+    """Accept a treatment draft (as drafted or as edited), a risk candidate or a mapping draft
+    (as proposed)."""
     with register.reader() as store:
         candidate = is_candidate(store, register.base_iri, draft_id)
+        mapping = is_mapping_draft(store, register.base_iri, draft_id)
+    if mapping:
+        if edited is not None:
+            raise UserError(f"{draft_id} is a mapping draft: accept it as proposed or reject it")
+        draft, made = accept_mapping_draft(register, draft_id, person_id=person_id)
+        return Decided(
+            draft_id,
+            f"{draft_id} accepted: {draft.entity_id} {made.predicate} {draft.target} "
+            f"(mapping {made.mapping_id}).",
+        )
     if candidate:
         if edited is not None:
             raise UserError(f"{draft_id} is a risk candidate: accept it as proposed or reject it")
@@ -173,9 +224,13 @@ def decide_accept(
 
 
 def decide_reject(register: Register, draft_id: str, person_id: str, reason: str) -> Decided:
-    """Reject a treatment draft or a risk candidate, with the reason."""
+    """Reject a treatment draft, a risk candidate or a mapping draft, with the reason."""
     with register.reader() as store:
         candidate = is_candidate(store, register.base_iri, draft_id)
+        mapping = is_mapping_draft(store, register.base_iri, draft_id)
+    if mapping:
+        reject_mapping_draft(register, draft_id, person_id=person_id, reason=reason)
+        return Decided(draft_id, f"{draft_id} rejected; the reason is kept with the draft.")
     if candidate:
         reject_candidate(register, draft_id, person_id=person_id, reason=reason)
         return Decided(

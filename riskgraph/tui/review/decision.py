@@ -38,6 +38,10 @@ CANDIDATE_TITLES = {
     "accept": "Accept {draft} as a register risk of its AI system",
     "reject": "Reject {draft}",
 }
+MAPPING_TITLES = {
+    "accept": "Accept {draft}: link the entity to the concept",
+    "reject": "Reject {draft}",
+}
 
 
 class DecisionDialog(ModalScreen[Decided | None]):
@@ -52,7 +56,7 @@ class DecisionDialog(ModalScreen[Decided | None]):
         self.draft_id = draft_id
         self.verdict = verdict
         self.kind = kind
-        """'draft' (a treatment draft) or 'candidate' (a risk candidate)."""
+        """'draft' (a treatment draft), 'candidate' (a risk candidate) or 'mapping'."""
         self.busy = False
 
     @property
@@ -61,7 +65,9 @@ class DecisionDialog(ModalScreen[Decided | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="decision-box", classes=self.verdict):
-            titles = CANDIDATE_TITLES if self.kind == "candidate" else TITLES
+            titles = {"candidate": CANDIDATE_TITLES, "mapping": MAPPING_TITLES}.get(
+                self.kind, TITLES
+            )
             yield Label(
                 plain(titles[self.verdict].format(draft=self.draft_id)), id="decision-title"
             )

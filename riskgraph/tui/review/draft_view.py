@@ -10,8 +10,9 @@ from rich.text import Text
 from riskgraph.assistant.candidate_display import concept_ref
 from riskgraph.assistant.candidates import StoredCandidate
 from riskgraph.assistant.display import plain
+from riskgraph.assistant.mappings import StoredMapping
 from riskgraph.assistant.records import StoredAction, StoredDraft
-from riskgraph.tui.data.review import CandidateContext, DraftContext
+from riskgraph.tui.data.review import CandidateContext, DraftContext, MappingContext
 
 # Every string here came from a model or from the register: it is shown as text (rich Text built
 # with ``plain``, which strips control characters), never parsed as markup. A plain str handed
@@ -184,3 +185,47 @@ def render_candidate_context(context: CandidateContext) -> RenderableType:
         listed.append("  ")
         listed.append_text(plain(risk.title))
     return Group(heading, Text("\nCurrent risks of the system", style="bold underline"), listed)
+
+
+def render_mapping(draft: StoredMapping) -> RenderableType:
+    """A mapping draft: which entity it links to which concept, how and why, proposed by whom."""
+    heading = Text()
+    heading.append_text(plain(f"Mapping draft {draft.id}  for {draft.entity_id}", style="bold"))
+    heading.append("\n")
+    by = draft.maker or "an agent"
+    heading.append_text(plain(f"by {by}, {draft.created or 'time unknown'}", style="dim"))
+    body = Table.grid(padding=(0, 1))
+    body.add_column(style="dim", no_wrap=True)
+    body.add_column(overflow="fold")
+    body.add_row(Text("link"), plain(f"{draft.entity_id} {draft.predicate} {draft.target}"))
+    body.add_row(Text("why"), plain(draft.rationale))
+    if draft.confidence is not None:
+        body.add_row(Text("confidence"), Text(f"{draft.confidence:g} (as the agent says)"))
+    return Group(
+        heading,
+        Text(
+            "Accepting writes the link as 'riskgraph library link' does, with you as its author.",
+            style="dim",
+        ),
+        body,
+    )
+
+
+def render_mapping_context(context: MappingContext) -> RenderableType:
+    draft = context.draft
+    out = Text()
+    if context.entity_title is None:
+        out.append_text(plain(f"{draft.entity_id} is no longer in the register.", style="red"))
+    else:
+        out.append_text(plain(draft.entity_id, style="bold"))
+        out.append_text(plain(f"  {context.entity_title}"))
+    out.append("\n\n")
+    if context.target_label is None:
+        out.append_text(plain(f"{draft.target} is no longer loaded.", style="red"))
+        return out
+    out.append_text(plain(draft.target, style="bold"))
+    out.append_text(plain(f"  {context.target_label}"))
+    if context.target_definition:
+        out.append("\n")
+        out.append_text(plain(context.target_definition, style="dim"))
+    return out

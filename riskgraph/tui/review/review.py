@@ -15,13 +15,16 @@ from textual.widgets import DataTable, Static
 
 from riskgraph.assistant.candidates import StoredCandidate
 from riskgraph.assistant.display import plain
+from riskgraph.assistant.mappings import StoredMapping
 from riskgraph.tui.data.review import (
     CandidateContext,
     Decided,
     DraftContext,
+    MappingContext,
     Pending,
     load_candidate_context,
     load_context,
+    load_mapping_context,
     load_pending_reviews,
 )
 from riskgraph.tui.review.decision import DecisionDialog, Verdict
@@ -30,6 +33,8 @@ from riskgraph.tui.review.draft_view import (
     render_candidate_context,
     render_context,
     render_draft,
+    render_mapping,
+    render_mapping_context,
 )
 from riskgraph.tui.screen import RegisterScreen
 from riskgraph.tui.workers import describe_error, in_background
@@ -92,7 +97,13 @@ class ReviewScreen(RegisterScreen):
         table.clear()
         for draft in drafts:
             flags = Text(str(len(draft.flags)), style="yellow" if draft.flags else "dim")
-            target = draft.system_id if isinstance(draft, StoredCandidate) else draft.risk_id
+            target = (
+                draft.system_id
+                if isinstance(draft, StoredCandidate)
+                else draft.entity_id
+                if isinstance(draft, StoredMapping)
+                else draft.risk_id
+            )
             table.add_row(plain(draft.id), plain(target), flags, key=draft.id)
         table.border_subtitle = f"{len(drafts)} pending"
         if not drafts:
@@ -124,6 +135,19 @@ class ReviewScreen(RegisterScreen):
         if draft is None:
             return
         register = self.rg.register
+        if isinstance(draft, StoredMapping):
+            mapping = draft
+            self.query_one("#review-draft", Static).update(render_mapping(mapping))
+            self.query_one("#review-context", Static).update(Text("loading…", style="dim"))
+            in_background(
+                self,
+                lambda: load_mapping_context(register, mapping),
+                self._show_mapping_context,
+                name="review-context",
+                failed=self._failed,
+            )
+            self.refresh_bindings()
+            return
         if isinstance(draft, StoredCandidate):
             candidate = draft
             self.query_one("#review-draft", Static).update(render_candidate(candidate))
@@ -156,6 +180,11 @@ class ReviewScreen(RegisterScreen):
         if current is not None and current.id == context.draft.id:
             self.query_one("#review-context", Static).update(render_context(context))
 
+    def _show_mapping_context(self, context: MappingContext) -> None:
+        current = self.current()
+        if current is not None and current.id == context.draft.id:
+            self.query_one("#review-context", Static).update(render_mapping_context(context))
+
     def _show_candidate_context(self, context: CandidateContext) -> None:
         current = self.current()
         if current is not None and current.id == context.candidate.id:
@@ -163,8 +192,10 @@ class ReviewScreen(RegisterScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "decide":
-            if parameters == ("edit",) and isinstance(self.current(), StoredCandidate):
-                return None  # a candidate is accepted as proposed, or rejected
+            if parameters == ("edit",) and isinstance(
+                self.current(), StoredCandidate | StoredMapping
+            ):
+                return None  # a candidate or a mapping is accepted as proposed, or rejected
             return bool(self.drafts) or None
         return True
 
@@ -182,5 +213,11 @@ class ReviewScreen(RegisterScreen):
             self.app.notify(decision.message, title="Decision recorded", markup=False)
             self.rg.data_changed()
 
-        kind = "candidate" if isinstance(draft, StoredCandidate) else "draft"
+        kind = (
+            "candidate"
+            if isinstance(draft, StoredCandidate)
+            else "mapping"
+            if isinstance(draft, StoredMapping)
+            else "draft"
+        )
         self.app.push_screen(DecisionDialog(draft.id, verdict, kind=kind), decided)
