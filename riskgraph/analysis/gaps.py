@@ -51,6 +51,11 @@ RULE_ORDER: tuple[str, ...] = (
     "open-findings-without-corrective-action",
     "systems-without-ai-act-classification",
     "high-risk-systems-without-ai-act-controls",
+    "accepted-risks-changed-since-acceptance",
+    "expired-risk-acceptances",
+    "controls-never-tested",
+    "control-tests-overdue",
+    "failed-control-tests-without-corrective-action",
 )
 """The order of the built-in rules in every report; other gap rules follow, sorted by name."""
 

@@ -63,6 +63,19 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "audit_cmds",
         "Rerun an export's query and check the result still matches its manifest.",
     ),
+    "due": (
+        "cadence_cmds",
+        "List the risks, controls, treatments and AI systems due or overdue for review, by owner.",
+    ),
+    "review": (
+        "cadence_cmds",
+        "Record a review of a risk, control, treatment or AI system; it moves the next review "
+        "date.",
+    ),
+    "accept-risk": (
+        "cadence_cmds",
+        "Sign a risk acceptance: who (with the authority role), why, and until when.",
+    ),
     "soa": (
         "report_cmds",
         "Write the Statement of Applicability: every Annex A control, whether it applies "

@@ -95,6 +95,7 @@ def add(
             drafts,
             default_matrix=config.risk.matrix,
             authority_role=config.acceptance.authority_role,
+            review_settings=config.review,
         )
 
     write_prepared(register, prepare, dry_run=dry_run)

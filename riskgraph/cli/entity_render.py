@@ -117,6 +117,11 @@ def print_view(console: Console, shown: Detail) -> None:
             f"[{colour}]{levels.verdict}[/] ({levels.appetite})",
             highlight=False,
         )
+    if (accepted := shown.acceptance) is not None:
+        colour = "bold red" if accepted.changed else "green"
+        console.print(
+            f"\n[bold]acceptance[/]: [{colour}]{escape(accepted.text)}[/]", highlight=False
+        )
     _print_links(console, "links to", shown.outgoing())
     _print_links(console, "linked from", shown.incoming())
 

@@ -6,6 +6,10 @@
   a new acceptance). Its signer must hold the role the register's settings name
   (``acceptance.authority_role``), and the pipeline stores the hash of the risk as it stands
   (``riskgraph.model.risk_hash``), so that a later change to the risk shows.
+- A review moves the date of the next one: adding a review of a risk, control, treatment or AI
+  system also sets that item's ``last_reviewed`` to the review's date and its ``review_due`` to
+  that date plus the item's ``review_interval`` (else the register's ``review.<kind>_days``).
+  A review dated before the item's last review is history: it moves nothing.
 
 Part of the core: every face reaches these through ``editing.write``.
 """
@@ -13,12 +17,24 @@ Part of the core: every face reaches these through ``editing.write``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, timedelta
 
 import pyoxigraph as ox
 
-from riskgraph.editing.input import FieldError, Origin
-from riskgraph.model.entities import ControlTest, Entity, RiskAcceptance
+from riskgraph.config import ReviewSettings
+from riskgraph.editing.input import Changes, FieldError, Origin
+from riskgraph.model.entities import (
+    AISystem,
+    Control,
+    ControlTest,
+    Entity,
+    Review,
+    Risk,
+    RiskAcceptance,
+    Treatment,
+)
 from riskgraph.model.rdf import entity_iri
+from riskgraph.model.repository import Repository
 from riskgraph.model.risk_hash import risk_hash
 from riskgraph.store.base import AskResult, Store
 from riskgraph.vocab import RG
@@ -112,3 +128,52 @@ def _holds_role(store: Store, base_iri: str, person: str, role: str) -> bool:
         },
     )
     return isinstance(found, AskResult) and found.value
+
+
+REVIEWED: tuple[type[Entity], ...] = (Risk, Control, Treatment, AISystem)
+"""The kinds of item that have a review cadence (``review.<kind>_days``)."""
+
+
+def review_interval(entity: Entity, settings: ReviewSettings) -> int:
+    """Days between two reviews of ``entity``: its own interval, else its kind's setting."""
+    own = getattr(entity, "review_interval", None)
+    return int(own) if own else settings.days_for(entity.kind)
+
+
+def next_review(entity: Entity, settings: ReviewSettings) -> tuple[date | None, bool]:
+    """(the next review date of ``entity``, whether it is stored): its stored ``review_due``,
+    else its last review plus its interval (computed), else None (never reviewed, no date)."""
+    due = getattr(entity, "review_due", None)
+    if due is not None:
+        return due, True
+    last = getattr(entity, "last_reviewed", None)
+    if last is not None:
+        return last + timedelta(days=review_interval(entity, settings)), False
+    return None, False
+
+
+def review_moves(
+    repo: Repository, reviews: Iterable[Review], settings: ReviewSettings
+) -> list[tuple[type[Entity], str, Changes]]:
+    """The edits that new ``reviews`` make to the items they review: (class, ID, changes).
+    Items that do not exist or have no cadence are left to the link check and the shapes."""
+    latest: dict[str, Review] = {}
+    for review in reviews:
+        seen = latest.get(review.item)
+        if seen is None or review.reviewed_on >= seen.reviewed_on:
+            latest[review.item] = review
+    moves: list[tuple[type[Entity], str, Changes]] = []
+    for item_id, review in latest.items():
+        item = repo.get(item_id)
+        if not isinstance(item, REVIEWED):
+            continue
+        last = getattr(item, "last_reviewed", None)
+        if last is not None and review.reviewed_on < last:
+            continue
+        due = review.reviewed_on + timedelta(days=review_interval(item, settings))
+        values: dict[str, object] = {
+            "last_reviewed": review.reviewed_on.isoformat(),
+            "review_due": due.isoformat(),
+        }
+        moves.append((type(item), item_id, Changes(values=values)))
+    return moves

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from riskgraph.config import ReviewSettings
 from riskgraph.editing import records, undo
 from riskgraph.editing.derivation import derivation_errors, staged_view
 from riskgraph.editing.input import Changes, Origin, build, combine, normalise, split_list
@@ -26,7 +27,7 @@ from riskgraph.editing.rules import domain_errors
 from riskgraph.editing.schema import fields_of, with_article
 from riskgraph.editing.shapes import check_shapes
 from riskgraph.errors import InputError, InputErrors, UserError
-from riskgraph.model.entities import Entity, Risk, RiskAcceptance
+from riskgraph.model.entities import Entity, Review, Risk, RiskAcceptance
 from riskgraph.model.repository import Plan, Repository
 from riskgraph.register import Register
 from riskgraph.store.base import ChangeSet, Store, commit
@@ -170,11 +171,13 @@ def prepare_additions(
     authority_role: str | None = None,
     staged: ChangeSet | None = None,
     description: str | None = None,
+    review_settings: ReviewSettings | None = None,
 ) -> Prepared:
     """New entities from ``drafts``; refuses IDs that exist, links to nothing and anything the
     rules or the shapes refuse. ``authority_role`` is the register's
     ``acceptance.authority_role``: the role a person must hold to sign a risk acceptance (None:
-    no one can).
+    no one can). ``review_settings`` are the register's review intervals: a new review moves
+    its item's next review date by them (``records.review_moves``; None: the defaults).
 
     ``staged`` holds drafts-graph quads to write in the same transaction (accepting an
     assistant's draft records the decision and its provenance with the treatment); the checks
@@ -227,6 +230,18 @@ def prepare_additions(
     if staged is not None:
         plan.changes.remove.extend(staged.remove)
         plan.changes.add.extend(staged.add)
+    reviews = [entity for entity in entities if isinstance(entity, Review)]
+    if moves := records.review_moves(repo, reviews, review_settings or ReviewSettings()):
+        moved = prepare_edits(
+            repo,
+            [(item_id, Draft(cls, changes, Origin())) for cls, item_id, changes in moves],
+            expected_revisions=expected_revisions,
+        )
+        plan.changes.remove.extend(moved.plan.changes.remove)
+        plan.changes.add.extend(moved.plan.changes.add)
+        plan.changes.preconditions.update(moved.plan.changes.preconditions)
+        plan.changed.update(moved.plan.changed)
+        notes.extend(moved.notes)
     kinds = {e.id: e.kind for e in entities}
     return Prepared(plan, entities, description or _describe("add", entities, kinds), notes)
 

@@ -135,6 +135,7 @@ DIFF = Document("a register diff", (OutputFormat("table", ()), JSON), default="t
 READINESS = Document("the readiness report", (TABLE, JSON, MARKDOWN), default="table")
 TRUST_REPORT = Document("the trust report", (HTML,), default="html")
 """A public page for customers: HTML only, like the audit report."""
+DUE = Document("the review schedule", (TABLE, JSON, CSV, MARKDOWN), default="table")
 
 
 QUERY_RESULTS = Document(
@@ -155,5 +156,6 @@ DOCUMENTS: dict[str, Document] = {
     "diff": DIFF,
     "readiness": READINESS,
     "trust-report": TRUST_REPORT,
+    "due": DUE,
 }
 """Every document riskgraph writes, by the command that writes it."""

@@ -17,13 +17,14 @@ from riskgraph.editing.input import FLAGS
 from riskgraph.editing.schema import ontology
 from riskgraph.editing.write import missing_entity
 from riskgraph.ids import natural_key
-from riskgraph.model.entities import Entity
+from riskgraph.model.entities import Entity, Risk, RiskAcceptance
 from riskgraph.model.fields import catalogue_iri, is_catalogue_ref
 from riskgraph.model.rdf import entity_class_for, field_specs
 from riskgraph.model.repository import Repository
+from riskgraph.model.risk_hash import risk_hash
 from riskgraph.register import Register
 from riskgraph.scoring import Level, above_appetite, all_levels, current_level, matrix_by_iri
-from riskgraph.store.base import Store
+from riskgraph.store.base import Store, Term
 from riskgraph.views.nodes import NAMING, NodeInfo, describe, describe_all
 from riskgraph.vocab import META_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RG, SKOS
 
@@ -106,6 +107,42 @@ class RiskLevels:
         return rows
 
 
+CHANGED_SINCE_ACCEPTED = "changed since accepted"
+"""What every face says of a risk edited after its latest acceptance was signed."""
+
+
+@dataclass(frozen=True)
+class AcceptanceState:
+    """A risk's latest acceptance and whether the risk has changed since it was signed (its
+    current hash, ``riskgraph.model.risk_hash``, differs from the one the acceptance holds)."""
+
+    acceptance: str
+    """The acceptance's ID."""
+    risk: str
+    accepted_on: str
+    expires: str | None
+    changed: bool
+
+    @property
+    def text(self) -> str:
+        until = f", until {self.expires}" if self.expires else ""
+        if self.changed:
+            return (
+                f"{CHANGED_SINCE_ACCEPTED}: {self.acceptance} (signed {self.accepted_on}{until}) "
+                f"holds the hash of {self.risk} as it stood then; {self.risk} has been edited since"
+            )
+        return f"accepted by {self.acceptance} (signed {self.accepted_on}{until}); unchanged since"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "acceptance": self.acceptance,
+            "risk": self.risk,
+            "accepted_on": self.accepted_on,
+            "expires": self.expires,
+            "changed_since_accepted": self.changed,
+        }
+
+
 @dataclass
 class Detail:
     node: NodeInfo
@@ -118,6 +155,9 @@ class Detail:
     """True for the kinds the caller can edit (the TUI's forms)."""
     entity: Entity | None = field(default=None)
     """The register entity as the model reads it, when asked for and the node is one."""
+    acceptance: AcceptanceState | None = None
+    """For a risk, its latest acceptance; for an acceptance, itself: whether the risk has
+    changed since it was signed (also among ``fields``, as "acceptance")."""
 
     @property
     def kind(self) -> str:
@@ -141,6 +181,7 @@ class Detail:
             "id": self.node.key,
             "fields": values,
             "levels": self.levels.to_dict() if self.levels else None,
+            "acceptance": self.acceptance.to_dict() if self.acceptance else None,
             "links_to": [link.to_dict() for link in self.outgoing()],
             "linked_from": [link.to_dict() for link in self.incoming()],
         }
@@ -240,14 +281,60 @@ def read_detail(
     if with_entity and cls is not None:
         entity = Repository(store, base_iri).get(node.key)
     level_fields = risk_levels.fields() if risk_levels else []
+    accepted = acceptance_state(store, base_iri, iri, cls)
+    accepted_fields = [Field("acceptance", accepted.text)] if accepted else []
     return Detail(
         node,
-        _ordered_fields(cls, values) + level_fields,
+        _ordered_fields(cls, values) + level_fields + accepted_fields,
         risk_levels,
         ordered,
         editable=cls is not None and cls.kind in editable_kinds,
         entity=entity,
+        acceptance=accepted,
     )
+
+
+_ACCEPTANCES = f"""
+PREFIX rg: <{RG}>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?acceptance ?id ?risk ?risk_id ?hash ?on ?expires WHERE {{
+  ?acceptance a rg:RiskAcceptance ;
+      dcterms:identifier ?id ;
+      rg:acceptedRisk ?risk ;
+      rg:riskHash ?hash ;
+      rg:acceptedOn ?on .
+  ?risk dcterms:identifier ?risk_id .
+  OPTIONAL {{ ?acceptance rg:acceptanceExpires ?expires }}
+  FILTER(?acceptance = ?node || ?risk = ?node)
+}}
+ORDER BY DESC(?on) DESC(?id)"""
+
+
+def _text_of(term: Term | None) -> str:
+    return term.value if term is not None else ""
+
+
+def acceptance_state(
+    store: Store, base_iri: str, iri: str, cls: type[Entity] | None
+) -> AcceptanceState | None:
+    """A risk's latest acceptance, or an acceptance itself, with whether the risk changed since
+    it was signed; None for other nodes and for risks never accepted."""
+    if cls not in (Risk, RiskAcceptance):
+        return None
+    rows = store.select(_ACCEPTANCES, {"node": ox.NamedNode(iri)}).rows
+    for row in rows:
+        risk, recorded = row.get("risk"), row.get("hash")
+        if risk is None or recorded is None:
+            continue
+        expires = row.get("expires")
+        return AcceptanceState(
+            acceptance=_text_of(row.get("id")),
+            risk=_text_of(row.get("risk_id")),
+            accepted_on=_text_of(row.get("on")),
+            expires=expires.value if expires is not None else None,
+            changed=risk_hash(store, risk.value) != recorded.value,
+        )
+    return None
 
 
 def _link(predicate: str, outgoing: bool, other: NodeInfo, own_fields: dict[str, str]) -> Link:

@@ -308,6 +308,7 @@ def _prepare(
                 default_matrix=config.risk.matrix,
                 expected_revisions=expected,
                 authority_role=config.acceptance.authority_role,
+                review_settings=config.review,
             )
         return prepare_edits(repo, [(original.id, draft)], expected_revisions=expected)
     except (InputError, InputErrors) as exc:

@@ -1,0 +1,313 @@
+"""The review schedule: which risks, controls, treatments and AI systems are due or overdue for
+review, by owner (docs/certification.md, "Review cadence").
+
+An item's next review date is its stored ``review_due`` (recording a review sets it: see
+``riskgraph.editing.records.review_moves``); an item with none falls due its review interval
+after its ``last_reviewed`` (computed); an item with neither has no date and is counted as
+unscheduled. The interval is the item's own ``review_interval``, else the register's
+``review.<kind>_days``. Catalogue risks not adopted, rejected treatments, retired controls and
+retired AI systems have no cadence.
+
+One read model for every face: ``riskgraph due`` (table, JSON, CSV, Markdown), the TUI's due
+screen and its dashboard's review panel.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from riskgraph.config import RegisterConfig
+from riskgraph.editing.records import REVIEWED, next_review, review_interval
+from riskgraph.errors import InputError, Location
+from riskgraph.ids import natural_key
+from riskgraph.model.entities import AISystem, Control, Entity, Person, Risk, Treatment
+from riskgraph.model.repository import Repository
+from riskgraph.results.formulas import neutralise
+from riskgraph.results.tabular import markdown_cell
+from riskgraph.store.base import Store
+
+NO_OWNER = "(no owner)"
+"""How the schedule names the group of items nobody owns."""
+DAYS_PER_UNIT = {"d": 1, "w": 7}
+_WITHIN = re.compile(r"^\s*(\d{1,4})\s*([dw]?)\s*$", re.IGNORECASE)
+CSV_COLUMNS = (
+    "owner",
+    "owner_name",
+    "kind",
+    "id",
+    "title",
+    "next_review",
+    "status",
+    "days",
+    "last_reviewed",
+    "interval_days",
+    "date_source",
+)
+
+
+def parse_within(text: str | None) -> int:
+    """A look-ahead as days: ``30``, ``30d`` or ``4w``; None: 0 (only what is due by today)."""
+    if text is None:
+        return 0
+    match = _WITHIN.match(text)
+    if match is None:
+        raise InputError(
+            "not a duration",
+            location=Location(column="within"),
+            value=text,
+            expected="a number of days or weeks, e.g. 30d, 4w or 30",
+        )
+    return int(match.group(1)) * DAYS_PER_UNIT[(match.group(2) or "d").lower()]
+
+
+@dataclass(frozen=True)
+class DueEntry:
+    """One item whose next review falls on or before the schedule's horizon."""
+
+    iri: str
+    id: str
+    kind: str
+    title: str
+    owner: str | None
+    owner_name: str | None
+    next_review: date
+    last_reviewed: date | None
+    interval_days: int
+    stored: bool
+    """True when ``next_review`` is the item's stored review date, False when computed."""
+
+    def days(self, today: date) -> int:
+        """Days from today to the review: negative when overdue."""
+        return (self.next_review - today).days
+
+    def status(self, today: date) -> str:
+        """'overdue', 'due today' or 'due'."""
+        days = self.days(today)
+        return "overdue" if days < 0 else "due today" if days == 0 else "due"
+
+    def state(self, today: date) -> str:
+        """'12 d late', 'today', 'in 5 d'."""
+        days = self.days(today)
+        if days < 0:
+            return f"{-days} d late"
+        return "today" if days == 0 else f"in {days} d"
+
+    def record(self, today: date) -> dict[str, Any]:
+        return {
+            "owner": self.owner,
+            "owner_name": self.owner_name,
+            "kind": self.kind,
+            "id": self.id,
+            "title": self.title,
+            "next_review": self.next_review.isoformat(),
+            "status": self.status(today),
+            "days": self.days(today),
+            "last_reviewed": self.last_reviewed.isoformat() if self.last_reviewed else None,
+            "interval_days": self.interval_days,
+            "date_source": "stored" if self.stored else "computed",
+        }
+
+
+@dataclass(frozen=True)
+class OwnerGroup:
+    owner: str | None
+    name: str | None
+    entries: list[DueEntry]
+
+    @property
+    def heading(self) -> str:
+        if self.owner is None:
+            return NO_OWNER
+        return f"{self.owner} ({self.name})" if self.name else self.owner
+
+
+@dataclass(frozen=True)
+class DueSchedule:
+    today: date
+    within_days: int
+    entries: list[DueEntry]
+    """Most urgent first (date, then ID)."""
+    unscheduled: list[str] = field(default_factory=list)
+    """IDs of items with no review date and no last review."""
+    owner: str | None = None
+    """The owner the schedule is limited to, as given."""
+
+    @property
+    def horizon(self) -> date:
+        return self.today + timedelta(days=self.within_days)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for entry in self.entries if entry.next_review < self.today)
+
+    @property
+    def due(self) -> int:
+        """Due today or within the look-ahead, not overdue."""
+        return len(self.entries) - self.overdue
+
+    def by_owner(self) -> list[OwnerGroup]:
+        """Groups by owner ID (unowned items last), each most urgent first."""
+        groups: dict[str | None, list[DueEntry]] = {}
+        for entry in self.entries:
+            groups.setdefault(entry.owner, []).append(entry)
+        order = sorted(
+            groups, key=lambda owner: (owner is None, natural_key(owner) if owner else ())
+        )
+        return [OwnerGroup(o, groups[o][0].owner_name, groups[o]) for o in order]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "today": self.today.isoformat(),
+            "within_days": self.within_days,
+            "horizon": self.horizon.isoformat(),
+            "owner": self.owner,
+            "summary": {
+                "overdue": self.overdue,
+                "due": self.due,
+                "unscheduled": len(self.unscheduled),
+            },
+            "owners": [
+                {
+                    "owner": group.owner,
+                    "name": group.name,
+                    "items": [entry.record(self.today) for entry in group.entries],
+                }
+                for group in self.by_owner()
+            ],
+            "unscheduled": list(self.unscheduled),
+        }
+
+
+def read_due(
+    store: Store,
+    base_iri: str,
+    config: RegisterConfig,
+    today: date,
+    *,
+    within_days: int = 0,
+    owner: str | None = None,
+) -> DueSchedule:
+    """Items whose next review is on or before ``today + within_days``; ``owner`` (a person's
+    ID) limits them to that owner's items and must name a person in the register."""
+    repo = Repository(store, base_iri)
+    if owner is not None:
+        owner = owner.strip()
+        if not isinstance(repo.get(owner), Person):
+            raise InputError(
+                "no person with this ID in the register",
+                location=Location(column="owner"),
+                value=owner,
+                expected="the ID of a person, e.g. P-001",
+            )
+    horizon = today + timedelta(days=within_days)
+    names: dict[str, str] = {}
+    entries: list[DueEntry] = []
+    unscheduled: list[str] = []
+    for cls in REVIEWED:
+        found, _problems = repo.all(cls)
+        for entity in found:
+            if not _has_cadence(entity):
+                continue
+            item_owner = getattr(entity, "owner", None)
+            if owner is not None and item_owner != owner:
+                continue
+            when, stored = next_review(entity, config.review)
+            if when is None:
+                unscheduled.append(entity.id)
+                continue
+            if when > horizon:
+                continue
+            entries.append(
+                DueEntry(
+                    iri=repo.iri_of(entity.id) or "",
+                    id=entity.id,
+                    kind=entity.kind,
+                    title=entity.title,
+                    owner=item_owner,
+                    owner_name=_name(repo, item_owner, names),
+                    next_review=when,
+                    last_reviewed=getattr(entity, "last_reviewed", None),
+                    interval_days=review_interval(entity, config.review),
+                    stored=stored,
+                )
+            )
+    entries.sort(key=lambda e: (e.next_review, natural_key(e.id)))
+    return DueSchedule(
+        today=today,
+        within_days=within_days,
+        entries=entries,
+        unscheduled=sorted(unscheduled, key=natural_key),
+        owner=owner,
+    )
+
+
+def _has_cadence(entity: Entity) -> bool:
+    if isinstance(entity, Risk):
+        return not entity.catalogue_entry
+    if isinstance(entity, AISystem):
+        return entity.lifecycle_stage != "retired"
+    if isinstance(entity, Treatment | Control):
+        return str(entity.status) not in ("rejected", "retired")
+    return True
+
+
+def _name(repo: Repository, person: str | None, names: dict[str, str]) -> str | None:
+    if person is None:
+        return None
+    if person not in names:
+        found = repo.get(person)
+        names[person] = found.title if found is not None else ""
+    return names[person] or None
+
+
+def due_csv(schedule: DueSchedule) -> str:
+    """One row per item, owners in order; cells a spreadsheet would run are neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for group in schedule.by_owner():
+        for entry in group.entries:
+            record = entry.record(schedule.today)
+            writer.writerow([neutralise(_cell(record[column])) for column in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def due_json(schedule: DueSchedule) -> str:
+    return json.dumps(schedule.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+MARKDOWN_COLUMNS = ("kind", "id", "title", "next_review", "status", "last_reviewed")
+
+
+def due_markdown(schedule: DueSchedule) -> str:
+    """A heading per owner with a table of their items."""
+    lines = [
+        "# Reviews due",
+        "",
+        f"Today {schedule.today.isoformat()}, looking ahead {schedule.within_days} day(s) "
+        f"(to {schedule.horizon.isoformat()}): {schedule.overdue} overdue, {schedule.due} due, "
+        f"{len(schedule.unscheduled)} with no review date.",
+        "",
+    ]
+    if not schedule.entries:
+        lines += ["_none_", ""]
+    for group in schedule.by_owner():
+        lines += [f"## {markdown_cell(group.heading)}", ""]
+        lines.append("| " + " | ".join(MARKDOWN_COLUMNS) + " |")
+        lines.append("|" + "---|" * len(MARKDOWN_COLUMNS))
+        for entry in group.entries:
+            record = entry.record(schedule.today)
+            cells = (markdown_cell(_cell(record[column])) for column in MARKDOWN_COLUMNS)
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)
