@@ -289,6 +289,7 @@ def init_register(
     if with_example:
         config.general.name = "Harbourline Group AI risk register (example)"
         config.general.base_iri = "https://harbourline.example/ai-register/"
+        config.acceptance.authority_role = "ROLE-TOP-MGMT"
     if name:
         config.general.name = name
     if base_iri:

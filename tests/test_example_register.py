@@ -192,6 +192,57 @@ GAP_QUERIES: dict[str, str] = {
             ?finding a ?type ; dcterms:identifier ?id ; rg:status rg:Open .
             FILTER NOT EXISTS { ?action rg:correctiveActionFor ?finding }
         }""",
+    "accepted-risks-changed-since-acceptance": """
+        SELECT ?id WHERE {
+            {
+                SELECT ?acceptance (SHA256(GROUP_CONCAT(?line; SEPARATOR="\\n")) AS ?now)
+                WHERE {
+                    {
+                        SELECT ?acceptance ?line WHERE {
+                            ?acceptance rg:acceptedRisk ?risk .
+                            GRAPH <https://w3id.org/riskgraph/graph/register> { ?risk ?p ?o }
+                            FILTER (?p NOT IN (rg:lastReviewed, rg:reviewDue))
+                            BIND (CONCAT(STR(?p), " ", IF(isIRI(?o), CONCAT("<", STR(?o), ">"),
+                                CONCAT(ENCODE_FOR_URI(STR(?o)), "^^", STR(DATATYPE(?o)), "@",
+                                       LANG(?o)))) AS ?line)
+                        } ORDER BY ?acceptance ?line
+                    }
+                } GROUP BY ?acceptance
+            }
+            ?acceptance dcterms:identifier ?id ; rg:riskHash ?hash .
+            FILTER (?hash != ?now)
+        }""",
+    "expired-risk-acceptances": """
+        SELECT ?id WHERE {
+            ?acceptance a rg:RiskAcceptance ; dcterms:identifier ?id ;
+                rg:acceptanceExpires ?expires .
+            FILTER (?expires < ?today)
+        }""",
+    "controls-never-tested": """
+        SELECT DISTINCT ?id WHERE {
+            ?plan rg:planFor ?control .
+            ?control dcterms:identifier ?id .
+            FILTER NOT EXISTS { ?test rg:testedControl ?control }
+        }""",
+    "control-tests-overdue": """
+        SELECT ?id WHERE {
+            ?plan a rg:ControlTestPlan ; dcterms:identifier ?id ; rg:planFor ?control ;
+                rg:testFrequency ?days .
+            ?test rg:testedControl ?control ; rg:testedOn ?on .
+            FILTER NOT EXISTS {
+                ?later rg:testedControl ?control ; rg:testedOn ?after . FILTER (?after > ?on)
+            }
+            FILTER (?on < ?today - xsd:dayTimeDuration(CONCAT("P", STR(?days), "D")))
+        }""",
+    "failed-control-tests-without-corrective-action": """
+        SELECT ?id WHERE {
+            ?test rg:testResult rg:TestFailed ; dcterms:identifier ?id ; rg:testedControl ?c .
+            FILTER NOT EXISTS { ?newer rg:supersedes ?test }
+            FILTER NOT EXISTS {
+                { ?finding rg:concerns ?test } UNION { ?finding rg:concerns ?c }
+                ?action rg:correctiveActionFor ?finding .
+            }
+        }""",
     "exposure": """
         SELECT DISTINCT ?id WHERE {
             ?dependency dcterms:identifier ?target .

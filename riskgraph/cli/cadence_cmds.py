@@ -1,6 +1,6 @@
-"""Commands of the certification journey's cadence (docs/certification.md): due (the review schedule),
-review (record a review, which moves the next review date) and accept-risk (sign a risk
-acceptance). The two writes go through the one write pipeline, as ``add`` does.
+"""Commands of the certification journey's cadence (docs/certification.md): due (the review
+schedule), review (record a review, which moves the next review date) and accept-risk (sign a
+risk acceptance). The two writes go through the one write pipeline, as ``add`` does.
 
 Only typer and the standard library load with this module; each command imports what it needs.
 """

@@ -298,7 +298,7 @@ def due_markdown(schedule: DueSchedule) -> str:
     if not schedule.entries:
         lines += ["_none_", ""]
     for group in schedule.by_owner():
-        lines += [f"## {markdown_cell(group.heading)}", ""]
+        lines += [f"## {_prose(group.heading)}", ""]
         lines.append("| " + " | ".join(MARKDOWN_COLUMNS) + " |")
         lines.append("|" + "---|" * len(MARKDOWN_COLUMNS))
         for entry in group.entries:
@@ -307,6 +307,14 @@ def due_markdown(schedule: DueSchedule) -> str:
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines)
+
+
+_PROSE_ESCAPES = {ord(c): "\\" + c for c in "\\`*_[]<>|#"}
+
+
+def _prose(text: str) -> str:
+    """A heading's text: one line, with what would start markup there escaped."""
+    return " ".join(text.split()).translate(_PROSE_ESCAPES)
 
 
 def _cell(value: object) -> str:

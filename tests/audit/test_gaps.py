@@ -71,6 +71,11 @@ WHOLE_REGISTER: dict[str, list[str]] = {
     "open-findings-without-corrective-action": ["F-002"],
     "systems-without-ai-act-classification": ["SYS-CV"],
     "high-risk-systems-without-ai-act-controls": ["SYS-CREDIT", "SYS-TRIAGE"],
+    "accepted-risks-changed-since-acceptance": ["ACC-003"],
+    "expired-risk-acceptances": ["ACC-002"],
+    "controls-never-tested": ["C-030"],
+    "control-tests-overdue": ["TP-002"],
+    "failed-control-tests-without-corrective-action": ["CT-003"],
 }
 
 # SYS-FRAUD: risks R-017 to R-021 (and, shared); C-020 and C-022 mitigate its risks;
@@ -86,6 +91,11 @@ FRAUD_SYSTEM: dict[str, list[str]] = {
     "open-findings-without-corrective-action": ["F-002"],
     "systems-without-ai-act-classification": [],
     "high-risk-systems-without-ai-act-controls": [],
+    "accepted-risks-changed-since-acceptance": [],
+    "expired-risk-acceptances": [],
+    "controls-never-tested": [],
+    "control-tests-overdue": ["TP-002"],
+    "failed-control-tests-without-corrective-action": [],
 }
 CODE_SYSTEM: dict[str, list[str]] = {
     "risks-above-appetite-without-approved-treatment": ["R-046"],
@@ -98,6 +108,11 @@ CODE_SYSTEM: dict[str, list[str]] = {
     "open-findings-without-corrective-action": [],
     "systems-without-ai-act-classification": [],
     "high-risk-systems-without-ai-act-controls": [],
+    "accepted-risks-changed-since-acceptance": [],
+    "expired-risk-acceptances": [],
+    "controls-never-tested": [],
+    "control-tests-overdue": [],
+    "failed-control-tests-without-corrective-action": [],
 }
 
 
@@ -155,9 +170,9 @@ def test_every_gap_rule_answers_as_expected_gaps_md_says(example: Path) -> None:
         assert item_ids(rule) == WHOLE_REGISTER[rule["name"]], rule["name"]
         assert rule["count"] == len(rule["items"])
     assert report["summary"] == {
-        "rules": 13,
-        "rules_with_gaps": 13,
-        "gaps": 41,
+        "rules": 18,
+        "rules_with_gaps": 18,
+        "gaps": 46,
         "by_rule": {name: len(ids) for name, ids in WHOLE_REGISTER.items()},
     }
     assert report["omitted_rules"] == []
@@ -257,7 +272,7 @@ def test_gaps_are_findings_not_errors(example: Path) -> None:
     assert run("gaps", "-r", str(example), "--today", TODAY).code == 0
     failing = run("gaps", "-r", str(example), "--today", TODAY, "--fail-on-gaps", "-f", "json")
     assert failing.code == 1
-    assert json.loads(failing.out)["summary"]["gaps"] == 41  # the report is still written
+    assert json.loads(failing.out)["summary"]["gaps"] == 46  # the report is still written
     # SYS-DRAFTING has no gap at all: --fail-on-gaps passes.
     clean = run(
         "gaps", "-r", str(example), "--today", TODAY, "-s", "SYS-DRAFTING", "--fail-on-gaps"
@@ -366,7 +381,7 @@ def test_csv_has_one_row_per_gap(example: Path) -> None:
     done = run("gaps", "-r", str(example), "--today", TODAY, "--format", "csv")
     assert done.code == 0, done.err
     rows = list(csv.DictReader(io.StringIO(done.out, newline="")))
-    assert len(rows) == 41
+    assert len(rows) == 46
     by_rule: dict[str, list[str]] = {}
     for row in rows:
         by_rule.setdefault(row["rule"], []).append(row["id"] or row["ref"])
@@ -387,7 +402,7 @@ def test_markdown_starts_with_the_summary_table(example: Path) -> None:
     assert summary < text.index("## Annex A controls with no implemented control")
     for name, ids in WHOLE_REGISTER.items():
         assert re.search(rf"\(`{re.escape(name)}`\) \| {len(ids)} \|", text), name
-    assert "| **Total** | **41** |" in text
+    assert "| **Total** | **46** |" in text
     assert "| C-022 | Investigator training on what fraud scores mean | implemented |" in text
 
 
@@ -412,7 +427,7 @@ def test_output_file_format_follows_the_extension(
     assert done.code == 0, done.err
     assert done.out == ""
     assert looks_like in target.read_text(encoding="utf-8")
-    assert "41 gap(s)" in done.err
+    assert "46 gap(s)" in done.err
 
 
 # --- golden files ------------------------------------------------------------------------------
