@@ -28,6 +28,7 @@ from riskgraph.model.entities import (
     Control,
     ControlTest,
     Entity,
+    Person,
     Review,
     Risk,
     RiskAcceptance,
@@ -70,8 +71,12 @@ def acceptance_errors(
     acceptance: RiskAcceptance,
     origin: Origin,
     authority_role: str | None,
+    *,
+    batch: Iterable[Entity] = (),
 ) -> list[FieldError]:
-    """A new acceptance: its signer's authority, and the risk hash (filled in when not given)."""
+    """A new acceptance: its signer's authority, and the risk hash (filled in when not given).
+    ``batch`` is everything the same write adds: a signer added with it counts with the roles it
+    is given there."""
     errors: list[FieldError] = []
     if not authority_role:
         errors.append(
@@ -83,7 +88,12 @@ def acceptance_errors(
                 expected=f"the setting {AUTHORITY_SETTING} set to the ID of a role",
             )
         )
-    elif not _holds_role(store, base_iri, acceptance.accepted_by, authority_role):
+    elif not _holds_role(store, base_iri, acceptance.accepted_by, authority_role) and not any(
+        isinstance(entity, Person)
+        and entity.id == acceptance.accepted_by
+        and authority_role in entity.roles
+        for entity in batch
+    ):
         errors.append(
             origin.error(
                 f"{acceptance.accepted_by} does not hold the role {authority_role}, which the "

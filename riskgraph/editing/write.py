@@ -126,7 +126,9 @@ def _checked(
         errors.extend(records.edit_errors(old, origin))
         if before is None and isinstance(entity, RiskAcceptance):
             errors.extend(
-                records.acceptance_errors(repo.store, repo.base_iri, entity, origin, authority_role)
+                records.acceptance_errors(
+                    repo.store, repo.base_iri, entity, origin, authority_role, batch=entities
+                )
             )
         errors.extend(link_errors(entity, origin, known, before=old))
         errors.extend(derivation_errors(derived, entity, origin, before=old))
