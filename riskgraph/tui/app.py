@@ -55,6 +55,7 @@ class RiskgraphApp(App[None]):
         Binding("c", "readiness", "Certification readiness", show=False, id="app.readiness"),
         Binding("o", "snapshots", "Open snapshot", show=False, id="app.snapshots"),
         Binding("D", "diff", "Changes", show=False, id="app.diff"),
+        Binding("R", "due", "Reviews due", show=False, id="app.due"),
     ]
 
     def __init__(
@@ -232,6 +233,13 @@ class RiskgraphApp(App[None]):
             return f"the trust report ({len(report.systems)} public AI systems) to {path}"
 
         self.push_screen(DocumentDialog(TRUST_REPORT, "trust.html", write))
+
+    def action_due(self) -> None:
+        """The review schedule: what is due or overdue for review, by owner."""
+        from riskgraph.tui.due.due_screen import DueScreen
+
+        if not isinstance(self.screen, DueScreen):
+            self.push_screen(DueScreen())
 
     def action_help(self) -> None:
         from riskgraph.tui.help.help import HelpScreen

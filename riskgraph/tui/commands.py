@@ -56,6 +56,12 @@ def app_actions(
         ),
         ("Help", "What each screen is for, keys, levels and appetite (key ?)", app.action_help),
         (
+            "Reviews due",
+            "Risks, controls, treatments and AI systems due or overdue for review, by owner "
+            "(key R)",
+            app.action_due,
+        ),
+        (
             "Browse libraries",
             "Risk and control libraries, their concepts and mappings (key l)",
             app.action_libraries,

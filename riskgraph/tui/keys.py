@@ -28,6 +28,7 @@ def sections() -> list[tuple[str, list[Binding]]]:
     from riskgraph.tui.dashboard.dashboard import DashboardScreen
     from riskgraph.tui.detail.explore import ExploreScreen
     from riskgraph.tui.detail.neighbourhood_view import NeighbourhoodTree
+    from riskgraph.tui.due.due_screen import DueScreen
     from riskgraph.tui.editor.fields import LinkButton
     from riskgraph.tui.editor.form import EditorScreen
     from riskgraph.tui.editor.kind_picker import KindPicker
@@ -56,6 +57,7 @@ def sections() -> list[tuple[str, list[Binding]]]:
         ("Write a document", DocumentDialog.BINDINGS),
         ("Snapshots", SnapshotPicker.BINDINGS),
         ("Changes (diff)", DiffScreen.BINDINGS),
+        ("Reviews due", DueScreen.BINDINGS),
         ("Help", HelpScreen.BINDINGS),
     ]
     return [(title, [b for b in bindings if isinstance(b, Binding)]) for title, bindings in found]

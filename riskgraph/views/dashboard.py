@@ -9,28 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-import pyoxigraph as ox
-
-from riskgraph.ids import natural_key
 from riskgraph.model.entities import CATALOGUE_RISK, ENTITY_TYPES, Risk
 from riskgraph.model.rdf import rdf_types_for
 from riskgraph.register import Register
 from riskgraph.store.base import Store, Term, read_revision
+from riskgraph.views.due import load_due
 from riskgraph.views.heatmap import (
     Heatmap,
     count_above_appetite,
     matrix_heatmaps,
     read_scored_risks,
 )
-from riskgraph.views.nodes import NodeInfo, describe
-from riskgraph.vocab import REGISTER_GRAPH, RG, XSD
+from riskgraph.views.nodes import NodeInfo
+from riskgraph.vocab import REGISTER_GRAPH
 
 REVIEW_HORIZON_DAYS = 30
 """Reviews due within this many days count as 'due soon'."""
-REVIEWED_KINDS = (RG + "Risk", RG + "Treatment", RG + "Control")
-"""What the review panel watches."""
 SHOWN_DUE = 50
 """Reviews listed on the dashboard; the counts cover them all."""
 
@@ -128,36 +124,19 @@ def read_overview(store: Store, register: Register) -> Overview:
     )
 
 
-_DUE = f"""
-PREFIX rg: <{RG}>
-SELECT ?s ?due WHERE {{
-  GRAPH <{REGISTER_GRAPH}> {{
-    ?s rg:reviewDue ?due .
-    FILTER(?due <= ?horizon)
-    ?s a ?type .
-    FILTER(?type IN ({", ".join(f"<{t}>" for t in REVIEWED_KINDS)}))
-  }}
-}}"""
-
-
 def load_due_reviews(register: Register, today: date) -> DueReviews:
-    """Risks, treatments and controls whose review is overdue or due within the horizon."""
-    horizon = ox.Literal((today + timedelta(days=REVIEW_HORIZON_DAYS)).isoformat(), datatype=_DATE)
-    with register.reader() as store:
-        due: dict[str, date] = {}
-        for row in _rows(store, _DUE.replace("?horizon", str(horizon))):
-            subject, when = row["s"], row["due"]
-            if not isinstance(subject, ox.NamedNode) or not isinstance(when, ox.Literal):
-                continue
-            try:
-                due[subject.value] = date.fromisoformat(when.value)
-            except ValueError:
-                continue
-        ordered = sorted(due, key=lambda iri: (due[iri], natural_key(iri)))
-        shown = ordered[:SHOWN_DUE]
-        items = [DueItem(describe(store, iri, register.base_iri), due[iri]) for iri in shown]
-    overdue = sum(1 for iri in ordered if due[iri] < today)
-    return DueReviews(overdue, len(ordered) - overdue, items)
+    """Risks, treatments, controls and AI systems whose review is overdue or due within the
+    horizon: the review schedule of ``riskgraph.views.due`` (what ``riskgraph due`` lists)."""
+    schedule = load_due(register, today, within_days=REVIEW_HORIZON_DAYS)
+    items = [
+        DueItem(
+            NodeInfo(entry.iri, entry.id, KIND_WORDS.get(entry.kind, entry.kind), entry.title),
+            entry.next_review,
+        )
+        for entry in schedule.entries[:SHOWN_DUE]
+    ]
+    return DueReviews(schedule.overdue, schedule.due, items)
 
 
-_DATE = ox.NamedNode(XSD + "date")
+KIND_WORDS = {"system": "AI system"}
+"""Entity kinds as the panel names them, where that differs from the kind."""

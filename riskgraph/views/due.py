@@ -28,6 +28,7 @@ from riskgraph.errors import InputError, Location
 from riskgraph.ids import natural_key
 from riskgraph.model.entities import AISystem, Control, Entity, Person, Risk, Treatment
 from riskgraph.model.repository import Repository
+from riskgraph.register import Register
 from riskgraph.results.formulas import neutralise
 from riskgraph.results.tabular import markdown_cell
 from riskgraph.store.base import Store
@@ -182,6 +183,16 @@ class DueSchedule:
             ],
             "unscheduled": list(self.unscheduled),
         }
+
+
+def load_due(
+    register: Register, today: date, *, within_days: int = 0, owner: str | None = None
+) -> DueSchedule:
+    """``read_due`` on the register, for faces that load in a worker (the terminal UI)."""
+    with register.reader() as store:
+        return read_due(
+            store, register.base_iri, register.config, today, within_days=within_days, owner=owner
+        )
 
 
 def read_due(

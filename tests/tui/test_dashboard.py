@@ -32,7 +32,7 @@ def test_reviews_due_are_overdue_or_within_the_horizon(example: Register) -> Non
     assert due.overdue == sum(1 for item in due.items if item.due < TODAY)
     assert all((item.due - TODAY).days <= 30 for item in due.items)
     kinds = {item.node.kind for item in due.items}
-    assert kinds <= {"risk", "risk treatment", "control"}
+    assert kinds <= {"risk", "risk treatment", "control", "AI system"}
     assert [i.due for i in due.items] == sorted(i.due for i in due.items)
 
 

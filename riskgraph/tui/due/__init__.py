@@ -1,0 +1,1 @@
+"""The review schedule screen (what is due or overdue for review, by owner)."""
