@@ -33,7 +33,7 @@ async def test_the_due_screen_lists_by_owner_and_opens_an_item(
     app = make_app(example)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        await pilot.press("o")
+        await pilot.press("R")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, DueScreen)
@@ -62,7 +62,7 @@ async def test_the_look_ahead_moves_by_a_week_and_escape_closes(example: Registe
     app = make_app(example)
     async with app.run_test(size=(220, 60)) as pilot:
         await settle(pilot)
-        await pilot.press("o")
+        await pilot.press("R")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, DueScreen)

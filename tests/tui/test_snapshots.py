@@ -124,6 +124,12 @@ async def readiness(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
+async def due(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("R")
+    await settle(pilot)
+
+
 def steadily(steps: Steps) -> Steps:
     """The steps, then cursors that do not blink, so that the picture does not depend on when
     it is taken."""
@@ -151,7 +157,7 @@ async def snapshot_diff(pilot: Pilot[None]) -> None:
 
 async def snapshot_read_only(pilot: Pilot[None]) -> None:
     await settle(pilot)
-    await pilot.press("o")
+    await pilot.press("R")
     await settle(pilot)
     pilot.app.screen.dismiss("2026-03-internal-audit")
     await settle(pilot)
@@ -172,6 +178,7 @@ EVERY_SIZE: dict[str, Steps] = {
     "console-error": console_error,
     "review": review,
     "help": help_screen,
+    "due": due,
 }
 """Screens taken at every size."""
 SOME_SIZES: dict[str, Steps] = {
