@@ -157,7 +157,7 @@ async def snapshot_diff(pilot: Pilot[None]) -> None:
 
 async def snapshot_read_only(pilot: Pilot[None]) -> None:
     await settle(pilot)
-    await pilot.press("R")
+    await pilot.press("o")
     await settle(pilot)
     pilot.app.screen.dismiss("2026-03-internal-audit")
     await settle(pilot)
