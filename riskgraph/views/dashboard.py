@@ -138,5 +138,5 @@ def load_due_reviews(register: Register, today: date) -> DueReviews:
     return DueReviews(schedule.overdue, schedule.due, items)
 
 
-KIND_WORDS = {"system": "AI system"}
+KIND_WORDS = {"system": "AI system", "treatment": "risk treatment"}
 """Entity kinds as the panel names them, where that differs from the kind."""

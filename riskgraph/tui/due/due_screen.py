@@ -22,8 +22,16 @@ if TYPE_CHECKING:
 
 LOOK_AHEAD_DAYS = 30
 """The look-ahead the screen opens with, as the dashboard's review panel."""
-STEP_DAYS = 7
-COLUMNS = ("owner", "kind", "ID", "title", "next review", "status")
+COLUMNS = (
+    ("owner", 28),
+    ("kind", 9),
+    ("ID", 11),
+    ("title", 48),
+    ("next review", 12),
+    ("status", 11),
+)
+"""Column names and fixed widths (text beyond a width is cut): the table does not resize as rows
+arrive, and the title column scrolls sideways on a narrow terminal."""
 
 
 class DueScreen(Screen[None]):
@@ -56,8 +64,8 @@ class DueScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#due-table", DataTable)
-        for name in COLUMNS:
-            table.add_column(name, key=name)
+        for name, width in COLUMNS:
+            table.add_column(name, key=name, width=width)
         self.reload()
 
     def reload(self) -> None:
