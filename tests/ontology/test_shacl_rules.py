@@ -769,6 +769,47 @@ CASES = [
         remove("dr:D-SYS-1-2", "rg:reason"),
         violation("DismissedCandidateReason", "dr:D-SYS-1-2"),
     ),
+    # Mapping drafts of agents (drafts graph)
+    case(
+        "mapping draft to nothing",
+        remove("dr:D-C-1-1", "rg:mapsTo"),
+        violation("MappingDraftTarget", "dr:D-C-1-1"),
+    ),
+    case(
+        "mapping draft of no entity",
+        remove("dr:D-C-1-1", "rg:mapsEntity"),
+        violation("MappingDraftEntity", "dr:D-C-1-1"),
+    ),
+    case(
+        "mapping draft with a predicate that is no SKOS mapping property",
+        replace("dr:D-C-1-1", "rg:mappingPredicate", "<http://www.w3.org/2002/07/owl#sameAs>"),
+        violation("MappingDraftPredicate", "dr:D-C-1-1"),
+    ),
+    case(
+        "mapping draft with a treatment's status",
+        replace("dr:D-C-1-1", "rg:status", "rg:Approved"),
+        violation("MappingDraftStatus", "dr:D-C-1-1"),
+    ),
+    case(
+        "mapping draft that does not say how it was made",
+        remove("dr:D-C-1-1", "prov:wasGeneratedBy"),
+        violation("MappingDraftProvenance", "dr:D-C-1-1"),
+    ),
+    case(
+        "mapping draft accepted without a recorded review",
+        replace("dr:D-C-1-1", "rg:status", "rg:Accepted"),
+        violation("MappingDraftReviewedByPerson", "dr:D-C-1-1"),
+    ),
+    case(
+        "mapping draft rejected by the agent itself",
+        replace("dr:D-C-1-2-review", "prov:wasAssociatedWith", "dr:AGENT-1"),
+        violation("MappingDraftReviewedByPerson", "dr:D-C-1-2"),
+    ),
+    case(
+        "mapping draft rejected without a reason",
+        remove("dr:D-C-1-2", "rg:reason"),
+        violation("DismissedMappingReason", "dr:D-C-1-2"),
+    ),
     # Certification: incidents, audits, management review
     case(
         "incident without a date",
