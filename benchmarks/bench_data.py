@@ -4,10 +4,16 @@ For each size: the synthetic register as N-Quads (``benchmarks.synth``), a regis
 holding it (base IRI of the generator, system graphs installed, bulk-loaded, revision 1), the
 whole store as one N-Quads file (for rdflib and the raw loads), and an Oxigraph server folder
 loaded from that file. Each item is rebuilt only when it is missing.
+
+The runner builds them in a child process (``python -m benchmarks.bench_data --prepare SIZE`` or
+``--server SIZE``): Linux carries a process's peak memory over into the processes it starts, so
+loading a large store in the runner itself would show up as every later measurement's peak.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import shutil
 import socket
 import subprocess
@@ -16,6 +22,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
@@ -195,3 +202,39 @@ def remote_register(settings: EndpointSettings, size: str) -> Register:
     config.general.backend = "sparql"
     config.endpoint = settings
     return Register(config)
+
+
+def prepare(size: str, work: Path) -> dict[str, Any]:
+    """The synthetic register of ``size`` and its register folder, built when missing: the
+    seconds each took (None when cached) and the triples it has."""
+    data: dict[str, Any] = {}
+    started = time.perf_counter()
+    cached = _complete(work / f"synth-{size}.nq")
+    nquads = synth_nquads(size, work)
+    data["generate_s"] = None if cached else time.perf_counter() - started
+    cached = _complete(work / f"register-{size}")
+    started = time.perf_counter()
+    register_folder(size, work)
+    data["load_s"] = None if cached else time.perf_counter() - started
+    with nquads.open("rb") as lines:
+        data["triples"] = sum(1 for _ in lines)
+    return data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Build the benchmark data of one size.")
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--prepare", metavar="SIZE", help="the register folder")
+    what.add_argument("--server", metavar="SIZE", help="the Oxigraph server's data folder")
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    if args.prepare:
+        result = prepare(args.prepare, args.work)
+    else:
+        result = {"folder": str(server_folder(args.server, args.work))}
+    print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -99,17 +99,8 @@ class Runner:
             return None
 
     def prepare(self, size: str) -> None:
-        data: dict[str, Any] = {"triples": 0}
-        started = time.perf_counter()
-        cached = (self.work / f"synth-{size}.nq.complete").exists()
-        nquads = bench_data.synth_nquads(size, self.work)
-        data["generate_s"] = None if cached else time.perf_counter() - started
-        cached = (self.work / f"register-{size}.complete").exists()
-        started = time.perf_counter()
-        bench_data.register_folder(size, self.work)
-        data["load_s"] = None if cached else time.perf_counter() - started
-        with nquads.open("rb") as lines:
-            data["triples"] = sum(1 for _ in lines)
+        """The size's data, built in a child process (see ``bench_data``)."""
+        data = run_child("bench_data", "--prepare", size, "--work", str(self.work))
         self.results["data"][size] = data
 
     def child(self, what: str, module: str, *args: str) -> dict[str, Any] | None:
@@ -180,12 +171,10 @@ class Runner:
         )
         if size not in self.args.remote_sizes:
             return
-        folder = self.attempt(
-            f"Oxigraph server data, size {size}", bench_data.server_folder, size, self.work
-        )
-        if folder is None:
+        built = self.child(f"Oxigraph server data, size {size}", "bench_data", "--server", size)
+        if built is None:
             return
-        server = bench_data.start_server(folder)
+        server = bench_data.start_server(Path(built["folder"]))
         try:
             urls = server.settings()
             assert urls.update_url is not None and urls.store_url is not None
