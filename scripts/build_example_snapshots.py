@@ -98,6 +98,10 @@ SEPTEMBER = [
     # two controls were still being rolled out
     set_field("C-042", "rg:status", "rg:Planned"),
     set_field("C-044", "rg:status", "rg:Planned"),
+    # the stale-feed incident (November) and the autumn management review came later
+    drop_entity("INC-002"),
+    drop_entity("MR-001"),
+    drop_entity("EV-050"),
 ]
 
 MARCH = [
@@ -115,6 +119,10 @@ MARCH = [
     set_field("C-002", "rg:status", "rg:Planned"),
     set_field("C-012", "rg:status", "rg:Planned"),
     set_field("C-020", "rg:status", "rg:Planned"),
+    # the chatbot fee incident (August), its corrective action and the July internal audit
+    drop_entity("INC-001"),
+    drop_entity("CA-003"),
+    drop_entity("AUD-001"),
 ]
 
 STATES = [

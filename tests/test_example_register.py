@@ -243,6 +243,30 @@ GAP_QUERIES: dict[str, str] = {
                 ?action rg:correctiveActionFor ?finding .
             }
         }""",
+    "risks-realised-with-untested-controls": """
+        SELECT DISTINCT ?id WHERE {
+            ?incident a rg:Incident ; rg:realisedRisk ?risk .
+            ?risk dcterms:identifier ?id .
+            { ?control rg:mitigates ?risk } UNION { ?incident rg:involvedControl ?control }
+            ?control a rg:Control .
+            FILTER NOT EXISTS {
+                ?test a rg:ControlTest ; rg:testedControl ?control ; rg:testResult ?result .
+                FILTER NOT EXISTS { ?newer rg:supersedes ?test }
+                FILTER (?result != rg:TestFailed)
+                FILTER NOT EXISTS {
+                    ?later a rg:ControlTest ; rg:testedControl ?control ; rg:testedOn ?day2 .
+                    ?test rg:testedOn ?day1 .
+                    FILTER NOT EXISTS { ?newest rg:supersedes ?later }
+                    FILTER (?day2 > ?day1)
+                }
+            }
+        }""",
+    "nonconformity-incidents-without-corrective-action": """
+        SELECT ?id WHERE {
+            ?incident a rg:Incident ; dcterms:identifier ?id ; rg:isNonconformity true ;
+                rg:status rg:Open .
+            FILTER NOT EXISTS { ?action rg:correctiveActionFor ?incident }
+        }""",
     "exposure": """
         SELECT DISTINCT ?id WHERE {
             ?dependency dcterms:identifier ?target .

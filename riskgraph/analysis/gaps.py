@@ -56,6 +56,8 @@ RULE_ORDER: tuple[str, ...] = (
     "controls-never-tested",
     "control-tests-overdue",
     "failed-control-tests-without-corrective-action",
+    "risks-realised-with-untested-controls",
+    "nonconformity-incidents-without-corrective-action",
 )
 """The order of the built-in rules in every report; other gap rules follow, sorted by name."""
 

@@ -231,9 +231,11 @@ def _add_link(draft: _Draft, node: str, relation: Relation, obj: Term) -> None:
     if node not in draft.kinds:
         return  # a link of an entity outside the graph
     target = draft.node_of_iri.get(obj.value)
-    if target is None or target not in draft.kinds:
-        draft.dangling += 1  # points at nothing the graph holds; SHACL validation reports it
+    if target is None:
+        draft.dangling += 1  # points at nothing the register holds; SHACL validation reports it
         return
+    if target not in draft.kinds:
+        return  # a register entity outside the graph, e.g. evidence of an audit
     key = (node, target)
     # rg:providedBy is a sub-property of rg:dependsOn: when both link a pair, keep the specific.
     if draft.edges.get(key) is not Relation.PROVIDED_BY:

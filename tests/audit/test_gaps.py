@@ -76,6 +76,8 @@ WHOLE_REGISTER: dict[str, list[str]] = {
     "controls-never-tested": ["C-030"],
     "control-tests-overdue": ["TP-002"],
     "failed-control-tests-without-corrective-action": ["CT-003"],
+    "risks-realised-with-untested-controls": ["R-010", "R-017", "R-021"],
+    "nonconformity-incidents-without-corrective-action": ["INC-002"],
 }
 
 # SYS-FRAUD: risks R-017 to R-021 (and, shared); C-020 and C-022 mitigate its risks;
@@ -96,6 +98,8 @@ FRAUD_SYSTEM: dict[str, list[str]] = {
     "controls-never-tested": [],
     "control-tests-overdue": ["TP-002"],
     "failed-control-tests-without-corrective-action": [],
+    "risks-realised-with-untested-controls": ["R-017", "R-021"],
+    "nonconformity-incidents-without-corrective-action": ["INC-002"],
 }
 CODE_SYSTEM: dict[str, list[str]] = {
     "risks-above-appetite-without-approved-treatment": ["R-046"],
@@ -113,6 +117,8 @@ CODE_SYSTEM: dict[str, list[str]] = {
     "controls-never-tested": [],
     "control-tests-overdue": [],
     "failed-control-tests-without-corrective-action": [],
+    "risks-realised-with-untested-controls": [],
+    "nonconformity-incidents-without-corrective-action": [],
 }
 
 
@@ -170,9 +176,9 @@ def test_every_gap_rule_answers_as_expected_gaps_md_says(example: Path) -> None:
         assert item_ids(rule) == WHOLE_REGISTER[rule["name"]], rule["name"]
         assert rule["count"] == len(rule["items"])
     assert report["summary"] == {
-        "rules": 18,
-        "rules_with_gaps": 18,
-        "gaps": 46,
+        "rules": 20,
+        "rules_with_gaps": 20,
+        "gaps": 50,
         "by_rule": {name: len(ids) for name, ids in WHOLE_REGISTER.items()},
     }
     assert report["omitted_rules"] == []
@@ -272,7 +278,7 @@ def test_gaps_are_findings_not_errors(example: Path) -> None:
     assert run("gaps", "-r", str(example), "--today", TODAY).code == 0
     failing = run("gaps", "-r", str(example), "--today", TODAY, "--fail-on-gaps", "-f", "json")
     assert failing.code == 1
-    assert json.loads(failing.out)["summary"]["gaps"] == 46  # the report is still written
+    assert json.loads(failing.out)["summary"]["gaps"] == 50  # the report is still written
     # SYS-DRAFTING has no gap at all: --fail-on-gaps passes.
     clean = run(
         "gaps", "-r", str(example), "--today", TODAY, "-s", "SYS-DRAFTING", "--fail-on-gaps"
@@ -381,7 +387,7 @@ def test_csv_has_one_row_per_gap(example: Path) -> None:
     done = run("gaps", "-r", str(example), "--today", TODAY, "--format", "csv")
     assert done.code == 0, done.err
     rows = list(csv.DictReader(io.StringIO(done.out, newline="")))
-    assert len(rows) == 46
+    assert len(rows) == 50
     by_rule: dict[str, list[str]] = {}
     for row in rows:
         by_rule.setdefault(row["rule"], []).append(row["id"] or row["ref"])
@@ -402,7 +408,7 @@ def test_markdown_starts_with_the_summary_table(example: Path) -> None:
     assert summary < text.index("## Annex A controls with no implemented control")
     for name, ids in WHOLE_REGISTER.items():
         assert re.search(rf"\(`{re.escape(name)}`\) \| {len(ids)} \|", text), name
-    assert "| **Total** | **46** |" in text
+    assert "| **Total** | **50** |" in text
     assert "| C-022 | Investigator training on what fraud scores mean | implemented |" in text
 
 
@@ -427,7 +433,7 @@ def test_output_file_format_follows_the_extension(
     assert done.code == 0, done.err
     assert done.out == ""
     assert looks_like in target.read_text(encoding="utf-8")
-    assert "46 gap(s)" in done.err
+    assert "50 gap(s)" in done.err
 
 
 # --- golden files ------------------------------------------------------------------------------

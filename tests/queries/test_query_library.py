@@ -39,6 +39,8 @@ GAP_RULES = {
     "open-findings-without-corrective-action",
     "systems-without-ai-act-classification",
     "high-risk-systems-without-ai-act-controls",
+    "risks-realised-with-untested-controls",
+    "nonconformity-incidents-without-corrective-action",
 }
 AUDITOR_VIEWS = {
     "risks-by-system",
@@ -47,6 +49,7 @@ AUDITOR_VIEWS = {
     "evidence-expiring",
     "ownership",
     "agent-calls",
+    "audits-with-open-findings",
 }
 OTHER_QUERIES = {"search-entities", "owasp-llm-to-annex-a", "clause-evidence-from-other-standards"}
 SAMPLE_VALUES = {

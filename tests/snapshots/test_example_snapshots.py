@@ -79,9 +79,11 @@ def test_the_shipped_snapshots_show_the_journey_between_the_audits(tmp_path: Pat
     assert field(between["R-003"], "rg:residualLevel") == ([], ["risk:ModerateRisk"])
     assert field(between["R-004"], "rg:likelihood") == (["3"], ["2"])
     assert all(entity["change"] != "removed" for entity in between.values())
+    assert {between[i]["change"] for i in ("INC-001", "CA-003", "AUD-001")} == {"added"}
 
     since = changes(folder, SEPTEMBER, "now")
     assert since["R-046"]["change"] == "added"
+    assert {since[i]["change"] for i in ("INC-002", "MR-001", "EV-050")} == {"added"}
     assert field(since["R-001"], "rg:likelihood") == (["4"], ["3"])
     assert field(since["R-001"], "rg:inherentLevel") == (["risk:VeryHighRisk"], ["risk:HighRisk"])
     assert field(since["C-040"], "rg:status") == (["rg:Implemented"], ["rg:Verified"])
@@ -89,7 +91,8 @@ def test_the_shipped_snapshots_show_the_journey_between_the_audits(tmp_path: Pat
     assert field(since["T-036"], "rg:status") == (["rg:Proposed"], ["rg:Approved"])
 
     table = ok("diff", MARCH, SEPTEMBER, "-r", str(folder)).out
-    assert f"{MARCH} → {SEPTEMBER}: 2 added, 0 removed," in table
+    # R-045, C-040 and the July internal audit with the August incident and its action
+    assert f"{MARCH} → {SEPTEMBER}: 5 added, 0 removed," in table
 
 
 def test_the_build_script_is_deterministic_and_writes_verifiable_snapshots(
