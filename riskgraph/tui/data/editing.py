@@ -33,7 +33,16 @@ from riskgraph.editing.write import (
 )
 from riskgraph.errors import InputError, InputErrors, UserError
 from riskgraph.ids import natural_key
-from riskgraph.model.entities import Control, Entity, Evidence, Risk, Treatment
+from riskgraph.model.entities import (
+    Audit,
+    Control,
+    Entity,
+    Evidence,
+    Incident,
+    ManagementReview,
+    Risk,
+    Treatment,
+)
 from riskgraph.model.rdf import entity_iri
 from riskgraph.model.repository import Repository
 from riskgraph.register import Register
@@ -41,9 +50,11 @@ from riskgraph.store.base import Store
 from riskgraph.views.nodes import kind_of
 from riskgraph.vocab import DCTERMS, ISO42001_GRAPH, REGISTER_GRAPH, SKOS
 
-EDITABLE: dict[str, type[Entity]] = {cls.kind: cls for cls in (Risk, Control, Treatment, Evidence)}
+EDITABLE: dict[str, type[Entity]] = {
+    cls.kind: cls for cls in (Risk, Control, Treatment, Evidence, Incident, Audit, ManagementReview)
+}
 """The kinds the TUI's forms create and edit."""
-LONG_TEXT = {"description", "statement", "reason"}
+LONG_TEXT = {"description", "statement", "reason", "input_notes", "decisions", "actions"}
 HIDDEN_FIELDS = {"derived_from", "catalogue_entry"}
 """Fields the forms do not show (set by the assistant or by an import of a risk library): kept as
 they are when an entity is edited."""
