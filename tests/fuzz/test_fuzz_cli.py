@@ -89,6 +89,9 @@ COMMANDS = [
     ["report"],
     ["readiness"],
     ["trust-report"],
+    ["due"],
+    ["review", "R-001"],
+    ["accept-risk", "R-001"],
     ["query", "run"],
     ["query", "list"],
     ["query", "show"],
@@ -116,6 +119,13 @@ FLAGS = [
     "--depth",
     "--top",
     "--as-of",
+    "--within",
+    "--owner",
+    "--by",
+    "--outcome",
+    "--justification",
+    "--expires",
+    "--on",
 ]
 
 
