@@ -9,7 +9,7 @@ from conftest import make_app
 from textual.geometry import Offset
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import Input, Static
 from tui_helpers import SIZE_IDS, SIZES, settle
 
 from riskgraph.model.entities import Risk
@@ -90,3 +90,23 @@ async def test_typing_into_a_wide_form_edits_the_field_the_user_sees(writable: R
     with writable.reader() as store:
         saved = Repository(store, writable.base_iri).get("R-001")
     assert isinstance(saved, Risk) and saved.title.endswith(" (reviewed)")
+
+
+@pytest.mark.parametrize("kind", ["treatment", "control"])
+async def test_a_new_form_with_a_required_choice_opens_completely(
+    example: Register, kind: str
+) -> None:
+    """A required choice has no value on a new entity: its row keeps the first choice, and the
+    rest of the form is still filled in (setting it blank raised and cut the opening short)."""
+    app = make_app(example)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.new(kind)
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, EditorScreen)
+        assert "required" in str(form.query_one("#form-status", Static).content)
+        assert form.focused is not None
+        assert not [w for w in app.workers if w.state.name == "ERROR"]
+        for row in form.rows():
+            if row.form_field.widget == "choice" and not row.blank_allowed:
+                assert row.value() == row.form_field.choices[0], row.form_field.name

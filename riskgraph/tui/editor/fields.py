@@ -105,7 +105,7 @@ class FieldRow(Vertical):
                 [(plain(v), v) for v in values],
                 id=f"field-{f.name}",
                 classes="field-input",
-                allow_blank=not f.required or f.widget == "score",
+                allow_blank=self.blank_allowed,
                 compact=True,
                 prompt="(none)",
             )
@@ -125,6 +125,12 @@ class FieldRow(Vertical):
         return widget
 
     @property
+    def blank_allowed(self) -> bool:
+        """Whether a choice field may be left empty: optional ones, and scores (which follow
+        the matrix and are checked on saving)."""
+        return not self.form_field.required or self.form_field.widget == "score"
+
+    @property
     def input(self) -> Widget:
         return self.query_one(f"#field-{self.form_field.name}")
 
@@ -137,7 +143,13 @@ class FieldRow(Vertical):
             widget.load_text("" if value is None else str(value))
         elif isinstance(widget, Select):
             text = None if value is None else str(getattr(value, "value", value))
-            widget.value = text if text is not None else Select.NULL
+            if text is not None:
+                widget.value = text
+            elif self.blank_allowed:
+                widget.value = Select.NULL
+            # else: a required choice without a value (a new entity) keeps the first choice,
+            # which the Select shows; it cannot be blank (setting that raised and cut the form
+            # short)
         elif isinstance(widget, Input):
             widget.value = "" if value is None else _text(value)
 
