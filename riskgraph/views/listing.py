@@ -40,6 +40,9 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "finding": ("id", "title", "finding_type", "status", "grade", "concerns"),
     "action": ("id", "title", "finding", "status", "due_date", "owner"),
     "soa": ("id", "annex_a", "applicable", "justification", "decided_by"),
+    "incident": ("id", "title", "occurred_on", "status", "nonconformity", "realised_risks"),
+    "audit": ("id", "title", "audit_kind", "starts_on", "ends_on", "auditors"),
+    "management-review": ("id", "title", "held_on", "attendees"),
 }
 """The columns of the terminal table per kind; other kinds show id and title."""
 
