@@ -179,6 +179,9 @@ class RiskgraphApp(App[None]):
         open the review screen on the first candidate."""
         from riskgraph.tui.review.identify import IdentifyDialog
 
+        if self.refuse_write(f"identifying risks of {system_id} (it stores candidates)"):
+            return
+
         def done(outcome: IdentifyOutcome | None) -> None:
             if outcome is None:
                 return

@@ -108,6 +108,12 @@ async def test_a_snapshot_opens_read_only_and_refuses_every_write(
         app.new("risk")
         await settle(pilot)
         assert not isinstance(app.screen, EditorScreen)
+        app.identify("SYS-CREDIT")  # key i on the Systems tab: it would store candidates
+        await settle(pilot)
+        assert (
+            "identifying risks of SYS-CREDIT (it stores candidates) is not possible"
+            in (last_note(app)[1])
+        )
 
     # deciding on a draft, in a snapshot that holds one
     app = RiskgraphApp(with_draft, snapshot=open_snapshot(with_draft, "with-draft"))
