@@ -174,11 +174,17 @@ GAP_QUERIES: dict[str, str] = {
                 eu-aiact:hasRiskLevel eu-aiact:RiskLevelHigh .
             FILTER NOT EXISTS { ?system rg:lifecycleStage "retired" }
         }""",
+    # The example stores a review date on every item with a last review, so the stored date is
+    # the whole rule here (tests/certification/test_overdue_reviews_rule.py covers computed ones).
     "overdue-reviews": f"""
         SELECT ?id WHERE {{
-            {{ ?item a rg:Risk }}
+            {{ ?item a rg:Risk FILTER NOT EXISTS {{ ?item a rg:CatalogueRisk }} }}
             UNION
             {{ ?item a rg:Treatment FILTER NOT EXISTS {{ ?item rg:status rg:Rejected }} }}
+            UNION
+            {{ ?item a rg:Control FILTER NOT EXISTS {{ ?item rg:status rg:Retired }} }}
+            UNION
+            {{ ?item a rg:AISystem FILTER NOT EXISTS {{ ?item rg:lifecycleStage "retired" }} }}
             {_OVERDUE}
         }}""",
     "overdue-reviews-of-systems-and-assessments": f"""

@@ -3,9 +3,11 @@
 A gap rule is a stored SELECT query (built-in, or in the register's ``queries/`` folder) whose
 tags include ``gaps``. Its first variable is the IRI of the item a row is about; the other
 variables are the columns shown for it. Rules may declare these parameters, which ``run_gaps``
-binds: ``today`` (date), ``appetite_rank`` (integer rank of the register's risk appetite) and
-``system`` (the AI system a report is limited to). With a system, rules that take no ``system``
-parameter are organisation-wide (Annex A coverage, clause evidence, ...) and are left out.
+binds: ``today`` (date), ``appetite_rank`` (integer rank of the register's risk appetite),
+``risk_days``, ``control_days``, ``treatment_days`` and ``system_days`` (the register's review
+intervals, ``review.<kind>_days``) and ``system`` (the AI system a report is limited to). With
+a system, rules that take no ``system`` parameter are organisation-wide (Annex A coverage,
+clause evidence, ...) and are left out.
 
 The JSON form (``GapReport.to_json``) is documented in docs/gaps-json.md and described by the
 JSON Schema ``gaps_schema.json`` next to this module.
@@ -24,7 +26,7 @@ import pyoxigraph as ox
 
 from riskgraph import clock
 from riskgraph.analysis.gap_fast import fast_form
-from riskgraph.config import LEVEL_NAMES
+from riskgraph.config import LEVEL_NAMES, ReviewSettings
 from riskgraph.errors import InputError, UserError
 from riskgraph.queries import GAPS_TAG, ParamValue, StoredQuery, load_library, run_query
 from riskgraph.queries.params import resolve_iri
@@ -64,6 +66,7 @@ RULE_ORDER: tuple[str, ...] = (
 TODAY_PARAM = "today"
 APPETITE_PARAM = "appetite_rank"
 SYSTEM_PARAM = "system"
+REVIEW_KINDS = ("risk", "control", "treatment", "system")
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ def run_gaps(
     params: dict[str, ParamValue] = {
         TODAY_PARAM: day,
         APPETITE_PARAM: register.config.risk.appetite_rank,
+        **review_params(register.config.review),
     }
     if system_iri is not None:
         params[SYSTEM_PARAM] = system_iri
@@ -179,6 +183,12 @@ def run_gaps(
         rules=rules,
         omitted=omitted,
     )
+
+
+def review_params(settings: ReviewSettings) -> dict[str, ParamValue]:
+    """The register's review intervals as the parameters gap rules take (``risk_days``, ...):
+    what overdue-reviews needs to judge an item with no stored date as ``riskgraph due`` does."""
+    return {f"{kind}_days": settings.days_for(kind) for kind in REVIEW_KINDS}
 
 
 def ordered_rules(queries: list[StoredQuery]) -> list[StoredQuery]:

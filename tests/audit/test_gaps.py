@@ -66,7 +66,18 @@ WHOLE_REGISTER: dict[str, list[str]] = {
     "controls-without-evidence": ["C-020"],
     "controls-with-only-expired-evidence": ["C-012"],
     "systems-without-impact-assessment": ["SYS-CODE", "SYS-DEMAND"],
-    "overdue-reviews": ["R-008", "R-026", "R-004", "T-004", "R-019", "T-029", "R-031", "R-044"],
+    "overdue-reviews": [
+        "R-008",
+        "R-026",
+        "R-004",
+        "T-004",
+        "R-019",
+        "SYS-CV",
+        "T-029",
+        "R-031",
+        "SYS-DEMAND",
+        "R-044",
+    ],
     "controls-mitigating-nothing": ["C-041"],
     "open-findings-without-corrective-action": ["F-002"],
     "systems-without-ai-act-classification": ["SYS-CV"],
@@ -178,7 +189,7 @@ def test_every_gap_rule_answers_as_expected_gaps_md_says(example: Path) -> None:
     assert report["summary"] == {
         "rules": 20,
         "rules_with_gaps": 20,
-        "gaps": 50,
+        "gaps": 52,
         "by_rule": {name: len(ids) for name, ids in WHOLE_REGISTER.items()},
     }
     assert report["omitted_rules"] == []
@@ -278,7 +289,7 @@ def test_gaps_are_findings_not_errors(example: Path) -> None:
     assert run("gaps", "-r", str(example), "--today", TODAY).code == 0
     failing = run("gaps", "-r", str(example), "--today", TODAY, "--fail-on-gaps", "-f", "json")
     assert failing.code == 1
-    assert json.loads(failing.out)["summary"]["gaps"] == 50  # the report is still written
+    assert json.loads(failing.out)["summary"]["gaps"] == 52  # the report is still written
     # SYS-DRAFTING has no gap at all: --fail-on-gaps passes.
     clean = run(
         "gaps", "-r", str(example), "--today", TODAY, "-s", "SYS-DRAFTING", "--fail-on-gaps"
@@ -387,7 +398,7 @@ def test_csv_has_one_row_per_gap(example: Path) -> None:
     done = run("gaps", "-r", str(example), "--today", TODAY, "--format", "csv")
     assert done.code == 0, done.err
     rows = list(csv.DictReader(io.StringIO(done.out, newline="")))
-    assert len(rows) == 50
+    assert len(rows) == 52
     by_rule: dict[str, list[str]] = {}
     for row in rows:
         by_rule.setdefault(row["rule"], []).append(row["id"] or row["ref"])
@@ -408,7 +419,7 @@ def test_markdown_starts_with_the_summary_table(example: Path) -> None:
     assert summary < text.index("## Annex A controls with no implemented control")
     for name, ids in WHOLE_REGISTER.items():
         assert re.search(rf"\(`{re.escape(name)}`\) \| {len(ids)} \|", text), name
-    assert "| **Total** | **50** |" in text
+    assert "| **Total** | **52** |" in text
     assert "| C-022 | Investigator training on what fraud scores mean | implemented |" in text
 
 
@@ -433,7 +444,7 @@ def test_output_file_format_follows_the_extension(
     assert done.code == 0, done.err
     assert done.out == ""
     assert looks_like in target.read_text(encoding="utf-8")
-    assert "50 gap(s)" in done.err
+    assert "52 gap(s)" in done.err
 
 
 # --- golden files ------------------------------------------------------------------------------

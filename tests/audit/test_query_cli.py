@@ -28,7 +28,9 @@ from riskgraph.results import register_hash
 from riskgraph.store.base import SelectResult
 
 TODAY = "2026-11-22"
-OVERDUE = ["R-008", "R-026", "R-004", "T-004", "R-019", "T-029", "R-031", "R-044"]
+OVERDUE = [
+    "R-008", "R-026", "R-004", "T-004", "R-019", "SYS-CV", "T-029", "R-031", "SYS-DEMAND", "R-044",
+]  # fmt: skip
 ALL_IDS = "SELECT ?entity ?id WHERE { ?entity dcterms:identifier ?id } ORDER BY ?id"
 
 
@@ -95,6 +97,10 @@ def test_list_as_json_with_a_tag(example: Path) -> None:
     assert [(p["name"], p["type"], p["default"], p["optional"]) for p in overdue["parameters"]] == [
         ("today", "date", "today", False),
         ("system", "iri", None, True),
+        ("risk_days", "integer", "365", False),
+        ("control_days", "integer", "365", False),
+        ("treatment_days", "integer", "180", False),
+        ("system_days", "integer", "365", False),
     ]
 
 
@@ -133,10 +139,11 @@ def test_list_outside_a_register_lists_the_built_ins(tmp_path: Path) -> None:
 def test_show_prints_header_and_sparql(example: Path) -> None:
     done = run("query", "show", "overdue-reviews", "-r", str(example))
     assert done.code == 0, done.err
-    assert "Risks and treatments overdue for review" in done.out
-    assert "built-in" in done.out and "gaps, risks, treatments, reviews" in done.out
+    assert "Risks, controls, treatments and AI systems overdue for review" in done.out
+    assert "built-in" in done.out
+    assert "gaps, risks, controls, treatments, systems, reviews" in done.out
     assert "system" in done.out and "(optional)" in done.out
-    assert "FILTER(?review_due < ?today)" in done.out
+    assert "FILTER(?due_day < ?today_day)" in done.out
 
 
 def test_show_an_unknown_name_suggests_close_ones(example: Path) -> None:
@@ -348,7 +355,7 @@ def test_the_time_limit_stops_a_query(example: Path) -> None:
 def test_limit_and_showing_n_of_m(example: Path) -> None:
     done = run("query", "run", "overdue-reviews", "-r", str(example), "--today", TODAY, "-n", "3")
     assert done.code == 0, done.err
-    assert "showing 3 of 8 rows" in done.out
+    assert "showing 3 of 10 rows" in done.out
     assert "R-004" in done.out and "R-019" not in done.out
     whole = run("query", "run", "overdue-reviews", "-r", str(example), "--today", TODAY)
     assert "R-044" in whole.out and "showing" not in whole.out + whole.err
@@ -461,6 +468,10 @@ def test_stored_query_manifest_records_name_and_bound_parameters(
     assert manifest["parameters"] == {
         "today": f'"{TODAY}"^^<http://www.w3.org/2001/XMLSchema#date>',
         "system": "<https://harbourline.example/ai-register/SYS-FRAUD>",
+        "risk_days": '"365"^^<http://www.w3.org/2001/XMLSchema#integer>',
+        "control_days": '"365"^^<http://www.w3.org/2001/XMLSchema#integer>',
+        "treatment_days": '"180"^^<http://www.w3.org/2001/XMLSchema#integer>',
+        "system_days": '"365"^^<http://www.w3.org/2001/XMLSchema#integer>',
     }
     assert manifest["query"] == builtin_queries()["overdue-reviews"].sparql
     assert manifest["register_sha256"] == fingerprint(example)

@@ -64,7 +64,7 @@ def test_matches_right_after_the_export(example: Path, tmp_path: Path) -> None:
         done = run("verify", str(given), "-r", str(example))
         assert done.code == 0, done.out + done.err
         assert "register: unchanged" in done.out
-        assert "result:   matches (8 rows)" in done.out
+        assert "result:   matches (10 rows)" in done.out
         assert "is unchanged since the export" in done.out
         assert "stored query 'overdue-reviews'" in done.out
         assert f"manifest: {tmp_path / 'overdue.csv.manifest.json'} (" in done.out
@@ -76,7 +76,7 @@ def test_an_xlsx_export_carries_its_manifest_inside(example: Path, tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["overdue.xlsx"]
     done = run("verify", str(target), "-r", str(example))
     assert done.code == 0, done.out + done.err
-    assert "matches (8 rows)" in done.out and "overdue.xlsx is unchanged" in done.out
+    assert "matches (10 rows)" in done.out and "overdue.xlsx is unchanged" in done.out
     assert "overdue.xlsx (its 'manifest' sheet)" in done.out
 
 
@@ -97,7 +97,7 @@ def test_a_changed_register_is_detected_and_explained(example: Path, tmp_path: P
     done = run("verify", str(target), "-r", str(example))
     assert done.code == 1
     assert "register: changed since the export" in done.out
-    assert "result:   differs: 8 rows at export, 7 now" in done.out
+    assert "result:   differs: 10 rows at export, 9 now" in done.out
     assert "1 row(s) gone since the export" in done.out
     assert "id=R-008" in done.out and "review_due=2026-06-30" in done.out
     assert "new since the export" not in done.out
@@ -140,7 +140,7 @@ def test_a_register_change_outside_the_result_still_matches(example: Path, tmp_p
     done = run("verify", str(target), "-r", str(example))
     assert done.code == 0, done.out
     assert "register: changed since the export" in done.out
-    assert "result:   matches (8 rows)" in done.out
+    assert "result:   matches (10 rows)" in done.out
 
 
 def test_a_modified_file_does_not_match(example: Path, tmp_path: Path) -> None:
