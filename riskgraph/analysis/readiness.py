@@ -197,21 +197,16 @@ SELECT ?control ?id ?status WHERE {{
 }}"""
 
 _TEST_PLANS = f"""{_PREFIXES}
-SELECT ?plan ?control ?control_id ?frequency WHERE {{
-  GRAPH <{REGISTER_GRAPH}> {{
-    ?plan a rg:ControlTestPlan ; rg:planFor ?control ; rg:testFrequency ?frequency .
-    ?control dcterms:identifier ?control_id .
-  }}
+SELECT (COUNT(DISTINCT ?plan) AS ?plans) WHERE {{
+  GRAPH <{REGISTER_GRAPH}> {{ ?plan a rg:ControlTestPlan }}
 }}"""
 
-_TESTS = f"""{_PREFIXES}
-SELECT ?control ?day ?result ?test WHERE {{
-  GRAPH <{REGISTER_GRAPH}> {{
-    ?test a rg:ControlTest ; rg:testedControl ?control ; rg:testedOn ?day .
-    OPTIONAL {{ ?test rg:testResult ?result }}
-    FILTER NOT EXISTS {{ ?later rg:supersedes ?test }}
-  }}
-}}"""
+TEST_RULES = (
+    "controls-never-tested",
+    "control-tests-overdue",
+    "failed-control-tests-without-corrective-action",
+)
+"""The gap rules that say which control tests are not current (one definition, in the rules)."""
 
 _COUNTS = f"""{_PREFIXES}
 SELECT
@@ -547,7 +542,7 @@ def _surveillance(
                 missing_years.append(f"no surveillance audit in year {year} after certification")
             start, year = end, year + 1
     overdue = _gap_keys(gaps, "overdue-reviews", base)
-    tests = _stale_tests(store, today)
+    tests = _stale_tests(store, gaps)
     return Stage(
         "surveillance",
         "Surveillance",
@@ -567,37 +562,36 @@ def _surveillance(
             _criterion(
                 "Control tests current",
                 tests[1] if tests[0] else ["no control test plan is recorded"],
-                f"{tests[0] - len(tests[1])} of {tests[0]} test plans tested within their "
-                "frequency and not failed",
-                "rg:ControlTestPlan (rg:testFrequency) and rg:ControlTest (rg:testedOn, "
-                "rg:testResult; superseded records left out)",
+                f"{tests[0]} test plans; {len(tests[1])} found by the control test gap rules",
+                "gap rules " + ", ".join(TEST_RULES),
             ),
         ),
     )
 
 
-def _stale_tests(store: Store, today: date) -> tuple[int, list[str]]:
-    """(number of test plans, controls whose plan is not met: untested, overdue or failed)."""
-    latest: dict[str, tuple[date, str | None]] = {}
-    for row in store.select(_TESTS).rows:
-        control, day = _value(row["control"]), _day(row["day"])
-        if control is None or day is None:
-            continue
-        if control not in latest or day >= latest[control][0]:
-            latest[control] = (day, _local(row["result"]))
-    plans = list(store.select(_TEST_PLANS).rows)
-    stale: list[str] = []
-    for row in plans:
-        control, cid = _value(row["control"]) or "", _value(row["control_id"]) or "?"
-        frequency = int(_value(row["frequency"]) or 0)
-        last = latest.get(control)
-        if last is None:
-            stale.append(f"{cid} never tested")
-        elif last[0] + timedelta(days=frequency) < today:
-            stale.append(f"{cid} test overdue (last {last[0].isoformat()})")
-        elif last[1] == "failed":
-            stale.append(f"{cid} last test failed")
-    return len(plans), stale
+def _stale_tests(store: Store, gaps: GapReport) -> tuple[int, list[str]]:
+    """(number of test plans, what the control-test gap rules found: controls never tested,
+    tests overdue, failed tests with no corrective action)."""
+    plans = next(iter(store.select(_TEST_PLANS).rows), {}).get("plans")
+    never, overdue, failed = (_rule_rows(gaps, name) for name in TEST_RULES)
+    stale = [f"{row.get('id') or '?'} never tested" for row in never]
+    stale += [
+        f"{row.get('control_id') or '?'} test overdue (last {row.get('last_tested') or '?'})"
+        for row in overdue
+    ]
+    stale += [
+        f"{row.get('control_id') or '?'} test {row.get('id') or '?'} failed with no corrective "
+        "action"
+        for row in failed
+    ]
+    return int(_value(plans) or 0), stale
+
+
+def _rule_rows(gaps: GapReport, rule: str) -> list[dict[str, str | None]]:
+    try:
+        return gaps.rule(rule).rows
+    except KeyError:
+        return []
 
 
 def build_readiness(

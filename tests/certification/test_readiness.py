@@ -12,6 +12,7 @@ import pytest
 from riskgraph.analysis.gaps import run_gaps
 from riskgraph.analysis.readiness import readiness
 from riskgraph.analysis.soa import statement_of_applicability
+from riskgraph.ids import natural_key
 from riskgraph.register import Register
 from tests.cli_run import run
 
@@ -54,6 +55,20 @@ def test_criteria_agree_with_the_gap_rules_and_the_soa(example_register_folder: 
     assert list(by_name["Applicable Annex A controls implemented"].missing) == not_in_place[:10]
     decided = sum(1 for r in soa.rows if r.decided)
     assert f"{decided} of {len(soa.rows)}" in by_name["Statement of Applicability complete"].shows
+    # Control tests: exactly what the three control-test gap rules find (in ID order).
+    never = [f"{r['id']} never tested" for r in gaps.rule("controls-never-tested").rows]
+    late = [
+        f"{r['control_id']} test overdue (last {r['last_tested']})"
+        for r in gaps.rule("control-tests-overdue").rows
+    ]
+    failed = [
+        f"{r['control_id']} test {r['id']} failed with no corrective action"
+        for r in gaps.rule("failed-control-tests-without-corrective-action").rows
+    ]
+    assert late
+    found = sorted([*never, *late, *failed], key=natural_key)
+    assert 0 < len(found) <= 10
+    assert list(by_name["Control tests current"].missing) == found
 
 
 def _adder(folder: Path):  # type: ignore[no-untyped-def]
@@ -80,7 +95,7 @@ def test_control_tests_criterion_follows_plans_and_tests(small_register: Path) -
     add = _adder(small_register)
     before = _readiness(small_register).stage("surveillance").criteria[2]
     assert not before.met and before.missing == ("no control test plan is recorded",)
-    assert before.shows.startswith("0 of 0 ")
+    assert before.shows.startswith("0 test plans")
 
     add(
         "testplan",
@@ -120,6 +135,18 @@ def test_control_tests_criterion_follows_plans_and_tests(small_register: Path) -
     assert late.stage("surveillance").criteria[2].missing == (
         f"C-1 test overdue (last {(TODAY - timedelta(days=10)).isoformat()})",
     )
+
+    # A failed test counts as the gap rule says: only while no corrective action answers it.
+    add(
+        "test", "--id", "CT-902", "--title", "Re-check", "--control", "C-1",
+        "--tested-on", (TODAY - timedelta(days=2)).isoformat(), "--tester", "P-1",
+        "--result", "failed", "--plan", "TP-901",
+    )  # fmt: skip
+    failed = _readiness(small_register).stage("surveillance").criteria[2]
+    assert failed.missing == ("C-1 test CT-902 failed with no corrective action",)
+    add("finding", "--id", "F-901", "--title", "C-1 failed its check", "--concerns", "CT-902")
+    add("action", "--id", "CA-901", "--title", "Fix C-1", "--finding", "F-901")
+    assert _readiness(small_register).stage("surveillance").criteria[2].met
 
 
 def test_cli_formats(example_register_folder: Path, tmp_path: Path) -> None:
