@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -35,7 +36,6 @@ from riskgraph.model.entities import (
     Treatment,
 )
 from riskgraph.model.rdf import entity_iri
-from riskgraph.model.repository import Repository
 from riskgraph.model.risk_hash import risk_hash
 from riskgraph.store.base import AskResult, Store
 from riskgraph.vocab import RG
@@ -162,8 +162,14 @@ def next_review(entity: Entity, settings: ReviewSettings) -> tuple[date | None, 
     return None, False
 
 
+class EntityLookup(Protocol):
+    """What ``review_moves`` reads items through: a Repository, or an import's file first."""
+
+    def get(self, entity_id: str) -> Entity | None: ...
+
+
 def review_moves(
-    repo: Repository, reviews: Iterable[Review], settings: ReviewSettings
+    repo: EntityLookup, reviews: Iterable[Review], settings: ReviewSettings
 ) -> list[tuple[type[Entity], str, Changes]]:
     """The edits that new ``reviews`` make to the items they review: (class, ID, changes).
     Items that do not exist or have no cadence are left to the link check and the shapes."""

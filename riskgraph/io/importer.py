@@ -25,6 +25,7 @@ from riskgraph.io.formats import IMPORT_FORMATS, DataFormat, format_for
 from riskgraph.io.mapped_import import read_mapped
 from riskgraph.io.mapping import Mapping, load_mapping
 from riskgraph.io.rdf_import import read_rdf
+from riskgraph.io.record_rules import check_records, review_moves
 from riskgraph.io.records import Candidate, Defaults, ReadResult, Take
 from riskgraph.io.streaming import Streamer
 from riskgraph.io.structured import looks_like_json_ld, read_structured
@@ -201,6 +202,13 @@ def _planned(
     progress.phase("checking IDs and links", total=None)
     check_against_register(result, state, skip_bad=skip)
     problems = result.problems
+    repo = Repository(store, register.base_iri)
+    valid = [
+        c
+        for c in result.candidates
+        if isinstance(c, Candidate) and c.record not in problems.bad_records
+    ]
+    check_records(repo, register.config, valid, state.kinds, problems)
     if problems and not skip:
         raise InputErrors(_sorted_errors(problems.errors))
     good = [c for c in result.candidates if c.record not in problems.bad_records]
@@ -212,11 +220,13 @@ def _planned(
         c for c in good if isinstance(c, Candidate) and not (streamer and streamer.loaded(c))
     ]
     progress.phase(f"planning {len(good)} entities", total=None)
-    plan = (
-        Repository(store, register.base_iri).plan_upsert(c.entity for c in planned)
-        if planned or streamer is None
-        else Plan()
-    )
+    moved = review_moves(repo, register.config, planned, state.kinds)
+    plan = repo.plan_upsert(c.entity for c in planned) if planned or streamer is None else Plan()
+    if moved is not None:
+        plan.changes.remove.extend(moved.plan.changes.remove)
+        plan.changes.add.extend(moved.plan.changes.add)
+        plan.changes.preconditions.update(moved.plan.changes.preconditions)
+        plan.changed.update(moved.plan.changed)
     plan.added[:0] = loaded
     extras: list[ox.Quad] = [q for c in good for q in result.extras.get(c.record, [])]
     extras.extend(result.loose)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from riskgraph.io.checks import RegisterState, unresolved_links
+from riskgraph.io.record_rules import RECORD_KINDS
 from riskgraph.io.records import Candidate, Loaded
 from riskgraph.model.rdf import entity_iri, to_quads
 from riskgraph.store.base import ChangeSet, Store
@@ -49,6 +50,8 @@ class Streamer:
         entity = candidate.entity
         if entity.id in self.state.kinds or self._has_quads(entity.id):
             return candidate  # an update: planned with the rest of the change
+        if isinstance(entity, RECORD_KINDS):
+            return candidate  # completed by the record rules: planned with the rest
         if self.load is None:
             self._pending.append(candidate)
             self._pending_quads += len(to_quads(entity, self.base_iri))
