@@ -13,6 +13,8 @@ from riskgraph.cli.options import RegisterOption, open_register
 
 PROGRESS_DELAY_SECONDS = 1.0
 """Jobs that finish sooner than this never show a progress bar."""
+SHAPE_WARNINGS_LISTED = 10
+"""Warnings of the shapes an import lists (the rest are counted; notes are left to validate)."""
 DRY_RUN_LISTED = 20
 """IDs to add that a dry run lists by name (changes are always all listed)."""
 
@@ -212,6 +214,12 @@ def _show_import(report: Any) -> None:
     plan = report.plan
     for note in report.read.notes:
         _print_line(f"note: {note}")
+    warnings = [i for i in report.shape_notes if i.severity == "Warning"]
+    for issue in warnings[:SHAPE_WARNINGS_LISTED]:
+        _print_line(f"warning: {issue.focus}: {issue.message}")
+    if len(warnings) > SHAPE_WARNINGS_LISTED:
+        more = len(warnings) - SHAPE_WARNINGS_LISTED
+        _print_line(f"... and {more} more warning(s); validate lists them all")
     if report.skipped:
         _print_line(f"{report.bad_records} bad record(s) skipped:")
         for error in report.skipped:

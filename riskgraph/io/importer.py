@@ -27,6 +27,7 @@ from riskgraph.io.mapping import Mapping, load_mapping
 from riskgraph.io.rdf_import import read_rdf
 from riskgraph.io.record_rules import check_records, review_moves
 from riskgraph.io.records import Candidate, Defaults, ReadResult, Take
+from riskgraph.io.shape_checks import check_import_shapes
 from riskgraph.io.streaming import Streamer
 from riskgraph.io.structured import looks_like_json_ld, read_structured
 from riskgraph.io.template_import import read_template_csv, read_template_xlsx
@@ -34,6 +35,7 @@ from riskgraph.model.repository import Plan, Repository
 from riskgraph.progress import NO_PROGRESS, Progress
 from riskgraph.register import Register
 from riskgraph.store.base import Store, StoreError, commit, read_revision
+from riskgraph.validation import Issue
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class ImportReport:
     dry_run: bool = False
     revision: int | None = None
     """The register's revision after the commit; None when nothing was written."""
+    shape_notes: list[Issue] = field(default_factory=list)
+    """Warnings and notes of the shapes on the imported entities (they do not stop it)."""
 
     @property
     def bad_records(self) -> int:
@@ -209,6 +213,17 @@ def _planned(
         if isinstance(c, Candidate) and c.record not in problems.bad_records
     ]
     check_records(repo, register.config, valid, state.kinds, problems)
+    notes: list[Issue] = []
+    if skip or not problems:  # the shapes run on records the checks above found good
+        progress.phase("checking the shapes", total=None)
+        checked = [c for c in result.candidates if c.record not in problems.bad_records]
+        notes = check_import_shapes(
+            store,
+            register.base_iri,
+            checked,
+            problems,
+            loaded_quads=streamer.quads_about if streamer is not None else None,
+        )
     if problems and not skip:
         raise InputErrors(_sorted_errors(problems.errors))
     good = [c for c in result.candidates if c.record not in problems.bad_records]
@@ -239,4 +254,5 @@ def _planned(
         skipped=_sorted_errors(problems.errors),
         extra_triples=len(extras),
         dry_run=dry_run,
+        shape_notes=notes,
     )

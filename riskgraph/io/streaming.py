@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+import pyoxigraph as ox
+
 from riskgraph.io.checks import RegisterState, unresolved_links
 from riskgraph.io.record_rules import RECORD_KINDS
 from riskgraph.io.records import Candidate, Loaded
@@ -77,6 +79,10 @@ class Streamer:
         """Take entities of records found bad after all out of the load."""
         if self.load is not None:
             self.load.drop(entity_iri(self.base_iri, i) for i in entity_ids)
+
+    def quads_about(self, iri: str) -> list[ox.Quad]:
+        """A loaded entity's quads, read back from the staged copy (for the shape check)."""
+        return self.load.quads_about(iri) if self.load is not None else []
 
     @property
     def quads(self) -> int:

@@ -99,6 +99,13 @@ class BulkLoad:
                 if self._change is not None:
                     self._change -= fingerprint.line_digest(quad)
 
+    def quads_about(self, subject: str) -> list[ox.Quad]:
+        """The loaded quads of one entity (``subject``), as the staged copy holds them."""
+        self._flush()
+        self._wait()
+        graph = ox.NamedNode(REGISTER_GRAPH)
+        return list(self._open().quads_for_pattern(ox.NamedNode(subject), None, None, graph))
+
     def commit(self, store: Store, changes: ChangeSet) -> int:
         """Write ``changes`` and the loaded entities, with their stamps and the new register
         hash, as one change; ``store`` is the register open for writing, held exclusively.

@@ -107,7 +107,7 @@ def every_kind() -> list[Entity]:
             review_due=D2,
             last_reviewed=D1,
         ),
-        Risk(id="R-2", title="Drift", matrix="3x3", likelihood=1, severity=3),
+        Risk(id="R-2", title="Drift", matrix="3x3", likelihood=1, severity=3, affects=["SYS-1"]),
         Control(
             id="C-1",
             title="Fairness testing",
@@ -130,7 +130,6 @@ def every_kind() -> list[Entity]:
             review_due=D2,
             uses_controls=["C-1"],
             owner="P-1",
-            derived_from="https://acme.example/drafts/d-1",
         ),
         Treatment(
             id="T-2",

@@ -24,15 +24,16 @@ from riskgraph.store.base import RegisterLockedError, read_revision
 from riskgraph.store.locking import ACCESS_LOCK, WRITER_LOCK
 from riskgraph.vocab import DCTERMS, META_GRAPH, REGISTER_GRAPH
 
-GOOD_RISK = "R-{n},Risk {n},2,3"
+GOOD_RISK = "R-{n},Risk {n},2,3,SYS-1"
 BAD_LAST = {
     "risks.csv": (
-        "# riskgraph template: risk v1\nid,title,likelihood,severity\n{rows}\nR-LAST,Bad,9,1\n",
+        "# riskgraph template: risk v1\nid,title,likelihood,severity,affects\n"
+        "{rows}\nR-LAST,Bad,9,1,SYS-1\n",
         GOOD_RISK,
     ),
     "risks.yaml": (
         "risks:\n{rows}\n  - {{id: R-LAST, title: Bad, likelihood: 9, severity: 1}}\n",
-        "  - {{id: R-{n}, title: Risk {n}, likelihood: 2, severity: 3}}",
+        "  - {{id: R-{n}, title: Risk {n}, likelihood: 2, severity: 3, affects: [SYS-1]}}",
     ),
     "risks.ttl": (
         "@prefix rg: <https://w3id.org/riskgraph#> .\n"
@@ -40,7 +41,7 @@ BAD_LAST = {
         '<R-LAST> a rg:Risk ; dcterms:identifier "R-LAST" ; dcterms:title "Bad" ;'
         " rg:likelihood 9 ; rg:severity 1 .\n",
         '<R-{n}> a rg:Risk ; dcterms:identifier "R-{n}" ; dcterms:title "Risk {n}" ;'
-        " rg:likelihood 2 ; rg:severity 3 .",
+        " rg:likelihood 2 ; rg:severity 3 ; rg:affects <SYS-1> .",
     ),
 }
 
@@ -68,7 +69,9 @@ def test_an_import_whose_last_row_is_bad_changes_nothing(
 
 def test_a_second_writer_is_refused_at_once(on_disk: Register, tmp_path: Path) -> None:
     path = tmp_path / "one.csv"
-    path.write_text("# riskgraph template: risk v1\nid,title,likelihood,severity\nR-9,x,1,1\n")
+    path.write_text(
+        "# riskgraph template: risk v1\nid,title,likelihood,severity,affects\nR-9,x,1,1,SYS-1\n"
+    )
     before = content(on_disk)
     with on_disk.write_session(), pytest.raises(RegisterLockedError, match="being written"):
         import_file(Register.open(on_disk.folder), path)  # type: ignore[arg-type]
@@ -85,7 +88,9 @@ def _big_csv(path: Path) -> Path:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["# riskgraph template: risk v1"])
-        writer.writerow(["id", "title", "description", "likelihood", "severity", "category"])
+        writer.writerow(
+            ["id", "title", "description", "likelihood", "severity", "category", "affects"]
+        )
         for n in range(ROWS):
             writer.writerow(
                 [
@@ -95,6 +100,7 @@ def _big_csv(path: Path) -> Path:
                     n % 5 + 1,
                     (n * 3) % 5 + 1,
                     "bulk",
+                    "SYS-1",
                 ]
             )
     return path
@@ -200,5 +206,7 @@ def test_sigkill_mid_import_leaves_the_register_as_it_was(
     )
     assert stats.returncode == 0, stats.stderr
     small = tmp_path / "small.csv"
-    small.write_text("# riskgraph template: risk v1\nid,title,likelihood,severity\nR-9,x,1,1\n")
+    small.write_text(
+        "# riskgraph template: risk v1\nid,title,likelihood,severity,affects\nR-9,x,1,1,SYS-1\n"
+    )
     assert import_file(reopened, small).plan.added == ["R-9"]  # the locks went with the process

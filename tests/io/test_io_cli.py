@@ -21,7 +21,7 @@ from riskgraph.cli import io_cmds, main
 from riskgraph.register import Register, init_register
 
 runner = CliRunner()
-RISKS = "# riskgraph template: risk v1\nid,title,likelihood,severity\n"
+RISKS = "# riskgraph template: risk v1\nid,title,likelihood,severity,affects\n"
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +73,7 @@ def _file(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_import_then_export(folder: Path, tmp_path: Path) -> None:
-    path = _file(tmp_path, "new.csv", RISKS + "R-10,New one,2,2\n")
+    path = _file(tmp_path, "new.csv", RISKS + "R-10,New one,2,2,SYS-1\n")
     done = run("import", str(path), "-r", str(folder))
     assert done.code == 0, done.err
     assert "1 added, 0 changed, 0 unchanged" in done.out
@@ -84,7 +84,11 @@ def test_import_then_export(folder: Path, tmp_path: Path) -> None:
 
 
 def test_bad_rows_are_all_listed_and_nothing_is_written(folder: Path, tmp_path: Path) -> None:
-    path = _file(tmp_path, "bad.csv", RISKS + "R-10,Fine,1,1\nR-11,,1,1\nR-12,[red] x,8,1\n")
+    path = _file(
+        tmp_path,
+        "bad.csv",
+        RISKS + "R-10,Fine,1,1,SYS-1\nR-11,,1,1,SYS-1\nR-12,[red] x,8,1,SYS-1\n",
+    )
     before = nquads(folder)
     done = run("import", str(path), "-r", str(folder))
     assert done.code == 2
@@ -96,7 +100,7 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(folder: Path, tmp_path: 
 
 
 def test_dry_run_reports_and_writes_nothing(folder: Path, tmp_path: Path) -> None:
-    path = _file(tmp_path, "change.csv", RISKS + "R-2,Drift,2,3\nR-10,New,1,1\n")
+    path = _file(tmp_path, "change.csv", RISKS + "R-2,Drift,2,3,SYS-1\nR-10,New,1,1,SYS-1\n")
     before = nquads(folder)
     done = run("import", str(path), "--dry-run", "-r", str(folder))
     assert done.code == 0, done.err
@@ -106,7 +110,7 @@ def test_dry_run_reports_and_writes_nothing(folder: Path, tmp_path: Path) -> Non
 
 
 def test_skip_bad_rows_reports_what_was_left_out(folder: Path, tmp_path: Path) -> None:
-    path = _file(tmp_path, "some.csv", RISKS + "R-10,Fine,1,1\nR-11,,1,1\n")
+    path = _file(tmp_path, "some.csv", RISKS + "R-10,Fine,1,1,SYS-1\nR-11,,1,1,SYS-1\n")
     done = run("import", str(path), "--skip-bad-rows", "-r", str(folder))
     assert done.code == 0, done.err
     assert "1 bad record(s) skipped" in done.err and "row 4, column 'title'" in done.err
@@ -142,7 +146,7 @@ def test_mistakes_are_clean_errors(folder: Path, args: list[str], message: str) 
 
 
 def test_a_locked_register_is_refused(folder: Path, tmp_path: Path) -> None:
-    path = _file(tmp_path, "one.csv", RISKS + "R-10,x,1,1\n")
+    path = _file(tmp_path, "one.csv", RISKS + "R-10,x,1,1,SYS-1\n")
     with Register.open(folder).write_session():
         done = run("import", str(path), "-r", str(folder))
     assert done.code == 3 and "being written" in done.err
@@ -155,8 +159,8 @@ def test_commands_have_help_with_an_example() -> None:
 
 
 def test_no_progress_noise_when_stderr_is_not_a_terminal(folder: Path, tmp_path: Path) -> None:
-    rows = "".join(f"BIG-{n},Risk {n},1,1\n" for n in range(8000))
-    path = _file(tmp_path, "big.csv", RISKS + rows)
+    rows = "".join(f"BIG-{n},Risk {n},1,1,SYS-1,P-1\n" for n in range(8000))
+    path = _file(tmp_path, "big.csv", RISKS.replace("affects", "affects,owner") + rows)
     env = {k: v for k, v in os.environ.items() if k != "RISKGRAPH_REGISTER"}
     started = time.monotonic()
     done = subprocess.run(

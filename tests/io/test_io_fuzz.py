@@ -24,7 +24,7 @@ SEEDS = {
         "Risk register export\n# riskgraph template: risk v1\n"
         "id,title,likelihood,severity,affects,sources,review_due\n"
         'R-1,"Bias, in credit",3,4,SYS-1,C.3.4; RS-1,2027-01-31\n'
-        "R-7,Drift,2,2,,,\n"
+        "R-7,Drift,2,2,SYS-1,,\n"
     ),
     "data.yaml": (
         "systems:\n  - id: SYS-9\n    title: Chatbot\n    lifecycle_stage: operation\n"

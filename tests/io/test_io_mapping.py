@@ -19,9 +19,9 @@ Quarterly risk log,,,,,
 Owner: risk office,,,,,
 Ref,Risk,Level,Impact,Systems,Status
 7,Model drift,Very high,4,SYS-1; SYS-2,open
-8,Bias,medium,2,,open
-,Unnumbered,Low,1,,open
-9,Retired one,Low,1,,closed
+8,Bias,medium,2,SYS-1,open
+,Unnumbered,Low,1,SYS-2,open
+9,Retired one,Low,1,SYS-1,closed
 """
 
 
@@ -123,6 +123,7 @@ def test_slug_turns_forbidden_characters_into_dashes(systems: Register, tmp_path
     mapping = (
         "kind: risk\nfields:\n  id: {column: Ref, slug: true}\n  title: Risk\n"
         "  likelihood: {column: Level, map: {Low: 1}}\n  severity: Impact\n"
+        "  affects: {value: [SYS-1]}\n"
     )
     data, rules = _files(tmp_path, mapping, sheet)
     assert import_file(systems, data, ImportOptions(mapping=rules)).plan.added == ["AB-3"]

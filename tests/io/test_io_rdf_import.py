@@ -28,8 +28,9 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def _risk(subject: str, entity_id: str, extra: str = "") -> str:
+    """A library risk (a catalogue risk needs no affected system)."""
     return (
-        f'{subject} a rg:Risk ; dcterms:identifier "{entity_id}" ;'
+        f'{subject} a rg:Risk, rg:CatalogueRisk ; dcterms:identifier "{entity_id}" ;'
         f' dcterms:title "Risk {entity_id}" ; rg:likelihood 2 ; rg:severity 3 {extra}.\n'
     )
 
@@ -160,7 +161,7 @@ def test_syntax_errors_name_the_file_and_line(
 def test_relative_iris_resolve_against_the_register_base(empty: Register, tmp_path: Path) -> None:
     path = tmp_path / "relative.ttl"
     path.write_text(
-        f'<R-9> a <{RG}Risk> ; <http://purl.org/dc/terms/identifier> "R-9" ;'
+        f'<R-9> a <{RG}Risk>, <{RG}CatalogueRisk> ; <http://purl.org/dc/terms/identifier> "R-9" ;'
         f' <http://purl.org/dc/terms/title> "Relative" ; <{RG}likelihood> 1 ; <{RG}severity> 1 .\n',
         encoding="utf-8",
     )

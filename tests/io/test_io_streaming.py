@@ -24,7 +24,8 @@ SOURCES = ["RS-PROXY-FEATURES", "RS-HISTORICAL-BIAS", "RS-UNREPRESENTATIVE-DATA"
 
 
 def _systems(path: Path, rows: int, *, extra: str = "") -> Path:
-    """AI systems, each depending on the one before (a link to an earlier row)."""
+    """Components, each depending on the one before (a link to an earlier row); an AI system
+    may not depend on another system, so these are components."""
     lines = "".join(
         f"SYS-{5_000 + n},System {n},{f'SYS-{4_999 + n}' if n else ''}\n" for n in range(rows)
     )
@@ -118,7 +119,7 @@ def test_a_streamed_import_ends_as_the_same_import_in_one_transaction(
     make: object,
 ) -> None:
     streamed, plain = twins
-    kind = "system" if make is _systems else None
+    kind = "component" if make is _systems else None
     path = make(tmp_path / "rows.csv", ROWS)  # type: ignore[operator]
     one = _import(streamed, path, monkeypatch, streamed=True, kind=kind)
     two = _import(plain, path, monkeypatch, streamed=False, kind=kind)
@@ -156,7 +157,7 @@ def test_skipped_rows_are_taken_out_of_a_streamed_import(
         "SYS-9004,The target,\n"
     )
     path = _systems(tmp_path / "rows.csv", ROWS, extra=extra)
-    options = {"kind": "system", "skip_bad_rows": True}
+    options = {"kind": "component", "skip_bad_rows": True}
     one = _import(streamed, path, monkeypatch, streamed=True, **options)
     two = _import(plain, path, monkeypatch, streamed=False, **options)
     assert one.plan.added == two.plan.added  # type: ignore[attr-defined]
@@ -182,7 +183,7 @@ def test_a_bad_row_at_the_end_of_a_streamed_import_writes_nothing(
         revision = read_revision(store)
     path = _systems(tmp_path / "rows.csv", ROWS, extra="SYS-9001,Links to nothing,SYS-NOPE\n")
     with pytest.raises(InputErrors) as caught:
-        _import(streamed, path, monkeypatch, streamed=True, kind="system")
+        _import(streamed, path, monkeypatch, streamed=True, kind="component")
     assert f"row {ROWS + 2}" in str(caught.value) and "SYS-NOPE" in str(caught.value)
     assert _state(streamed) == before
     with streamed.reader() as store:

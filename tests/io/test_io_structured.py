@@ -51,7 +51,8 @@ def test_yaml_import(empty: Register, tmp_path: Path) -> None:
 def test_json_import(empty: Register, tmp_path: Path) -> None:
     path = tmp_path / "data.json"
     path.write_text(
-        '{"risks": [{"id": "R-1", "title": "Bias", "likelihood": 1, "severity": 2}]}',
+        '{"risks": [{"id": "R-1", "title": "Bias", "likelihood": 1, "severity": 2,'
+        ' "catalogue_entry": true}]}',
         encoding="utf-8",
     )
     assert import_file(empty, path).plan.added == ["R-1"]

@@ -34,8 +34,8 @@ def test_marker_and_header_below_banner_rows(empty: Register, tmp_path: Path) ->
     path = _csv(
         tmp_path,
         "Acme AI risk register,,\nExported for the audit,,\n,,\n"
-        f"{MARKER}\nid,title,Likelihood,severity,affects,review_due\n"
-        'R-1,Bias,3,4,,2027-01-31\n,,,,,\nR-2,"Drift, slow",2,2,,\n',
+        f"{MARKER}\nid,title,Likelihood,severity,affects,review_due,catalogue_entry\n"
+        'R-1,Bias,3,4,,2027-01-31,true\n,,,,,,\nR-2,"Drift, slow",2,2,,,true\n',
     )
     report = import_file(empty, path)
     assert report.plan.added == ["R-1", "R-2"]
@@ -44,7 +44,10 @@ def test_marker_and_header_below_banner_rows(empty: Register, tmp_path: Path) ->
 
 
 def test_semicolon_separated_files_from_some_locales(empty: Register, tmp_path: Path) -> None:
-    path = _csv(tmp_path, f"{MARKER}\nid;title;likelihood;severity\nR-1;Bias, old;1;2\n")
+    path = _csv(
+        tmp_path,
+        f"{MARKER}\nid;title;likelihood;severity;catalogue_entry\nR-1;Bias, old;1;2;true\n",
+    )
     assert import_file(empty, path).plan.added == ["R-1"]
     assert _values(empty, "R-1", DCTERMS + "title") == ["Bias, old"]
 
@@ -54,7 +57,9 @@ def test_kind_from_option_or_from_unambiguous_columns(empty: Register, tmp_path:
     with pytest.raises(InputError, match="cannot tell which kind"):
         import_file(empty, systems)
     assert import_file(empty, systems, ImportOptions(kind="systems")).plan.added == ["SYS-1"]
-    risks = _csv(tmp_path, "id,title,likelihood,severity\nR-1,Bias,1,2\n", "risks.csv")
+    risks = _csv(
+        tmp_path, "id,title,likelihood,severity,catalogue_entry\nR-1,Bias,1,2,true\n", "risks.csv"
+    )
     assert import_file(empty, risks).plan.added == ["R-1"]
 
 
@@ -81,11 +86,9 @@ def test_lists_split_on_semicolons_and_matrix_defaults_to_the_registers(tmp_path
 
 
 def test_reimport_updates_rows_in_place(empty: Register, tmp_path: Path) -> None:
-    import_file(empty, _csv(tmp_path, f"{MARKER}\nid,title,likelihood,severity\nR-1,Bias,1,2\n"))
-    report = import_file(
-        empty,
-        _csv(tmp_path, f"{MARKER}\nid,title,likelihood,severity\nR-1,Bias,3,2\nR-2,New,1,1\n"),
-    )
+    header = f"{MARKER}\nid,title,likelihood,severity,catalogue_entry\n"
+    import_file(empty, _csv(tmp_path, header + "R-1,Bias,1,2,true\n"))
+    report = import_file(empty, _csv(tmp_path, header + "R-1,Bias,3,2,true\nR-2,New,1,1,true\n"))
     assert report.plan.added == ["R-2"] and report.plan.changed == {"R-1": ["likelihood: 1 -> 3"]}
     assert _values(empty, "R-1", RG + "likelihood") == ["3"]
 
@@ -146,9 +149,9 @@ def test_links_to_skipped_rows_are_skipped_too(empty: Register, tmp_path: Path) 
     systems.append(["id", "title", "lifecycle_stage"])
     systems.append(["S-1", "Broken", "sometime"])
     risks = workbook.create_sheet("risks")
-    risks.append(["id", "title", "likelihood", "severity", "affects"])
-    risks.append(["R-1", "Depends on a bad row", 1, 1, "S-1"])
-    risks.append(["R-2", "Fine", 1, 1, None])
+    risks.append(["id", "title", "likelihood", "severity", "affects", "catalogue_entry"])
+    risks.append(["R-1", "Depends on a bad row", 1, 1, "S-1", None])
+    risks.append(["R-2", "Fine", 1, 1, None, True])
     workbook.create_sheet("notes").append(["free text, not a template"])
     path = tmp_path / "book.xlsx"
     workbook.save(path)
