@@ -8,9 +8,10 @@ The projection: one two-column table ``(s, o)`` per predicate the rules use, wit
 pairs of every graph of the store (the rules read the union of the graphs), IRIs and literals
 by their text. Building it (reading the store, loading DuckDB) is timed apart from the rules;
 riskgraph would keep such a projection per revision. Each rule is one SQL query over it, with
-``today`` and the appetite rank bound as parameters, every row fetched. The SPARQL in
-``riskgraph/queries/library`` stays the definition: ``tests/benchmarks/test_bench_limit.py``
-checks that each SQL form finds the same items, row for row, on the example register and size S.
+``today``, the appetite rank and the review intervals (``review.<kind>_days``) bound as
+parameters, every row fetched. The SPARQL in ``riskgraph/queries/library`` stays the
+definition: ``tests/benchmarks/test_bench_limit.py`` checks that each SQL form finds the same
+items, row for row, on the example register and size S.
 
 Prints JSON in the form of ``bench_gaps`` (engine ``limit``: per rule the times and the row
 count; the projection's time as ``load_s``) with the peak memory of the process.
@@ -29,7 +30,8 @@ import pyoxigraph as ox
 
 from benchmarks.bench_common import emit
 from benchmarks.bench_data import DEFAULT_WORK, TODAY, store_path
-from riskgraph.config import RegisterConfig
+from riskgraph.analysis.gaps import review_params
+from riskgraph.config import RegisterConfig, ReviewSettings
 
 RG = "https://w3id.org/riskgraph#"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -62,6 +64,8 @@ PREDICATES: dict[str, str] = {
             "assesses",
             "lifecycleStage",
             "reviewDue",
+            "lastReviewed",
+            "reviewInterval",
             "correctiveActionFor",
             "grade",
             "raisedOn",
@@ -201,20 +205,43 @@ LIMIT_RULES: dict[str, str] = {
     """,
     "overdue-reviews": """
         WITH items AS (
-          SELECT r.s AS item, r.s AS risk, 'risk' AS kind FROM p_type r WHERE r.o = 'rg:Risk'
+          SELECT r.s AS item, 'risk' AS kind, ri.o AS risk_id
+          FROM p_type r JOIN p_identifier ri ON ri.s = r.s
+          WHERE r.o = 'rg:Risk'
+            AND r.s NOT IN (SELECT s FROM p_type WHERE o = 'rg:CatalogueRisk')
           UNION ALL
-          SELECT tt.s, tr.o, 'treatment' FROM p_type tt
-          JOIN p_treats tr ON tr.s = tt.s
+          SELECT tt.s, 'treatment', tri.risk_id FROM p_type tt
+          LEFT JOIN (SELECT tr.s, ti.o AS risk_id FROM p_treats tr
+                     JOIN p_identifier ti ON ti.s = tr.o) tri ON tri.s = tt.s
           WHERE tt.o = 'rg:Treatment'
-            AND tt.s NOT IN (SELECT s FROM p_status WHERE o = 'rg:Rejected'))
-        SELECT it.item, it.kind, i.o AS id, t.o AS title, rd.o AS review_due, ri.o AS risk_id
-        FROM items it
-        JOIN p_identifier i ON i.s = it.item
-        JOIN p_reviewdue rd ON rd.s = it.item
-        LEFT JOIN p_title t ON t.s = it.item
-        LEFT JOIN p_identifier ri ON ri.s = it.risk
-        WHERE rd.o < $today
-        ORDER BY review_due, id
+            AND tt.s NOT IN (SELECT s FROM p_status WHERE o = 'rg:Rejected')
+          UNION ALL
+          SELECT c.s, 'control', NULL FROM p_type c
+          WHERE c.o = 'rg:Control'
+            AND c.s NOT IN (SELECT s FROM p_status WHERE o = 'rg:Retired')
+          UNION ALL
+          SELECT a.s, 'system', NULL FROM p_type a
+          WHERE a.o = 'rg:AISystem'
+            AND a.s NOT IN (SELECT s FROM p_lifecyclestage WHERE o = 'retired')),
+        due AS (
+          SELECT it.item, it.kind, i.o AS id, it.risk_id, sd.o AS stored_due,
+            CASE WHEN sd.o IS NOT NULL THEN TRY_CAST(sd.o AS DATE)
+                 ELSE TRY_CAST(lr.o AS DATE) + TRY_CAST(COALESCE(own.o, CAST(
+                   CASE it.kind WHEN 'risk' THEN $risk_days WHEN 'control' THEN $control_days
+                                WHEN 'treatment' THEN $treatment_days ELSE $system_days END
+                   AS VARCHAR)) AS INTEGER) END AS due_date
+          FROM items it
+          JOIN p_identifier i ON i.s = it.item
+          LEFT JOIN p_reviewdue sd ON sd.s = it.item
+          LEFT JOIN p_lastreviewed lr ON lr.s = it.item
+          LEFT JOIN p_reviewinterval own ON own.s = it.item
+          WHERE sd.o IS NOT NULL OR lr.o IS NOT NULL)
+        SELECT d.item, d.kind, d.id, t.o AS title,
+          COALESCE(d.stored_due, strftime(d.due_date, '%Y-%m-%d')) AS review_due, d.risk_id
+        FROM due d
+        LEFT JOIN p_title t ON t.s = d.item
+        WHERE d.due_date < CAST($today AS DATE)
+        ORDER BY d.due_date, d.id
     """,
     "controls-mitigating-nothing": f"""
         SELECT c.s AS control, i.o AS id, t.o AS title, sn.status
@@ -277,11 +304,20 @@ def project(store: ox.Store) -> duckdb.DuckDBPyConnection:
 
 
 def run_rule(
-    con: duckdb.DuckDBPyConnection, name: str, today: date, appetite: int
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    today: date,
+    appetite: int,
+    review: ReviewSettings | None = None,
 ) -> list[tuple[Any, ...]]:
-    """Every row of rule ``name`` on the projection."""
+    """Every row of rule ``name`` on the projection; the review intervals (``review.<kind>_days``,
+    the defaults unless given) bound as the gap report binds them."""
     text = sql(name)
-    params: dict[str, Any] = {}
+    params: dict[str, Any] = {
+        key: value
+        for key, value in review_params(review or ReviewSettings()).items()
+        if f"${key}" in text
+    }
     if "$today" in text:
         params["today"] = today.isoformat()
     if "$appetite" in text:
