@@ -21,6 +21,7 @@ from riskgraph.config import RegisterConfig
 from riskgraph.editing import undo as undo_log
 from riskgraph.editing.input import TYPED, Changes, FieldError
 from riskgraph.editing.links import KnownTargets, LinkTarget, link_target
+from riskgraph.editing.rules import score_range
 from riskgraph.editing.schema import FieldInfo, fields_of, ontology
 from riskgraph.editing.write import (
     Draft,
@@ -36,28 +37,56 @@ from riskgraph.ids import natural_key
 from riskgraph.model.entities import (
     Audit,
     Control,
+    ControlTest,
+    ControlTestPlan,
     Entity,
     Evidence,
     Incident,
     ManagementReview,
+    Review,
     Risk,
+    RiskAcceptance,
     Treatment,
 )
 from riskgraph.model.rdf import entity_iri
 from riskgraph.model.repository import Repository
 from riskgraph.register import Register
+from riskgraph.scoring import MATRIX_NAMES
 from riskgraph.store.base import Store
 from riskgraph.views.nodes import kind_of
 from riskgraph.vocab import DCTERMS, ISO42001_GRAPH, REGISTER_GRAPH, SKOS
 
 EDITABLE: dict[str, type[Entity]] = {
-    cls.kind: cls for cls in (Risk, Control, Treatment, Evidence, Incident, Audit, ManagementReview)
+    cls.kind: cls
+    for cls in (
+        Risk,
+        Control,
+        Treatment,
+        Evidence,
+        Review,
+        RiskAcceptance,
+        ControlTestPlan,
+        ControlTest,
+        Incident,
+        Audit,
+        ManagementReview,
+    )
 }
 """The kinds the TUI's forms create and edit."""
-LONG_TEXT = {"description", "statement", "reason", "input_notes", "decisions", "actions"}
-HIDDEN_FIELDS = {"derived_from", "catalogue_entry"}
-"""Fields the forms do not show (set by the assistant or by an import of a risk library): kept as
-they are when an entity is edited."""
+LONG_TEXT = {
+    "description",
+    "statement",
+    "reason",
+    "input_notes",
+    "decisions",
+    "actions",
+    "notes",
+    "justification",
+    "method",
+}
+HIDDEN_FIELDS = {"derived_from", "catalogue_entry", "risk_hash"}
+"""Fields the forms do not show (set by the assistant, by an import of a risk library, or by the
+write pipeline: an acceptance's risk hash): kept as they are when an entity is edited."""
 GENERAL = "_form"
 """Key of errors that belong to no single field."""
 
@@ -82,6 +111,11 @@ class FormField:
     """For links: whether register entities are accepted."""
 
 
+_LARGEST_SCORE = max(score_range(name)[1] for name in MATRIX_NAMES)
+"""Integer fields up to this bound are scores on a risk matrix (a choice of the matrix's scores);
+larger ones (review intervals, test frequencies in days) are typed in."""
+
+
 def form_fields(cls: type[Entity]) -> list[FormField]:
     """The form of one kind, in the model's field order."""
     return [_form_field(info) for info in fields_of(cls).values() if info.name not in HIDDEN_FIELDS]
@@ -93,7 +127,7 @@ def _form_field(info: FieldInfo) -> FormField:
         widget = "links" if info.many else "link"
     elif info.choices:
         widget = "choice"
-    elif info.value_kind == "integer" and info.bounds:
+    elif info.value_kind == "integer" and info.bounds and info.bounds[1] <= _LARGEST_SCORE:
         widget = "score"
     elif info.value_kind == "date":
         widget = "date"
