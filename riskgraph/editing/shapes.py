@@ -1,9 +1,13 @@
 """SHACL on the entities a write touches, before it is committed.
 
-The shapes run on a small graph: the entities as they will be written, the entities they link to,
-the links that point at them (with the linkers' types and names), the dependency chains and
-applicability statements (rules that look further than one link), the ontology and the
-catalogue. A violation on a written entity refuses the write; warnings and notes are returned.
+The shapes run on a small graph: the entities as they will be written, the types and names of the
+entities they link to (what the rules on a written entity read of its targets), the links that
+point at them (with the linkers' types and names), the dependency chains and applicability
+statements when the write sets such links (rules that look further than one link), the ontology
+and the catalogue. Linked entities are context, not checked: their findings are dropped, so their
+other properties would only cost time (an import of risks into a large register would otherwise
+check every AI system the risks affect, once per batch). A violation on a written entity refuses
+the write; warnings and notes are returned.
 
 Part of the core: every write from any face runs this (``editing.write``).
 """
@@ -26,7 +30,10 @@ from riskgraph.vocab import DCTERMS, ISO42001_GRAPH, ONTOLOGY_GRAPH, RDF, REGIST
 _NAMING = {RDF + "type", DCTERMS + "identifier", DCTERMS + "title"}
 _CHAINS = (RG + "dependsOn", RG + "annexAControl")
 """Predicates of rules that look further than one link (dependency cycles, one applicability
-statement per Annex A control): all their quads go in, with their subjects' types."""
+statement per Annex A control): when the written entities set such a link, all its quads in the
+register go in, with their subjects' types. (Writes that set none cannot break these rules, and
+leaving the chains out keeps the checked graph small: an import of risks into a large register
+would otherwise check thousands of applicability statements per batch.)"""
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,9 @@ def shape_issues(
     targets = {q.object.value for q in quads if isinstance(q.object, ox.NamedNode)}
     for target in sorted(targets - subjects_seen):
         subjects_seen.add(target)
-        quads.extend(store.quads(REGISTER_GRAPH, subject=target))
+        quads.extend(
+            q for q in store.quads(REGISTER_GRAPH, subject=target) if q.predicate.value in _NAMING
+        )
     for iri in sorted(written):
         for row in _rows(store, "SELECT ?s ?p WHERE { GRAPH ?g { ?s ?p ?o } }", iri):
             subject, predicate = row["s"], row["p"]
@@ -96,7 +105,8 @@ def shape_issues(
             if isinstance(predicate, ox.NamedNode):
                 quads.append(ox.Quad(subject, predicate, ox.NamedNode(iri), graph))
                 naming_of.add(subject.value)
-    for chain in _CHAINS:
+    chains = {q.predicate.value for q in quads} & set(_CHAINS)
+    for chain in sorted(chains):  # only a write that sets such a link can break such a rule
         link = ox.NamedNode(chain)
         result = store.query(
             "SELECT ?s ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph, "p": link}
