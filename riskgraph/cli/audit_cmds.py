@@ -6,7 +6,6 @@ Only typer and the standard library load with this module; each command imports 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,9 +24,6 @@ if TYPE_CHECKING:
 
     from riskgraph.analysis.gaps import GapReport
     from riskgraph.analysis.verify import Verification
-
-FILE_TABLE_WIDTH = 120
-"""Width of the table form when it is written to a file."""
 
 
 def gaps(
@@ -65,17 +61,23 @@ def gaps(
 
     Example:  riskgraph gaps --today 2026-11-22 --format md -o gaps.md
     """
+    from functools import partial
+
     from riskgraph.analysis.gaps import run_gaps
+    from riskgraph.cli.output import emit_report
 
     chosen = _gap_format(fmt, output)
     day = today_option(today)
     reg = open_register(register)
     with reg.reader() as store:
         report = run_gaps(reg, store, system=system, today=day)
-    if output is None:
-        _print_gaps(report, chosen)
-    else:
-        _save_gaps(report, chosen, output)
+    emit_report(
+        chosen,
+        output,
+        draw=partial(print_gap_table, report),
+        text=partial(_gap_text, report),
+        wrote=f"wrote {report.total} gap(s) from {len(report.rules)} rule(s) to {output}",
+    )
     if fail_on_gaps and report.total:
         raise typer.Exit(1)
 
@@ -120,39 +122,6 @@ def _gap_text(report: GapReport, fmt: str) -> str:
     if fmt == "csv":
         return gaps_csv(report)
     return gaps_markdown(report)
-
-
-def _print_gaps(report: GapReport, fmt: str) -> None:
-    if fmt == "table":
-        from riskgraph.cli.output import console
-
-        print_gap_table(report, console)
-        return
-    sys.stdout.write(_gap_text(report, fmt))
-    sys.stdout.flush()
-
-
-def _save_gaps(report: GapReport, fmt: str, output: Path) -> None:
-    from riskgraph.cli.output import err_console
-    from riskgraph.results.streams import atomic_output
-
-    if fmt == "table":
-        import io
-
-        from rich.console import Console
-
-        buffer = io.StringIO()
-        print_gap_table(report, Console(file=buffer, width=FILE_TABLE_WIDTH, no_color=True))
-        text = buffer.getvalue()
-    else:
-        text = _gap_text(report, fmt)
-    with atomic_output(output) as handle:
-        handle.write(text.encode("utf-8"))
-    err_console.print(
-        f"wrote {report.total} gap(s) from {len(report.rules)} rule(s) to {output}",
-        markup=False,
-        highlight=False,
-    )
 
 
 def print_gap_table(report: GapReport, console: Console) -> None:

@@ -7,7 +7,6 @@ Only typer and the standard library load with this module; each command imports 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,9 +21,6 @@ if TYPE_CHECKING:
     from riskgraph.editing.write import Prepared
     from riskgraph.model.repository import Repository
     from riskgraph.views.due import DueSchedule
-
-FILE_TABLE_WIDTH = 120
-"""Width of the table form when it is written to a file."""
 
 
 def due(
@@ -58,7 +54,9 @@ def due(
 
     Example:  riskgraph due --within 30d --owner P-SPATEL
     """
-    from riskgraph.cli.output import options_named, pick_format
+    from functools import partial
+
+    from riskgraph.cli.output import emit_report, options_named, pick_format
     from riskgraph.results.outputs import DUE
     from riskgraph.views.due import parse_within, read_due
 
@@ -69,23 +67,12 @@ def due(
         reg = open_register(register)
         with reg.reader() as store:
             schedule = read_due(store, reg.base_iri, reg.config, day, within_days=days, owner=owner)
-    if output is None and chosen == "table":
-        from riskgraph.cli.output import console
-
-        print_due_table(schedule, console)
-        return
-    text = _due_text(schedule, chosen)
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    from riskgraph.cli.output import err_console
-    from riskgraph.results.streams import atomic_output
-
-    with atomic_output(output) as handle:
-        handle.write(text.encode("utf-8"))
-    err_console.print(
-        f"wrote {len(schedule.entries)} item(s) due to {output}", markup=False, highlight=False
+    emit_report(
+        chosen,
+        output,
+        draw=partial(print_due_table, schedule),
+        text=partial(_due_text, schedule),
+        wrote=f"wrote {len(schedule.entries)} item(s) due to {output}",
     )
 
 
@@ -207,15 +194,7 @@ def _due_text(schedule: DueSchedule, fmt: str) -> str:
         return due_json(schedule)
     if fmt == "csv":
         return due_csv(schedule)
-    if fmt == "md":
-        return due_markdown(schedule)
-    import io
-
-    from rich.console import Console
-
-    buffer = io.StringIO()
-    print_due_table(schedule, Console(file=buffer, width=FILE_TABLE_WIDTH, no_color=True))
-    return buffer.getvalue()
+    return due_markdown(schedule)
 
 
 def print_due_table(schedule: DueSchedule, console: Console) -> None:

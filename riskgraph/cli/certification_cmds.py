@@ -6,7 +6,6 @@ Only typer and the standard library load with this module; each command imports 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,9 +17,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from riskgraph.analysis.readiness import Readiness
-
-FILE_TABLE_WIDTH = 120
-"""Width of the table form when it is written to a file."""
 
 
 def readiness(
@@ -44,44 +40,31 @@ def readiness(
 
     Example:  riskgraph readiness --today 2026-11-22 -o readiness.md
     """
+    from functools import partial
+
     from riskgraph.analysis.readiness import readiness as build
-    from riskgraph.analysis.readiness import readiness_json, readiness_markdown
-    from riskgraph.cli.output import err_console, pick_format
+    from riskgraph.cli.output import emit_report, pick_format
     from riskgraph.results.outputs import READINESS
-    from riskgraph.results.streams import atomic_output
 
     chosen = pick_format(READINESS, fmt, output).name
     day = today_option(today)
     reg = open_register(register)
     with reg.reader() as store:
         report = build(reg, store, today=day)
-    if chosen == "table":
-        if output is None:
-            from riskgraph.cli.output import console
-
-            print_readiness(report, console)
-            return
-        import io
-
-        from rich.console import Console
-
-        buffer = io.StringIO()
-        print_readiness(report, Console(file=buffer, width=FILE_TABLE_WIDTH, no_color=True))
-        text = buffer.getvalue()
-    else:
-        text = readiness_json(report) if chosen == "json" else readiness_markdown(report)
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    with atomic_output(output) as handle:
-        handle.write(text.encode("utf-8"))
     done = sum(1 for stage in report.stages if stage.state == "done")
-    err_console.print(
-        f"wrote readiness ({done} of {len(report.stages)} stages done) to {output}",
-        markup=False,
-        highlight=False,
+    emit_report(
+        chosen,
+        output,
+        draw=partial(print_readiness, report),
+        text=partial(_readiness_text, report),
+        wrote=f"wrote readiness ({done} of {len(report.stages)} stages done) to {output}",
     )
+
+
+def _readiness_text(report: Readiness, fmt: str) -> str:
+    from riskgraph.analysis.readiness import readiness_json, readiness_markdown
+
+    return readiness_json(report) if fmt == "json" else readiness_markdown(report)
 
 
 def print_readiness(report: Readiness, console: Console) -> None:

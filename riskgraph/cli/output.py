@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 console = Console()
 err_console = Console(stderr=True)
+
+FILE_TABLE_WIDTH = 120
+"""Width of the table form of a report when it is written to a file."""
 
 
 def fail(message: str, *, code: int = 2) -> NoReturn:
@@ -59,6 +62,42 @@ def pick_format(document: Document, name: str | None, output: Path | None) -> Ou
             value=exc.value,
             expected=exc.expected,
         ) from None
+
+
+def table_text(draw: Callable[[Console], None]) -> str:
+    """What ``draw`` prints, as plain text ``FILE_TABLE_WIDTH`` wide: a report's table form in a
+    file or a pipe."""
+    import io
+
+    buffer = io.StringIO()
+    draw(Console(file=buffer, width=FILE_TABLE_WIDTH, no_color=True))
+    return buffer.getvalue()
+
+
+def emit_report(
+    chosen: str,
+    output: Path | None,
+    *,
+    draw: Callable[[Console], None],
+    text: Callable[[str], str],
+    wrote: str,
+) -> None:
+    """A text report in the format ``chosen`` (picked from the format registry): the table form
+    drawn on the terminal, another form on stdout, or either written to ``output`` in one piece
+    (``wrote`` then said on stderr). ``text(name)`` gives every form but the table."""
+    if output is None and chosen == "table":
+        draw(console)
+        return
+    body = table_text(draw) if chosen == "table" else text(chosen)
+    if output is None:
+        sys.stdout.write(body)
+        sys.stdout.flush()
+        return
+    from riskgraph.results.streams import atomic_output
+
+    with atomic_output(output) as handle:
+        handle.write(body.encode("utf-8"))
+    err_console.print(wrote, markup=False, highlight=False)
 
 
 def success(message: str) -> None:
