@@ -178,15 +178,39 @@ def run(
     query = _stored_query(target, expression, register, reg)
     kind = _kind(check_read_only(query.sparql, query.origin))
     chosen = _format(fmt, output, kind)
+    time_limit = query_time_limit(reg, timeout)
+    show_or_export(reg, query, params, day, chosen, output, limit, manifest, time_limit)
+
+
+def query_time_limit(reg: Register, timeout: float | None) -> float:
+    """The seconds a query may run: --timeout, else queries.timeout_seconds; more than 0."""
+    from riskgraph.errors import InputError
+
     time_limit = timeout if timeout is not None else reg.config.queries.timeout_seconds
     if time_limit <= 0:
         raise InputError("--timeout must be more than 0 seconds", value=timeout)
+    return time_limit
+
+
+def show_or_export(
+    reg: Register,
+    query: StoredQuery,
+    params: dict[str, str],
+    today: date | None,
+    fmt: ExportFormat,
+    output: Path | None,
+    limit: int | None,
+    with_manifest: bool,
+    time_limit: float,
+) -> None:
+    """Run a checked query on the register: at most ``limit`` rows (else the display limit) on
+    the screen, or every row to ``output``."""
     with reg.reader() as store:
         if output is None:
             shown = reg.config.queries.display_limit if limit is None else limit
-            _show(store, reg, query, params, day, chosen, shown or None, time_limit)
+            _show(store, reg, query, params, today, fmt, shown or None, time_limit)
         else:
-            _export(store, reg, query, params, day, chosen, output, manifest, time_limit)
+            _export(store, reg, query, params, today, fmt, output, with_manifest, time_limit)
 
 
 def parse_params(items: list[str]) -> dict[str, str]:
