@@ -86,8 +86,8 @@ def ask(
     """
     from riskgraph.assistant.ask import check_question, check_save_name, draft_query
     from riskgraph.assistant.endpoint import require_endpoint, resolve_endpoint
-    from riskgraph.cli.query_cmds import parse_params
-    from riskgraph.config import CONFIG_FILE
+    from riskgraph.cli.assist_cmds import assistant_config_file
+    from riskgraph.cli.query_cmds import parse_params, query_time_limit
     from riskgraph.errors import InputError, UserError
 
     text = check_question(question)
@@ -107,15 +107,13 @@ def ask(
     reg = open_register(register)
     if save is not None:
         check_save_name(reg, save)  # before paying for an answer
-    config_file = str(reg.folder / CONFIG_FILE) if reg.folder else CONFIG_FILE
+    config_file = assistant_config_file(reg)
     settings = reg.config.assistant
     if dry_run:
         _dry_run(reg, text, resolve_endpoint(settings, config_file=config_file))
         return
     endpoint = require_endpoint(settings, config_file=config_file)
-    time_limit = timeout if timeout is not None else reg.config.queries.timeout_seconds
-    if time_limit <= 0:
-        raise InputError("--timeout must be more than 0 seconds", value=timeout)
+    time_limit = query_time_limit(reg, timeout)
     drafted = draft_query(reg, text, endpoint=endpoint)
     _run(reg, drafted, params, day, fmt, output, limit, time_limit)
     if save is not None:
@@ -123,24 +121,11 @@ def ask(
 
 
 def _dry_run(reg: Register, question: str, endpoint: Endpoint | None) -> None:
-    from pydantic import SecretStr
-
     from riskgraph.assistant.ask import ask_request
-    from riskgraph.assistant.endpoint import OPENAI_URL, Endpoint
+    from riskgraph.cli.assist_cmds import dry_run_endpoint
 
     configured = endpoint is not None
-    if endpoint is None:
-        settings = reg.config.assistant
-        endpoint = Endpoint(
-            base_url=OPENAI_URL,
-            model=settings.model,
-            temperature=settings.temperature,
-            timeout_seconds=settings.timeout_seconds,
-            max_retries=settings.max_retries,
-            max_concurrency=settings.max_concurrency,
-            api_key=SecretStr("sk-not-configured"),
-        )
-    sent = ask_request(reg, question, endpoint)
+    sent = ask_request(reg, question, dry_run_endpoint(reg.config.assistant, endpoint))
     typer.echo(sent.shown("ask" if configured else "ask (no endpoint configured)"))
     typer.echo("dry run: 1 request shown, nothing sent, nothing run.")
 
@@ -156,19 +141,13 @@ def _run(
     time_limit: float,
 ) -> None:
     from riskgraph.assistant.ask import record_outcome
-    from riskgraph.cli.query_cmds import _export, _format, _kind, _show
+    from riskgraph.cli.query_cmds import _format, _kind, show_or_export
     from riskgraph.errors import RiskgraphError
 
     chosen = _format(fmt, output, _kind(drafted.form))
     _show_draft(drafted, to_stderr=output is None and chosen.name != "table")
-    query = drafted.query
     try:
-        with reg.reader() as store:
-            if output is None:
-                shown = reg.config.queries.display_limit if limit is None else limit
-                _show(store, reg, query, params, day, chosen, shown or None, time_limit)
-            else:
-                _export(store, reg, query, params, day, chosen, output, True, time_limit)
+        show_or_export(reg, drafted.query, params, day, chosen, output, limit, True, time_limit)
     except RiskgraphError as exc:
         record_outcome(reg, drafted, ran=False, outcome=f"error: {exc}", face="cli")
         raise

@@ -34,6 +34,33 @@ assist = typer.Typer(
 STATUSES = ("pending", "accepted", "rejected", "all")
 
 
+def assistant_config_file(reg: Register) -> str:
+    """The register.toml that holds the assistant's settings, as messages name it."""
+    from riskgraph.config import CONFIG_FILE
+
+    return str(reg.folder / CONFIG_FILE) if reg.folder else CONFIG_FILE
+
+
+def dry_run_endpoint(settings: AssistantSettings, endpoint: Endpoint | None) -> Endpoint:
+    """The endpoint a dry run shows requests for: the configured one, else OpenAI's with the
+    register's model settings and a stand-in key."""
+    if endpoint is not None:
+        return endpoint
+    from pydantic import SecretStr
+
+    from riskgraph.assistant.endpoint import OPENAI_URL, Endpoint
+
+    return Endpoint(
+        base_url=OPENAI_URL,
+        model=settings.model,
+        temperature=settings.temperature,
+        timeout_seconds=settings.timeout_seconds,
+        max_retries=settings.max_retries,
+        max_concurrency=settings.max_concurrency,
+        api_key=SecretStr("sk-not-configured"),
+    )
+
+
 def _check_level(value: str | None) -> str | None:
     from riskgraph.config import LEVEL_NAMES
 
@@ -72,7 +99,6 @@ def draft(
     """
     from riskgraph.assistant.batch import plan_run
     from riskgraph.assistant.endpoint import require_endpoint, resolve_endpoint
-    from riskgraph.config import CONFIG_FILE
     from riskgraph.errors import UserError
 
     if bool(risk_ids) == untreated:
@@ -80,7 +106,7 @@ def draft(
     if not untreated and (min_level or include_drafted):
         raise UserError("--min-level and --include-drafted go with --untreated")
     reg = open_register(register)
-    config_file = str(reg.folder / CONFIG_FILE) if reg.folder else CONFIG_FILE
+    config_file = assistant_config_file(reg)
     settings = reg.config.assistant
     endpoint = (
         resolve_endpoint(settings, config_file=config_file)
@@ -104,20 +130,9 @@ def draft(
 def _print_dry_run(plan: Plan, settings: AssistantSettings, endpoint: Endpoint | None) -> None:
     """Each request as the SDK would send it: method, URL, headers (the key masked) and the
     body, byte for byte. The transport records it and opens no connection."""
-    from pydantic import SecretStr
-
     from riskgraph.assistant.batch import dry_run_requests
-    from riskgraph.assistant.endpoint import OPENAI_URL, Endpoint
 
-    shown = endpoint or Endpoint(
-        base_url=OPENAI_URL,
-        model=settings.model,
-        temperature=settings.temperature,
-        timeout_seconds=settings.timeout_seconds,
-        max_retries=settings.max_retries,
-        max_concurrency=settings.max_concurrency,
-        api_key=SecretStr("sk-not-configured"),
-    )
+    shown = dry_run_endpoint(settings, endpoint)
     for risk_id, sent in dry_run_requests(plan, shown):
         url = sent.url if endpoint else f"(no endpoint configured) {sent.url}"
         typer.echo(sent.shown(risk_id, url))
@@ -538,10 +553,9 @@ def status(register: Path | None = RegisterOption) -> None:
     """Show how the assistant is configured (never the key). Exits 2 when it is off."""
     from riskgraph.assistant.endpoint import HOW_TO_CONFIGURE, NO_KEY, resolve_endpoint
     from riskgraph.cli.output import console
-    from riskgraph.config import CONFIG_FILE
 
     reg = open_register(register)
-    config_file = str(reg.folder / CONFIG_FILE) if reg.folder else CONFIG_FILE
+    config_file = assistant_config_file(reg)
     settings = reg.config.assistant
     endpoint = resolve_endpoint(settings, config_file=config_file)
     if endpoint is None:

@@ -38,12 +38,12 @@ def identify(
     """
     from riskgraph.assistant.candidates import identify as run_identify
     from riskgraph.assistant.endpoint import resolve_endpoint
+    from riskgraph.cli.assist_cmds import assistant_config_file
     from riskgraph.cli.output import console, options_named
-    from riskgraph.config import CONFIG_FILE
     from riskgraph.errors import UserError
 
     reg = open_register(register)
-    config_file = str(reg.folder / CONFIG_FILE) if reg.folder else CONFIG_FILE
+    config_file = assistant_config_file(reg)
     endpoint = None if offline else resolve_endpoint(reg.config.assistant, config_file=config_file)
     if dry_run:
         if endpoint is None:
