@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
 from riskgraph.cli.options import RegisterOption, open_register
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pydantic import BaseModel
+    from rich.console import RenderableType
 
     from riskgraph.analysis.graph import RegisterGraph
 
@@ -28,6 +31,8 @@ FormatOption = typer.Option(
 LimitOption = typer.Option(
     None, "--limit", "-n", min=1, help="Show only the first N.", show_default=False
 )
+
+M = TypeVar("M", bound="BaseModel")
 
 rank_app = typer.Typer(
     help="Rank controls by the risk they carry, or group risks that one treatment could cover.",
@@ -48,8 +53,14 @@ def _checked_format(fmt: str) -> str:
     return pick_format(ANALYSIS, fmt, None).name
 
 
-def _print_json(result: BaseModel) -> None:
-    sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+def _print_result(result: M, fmt: str, render: Callable[[M], RenderableType]) -> None:
+    """The result as JSON (its stable layout) or, for text, as ``render`` draws it."""
+    if fmt == "json":
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        return
+    from riskgraph.cli.output import console
+
+    console.print(render(result))
 
 
 def trace(
@@ -77,13 +88,9 @@ def trace(
 
     name = _checked_format(fmt)
     result = trace_entity(_graph(register), entity)
-    if name == "json":
-        _print_json(result)
-        return
     from riskgraph.analysis.graph_render import trace_tree
-    from riskgraph.cli.output import console
 
-    console.print(trace_tree(result))
+    _print_result(result, name, trace_tree)
 
 
 def impact(
@@ -110,13 +117,9 @@ def impact(
 
     name = _checked_format(fmt)
     report = impact_of(_graph(register), entities)
-    if name == "json":
-        _print_json(report)
-        return
     from riskgraph.analysis.graph_render import impact_view
-    from riskgraph.cli.output import console
 
-    console.print(impact_view(report))
+    _print_result(report, name, impact_view)
 
 
 @rank_app.command("controls")
@@ -150,13 +153,9 @@ def rank_controls(
     ranking = ranking_of(_graph(register), spof_min_risks=spof_min_risks, spof_min_level=spof_level)
     if limit is not None:
         ranking.controls = ranking.controls[:limit]
-    if name == "json":
-        _print_json(ranking)
-        return
     from riskgraph.analysis.graph_render import controls_table
-    from riskgraph.cli.output import console
 
-    console.print(controls_table(ranking))
+    _print_result(ranking, name, controls_table)
 
 
 @rank_app.command("risks")
@@ -186,13 +185,9 @@ def rank_risks(
     clustering = cluster_risks(_graph(register), threshold=threshold)
     if limit is not None:
         clustering.clusters = clustering.clusters[:limit]
-    if name == "json":
-        _print_json(clustering)
-        return
     from riskgraph.analysis.graph_render import clusters_table
-    from riskgraph.cli.output import console
 
-    console.print(clusters_table(clustering))
+    _print_result(clustering, name, clusters_table)
 
 
 def attach(app: typer.Typer) -> None:
