@@ -61,9 +61,8 @@ def gaps(
 
     Example:  riskgraph gaps --today 2026-11-22 --format md -o gaps.md
     """
-    from functools import partial
-
     from riskgraph.analysis.gaps import run_gaps
+    from riskgraph.analysis.gaps_format import gaps_csv, gaps_json, gaps_markdown
     from riskgraph.cli.output import emit_report
 
     chosen = _gap_format(fmt, output)
@@ -72,10 +71,11 @@ def gaps(
     with reg.reader() as store:
         report = run_gaps(reg, store, system=system, today=day)
     emit_report(
+        report,
         chosen,
         output,
-        draw=partial(print_gap_table, report),
-        text=partial(_gap_text, report),
+        draw=print_gap_table,
+        forms={"json": gaps_json, "csv": gaps_csv, "md": gaps_markdown},
         wrote=f"wrote {report.total} gap(s) from {len(report.rules)} rule(s) to {output}",
     )
     if fail_on_gaps and report.total:
@@ -112,16 +112,6 @@ def _gap_format(fmt: str | None, output: Path | None) -> str:
     from riskgraph.results.outputs import GAPS
 
     return pick_format(GAPS, fmt, output).name
-
-
-def _gap_text(report: GapReport, fmt: str) -> str:
-    from riskgraph.analysis.gaps_format import gaps_csv, gaps_json, gaps_markdown
-
-    if fmt == "json":
-        return gaps_json(report)
-    if fmt == "csv":
-        return gaps_csv(report)
-    return gaps_markdown(report)
 
 
 def print_gap_table(report: GapReport, console: Console) -> None:

@@ -54,11 +54,9 @@ def due(
 
     Example:  riskgraph due --within 30d --owner P-SPATEL
     """
-    from functools import partial
-
     from riskgraph.cli.output import emit_report, options_named, pick_format
     from riskgraph.results.outputs import DUE
-    from riskgraph.views.due import parse_within, read_due
+    from riskgraph.views.due import due_csv, due_json, due_markdown, parse_within, read_due
 
     chosen = pick_format(DUE, fmt, output).name
     with options_named({"within": "--within", "owner": "--owner"}):
@@ -68,10 +66,11 @@ def due(
         with reg.reader() as store:
             schedule = read_due(store, reg.base_iri, reg.config, day, within_days=days, owner=owner)
     emit_report(
+        schedule,
         chosen,
         output,
-        draw=partial(print_due_table, schedule),
-        text=partial(_due_text, schedule),
+        draw=print_due_table,
+        forms={"json": due_json, "csv": due_csv, "md": due_markdown},
         wrote=f"wrote {len(schedule.entries)} item(s) due to {output}",
     )
 
@@ -185,16 +184,6 @@ _ACCEPT_OPTIONS = {
     "treatment": "--treatment",
     "accepted_on": "--on",
 }
-
-
-def _due_text(schedule: DueSchedule, fmt: str) -> str:
-    from riskgraph.views.due import due_csv, due_json, due_markdown
-
-    if fmt == "json":
-        return due_json(schedule)
-    if fmt == "csv":
-        return due_csv(schedule)
-    return due_markdown(schedule)
 
 
 def print_due_table(schedule: DueSchedule, console: Console) -> None:

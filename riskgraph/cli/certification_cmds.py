@@ -40,9 +40,8 @@ def readiness(
 
     Example:  riskgraph readiness --today 2026-11-22 -o readiness.md
     """
-    from functools import partial
-
     from riskgraph.analysis.readiness import readiness as build
+    from riskgraph.analysis.readiness import readiness_json, readiness_markdown
     from riskgraph.cli.output import emit_report, pick_format
     from riskgraph.results.outputs import READINESS
 
@@ -53,18 +52,13 @@ def readiness(
         report = build(reg, store, today=day)
     done = sum(1 for stage in report.stages if stage.state == "done")
     emit_report(
+        report,
         chosen,
         output,
-        draw=partial(print_readiness, report),
-        text=partial(_readiness_text, report),
+        draw=print_readiness,
+        forms={"json": readiness_json, "md": readiness_markdown},
         wrote=f"wrote readiness ({done} of {len(report.stages)} stages done) to {output}",
     )
-
-
-def _readiness_text(report: Readiness, fmt: str) -> str:
-    from riskgraph.analysis.readiness import readiness_json, readiness_markdown
-
-    return readiness_json(report) if fmt == "json" else readiness_markdown(report)
 
 
 def print_readiness(report: Readiness, console: Console) -> None:

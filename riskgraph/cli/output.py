@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from rich.console import Console
 
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 console = Console()
 err_console = Console(stderr=True)
+
+R = TypeVar("R")
 
 FILE_TABLE_WIDTH = 120
 """Width of the table form of a report when it is written to a file."""
@@ -75,20 +77,24 @@ def table_text(draw: Callable[[Console], None]) -> str:
 
 
 def emit_report(
+    report: R,
     chosen: str,
     output: Path | None,
     *,
-    draw: Callable[[Console], None],
-    text: Callable[[str], str],
+    draw: Callable[[R, Console], None],
+    forms: Mapping[str, Callable[[R], str]],
     wrote: str,
 ) -> None:
-    """A text report in the format ``chosen`` (picked from the format registry): the table form
-    drawn on the terminal, another form on stdout, or either written to ``output`` in one piece
-    (``wrote`` then said on stderr). ``text(name)`` gives every form but the table."""
+    """A text report in the format ``chosen`` (a name from the format registry): the table form
+    (``draw``) on the terminal, another form (``forms[chosen]``) on stdout, or either written to
+    ``output`` in one piece, ``wrote`` then said on stderr."""
     if output is None and chosen == "table":
-        draw(console)
+        draw(report, console)
         return
-    body = table_text(draw) if chosen == "table" else text(chosen)
+    if chosen == "table":
+        body = table_text(lambda target: draw(report, target))
+    else:
+        body = forms[chosen](report)
     if output is None:
         sys.stdout.write(body)
         sys.stdout.flush()
