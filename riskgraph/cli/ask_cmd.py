@@ -87,8 +87,12 @@ def ask(
     from riskgraph.assistant.ask import check_question, check_save_name, draft_query
     from riskgraph.assistant.endpoint import require_endpoint, resolve_endpoint
     from riskgraph.cli.assist_cmds import assistant_config_file
-    from riskgraph.cli.query_cmds import parse_params, query_time_limit
-    from riskgraph.errors import InputError, UserError
+    from riskgraph.cli.query_cmds import (
+        parse_params,
+        query_time_limit,
+        refuse_limit_with_output,
+    )
+    from riskgraph.errors import UserError
 
     text = check_question(question)
     params = parse_params(param or [])
@@ -97,8 +101,7 @@ def ask(
         raise UserError("--title names a saved query: give --save NAME with it")
     if save is not None and not (title or "").strip():
         raise UserError('--save needs --title "...": the title of the stored query')
-    if output is not None and limit is not None:
-        raise InputError("--limit is for display; -o writes every row", value=f"--limit {limit}")
+    refuse_limit_with_output(output, limit)
     if fmt is not None or output is not None:  # a wrong format is an error before any request
         from riskgraph.cli.output import pick_format
         from riskgraph.results.outputs import QUERY_RESULTS

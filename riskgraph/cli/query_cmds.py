@@ -164,22 +164,27 @@ def run(
 
     Example:  riskgraph query run overdue-reviews -p today=2026-11-22 -o overdue.csv
     """
-    from riskgraph.errors import InputError
     from riskgraph.queries import check_read_only
 
     params = parse_params(param or [])
     day = today_option(today)
-    if output is not None and limit is not None:
-        raise InputError(
-            "--limit is for display; -o writes every row (put a LIMIT in the query for a sample)",
-            value=f"--limit {limit}",
-        )
+    refuse_limit_with_output(output, limit, " (put a LIMIT in the query for a sample)")
     reg = open_register(register)
     query = _stored_query(target, expression, register, reg)
     kind = _kind(check_read_only(query.sparql, query.origin))
     chosen = _format(fmt, output, kind)
     time_limit = query_time_limit(reg, timeout)
     show_or_export(reg, query, params, day, chosen, output, limit, manifest, time_limit)
+
+
+def refuse_limit_with_output(output: Path | None, limit: int | None, hint: str = "") -> None:
+    """--limit and -o together are refused: the limit is for the screen, a file gets every row."""
+    from riskgraph.errors import InputError
+
+    if output is not None and limit is not None:
+        raise InputError(
+            f"--limit is for display; -o writes every row{hint}", value=f"--limit {limit}"
+        )
 
 
 def query_time_limit(reg: Register, timeout: float | None) -> float:
