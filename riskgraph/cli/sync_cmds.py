@@ -5,6 +5,8 @@ Only typer and the standard library load with this module; each command imports 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
     from riskgraph.config import EndpointSettings
     from riskgraph.register import Register
     from riskgraph.store.base import Store
+    from riskgraph.store.remote_http import SparqlEndpoint
     from riskgraph.store.remote_transfer import TransferReport
 
 UrlArgument = typer.Argument(
@@ -91,16 +94,12 @@ def push(
     reg = open_register(register)
     settings = _settings(url, update_url, store_url, auth, username, server_kind, reg)
     url, update_url, store_url = settings.query_url, settings.update_url, settings.store_url
-    endpoint = _connect(settings)
-    try:
-        with reg.write_session(), reg.reader() as source:
-            target = RemoteStore(endpoint)
-            report, _base, hashes = _copy(source, target, replace, verify, f"the endpoint {url}")
-            from riskgraph.shared_settings import write_shared
+    with _connected(settings) as endpoint, reg.write_session(), reg.reader() as source:
+        target = RemoteStore(endpoint)
+        report, _base, hashes = _copy(source, target, replace, verify, f"the endpoint {url}")
+        from riskgraph.shared_settings import write_shared
 
-            write_shared(target, reg.config)  # the settings travel with the register
-    finally:
-        endpoint.close()
+        write_shared(target, reg.config)  # the settings travel with the register
     _print_report(report, hashes, f"copied {reg.display_name!r} to {url}")
     options = "".join(
         f" {flag} {value}"
@@ -145,17 +144,13 @@ def pull(
     reg = open_register(register)
     settings = _settings(url, update_url, store_url, auth, username, server_kind, reg)
     url = settings.query_url
-    endpoint = _connect(settings)
     where = f"the register at {reg.folder}" if reg.folder else "this register"
-    try:
-        with reg.write_session(), reg.writer() as target:
-            source = RemoteStore(endpoint, read_only=True)
-            report, base, hashes = _copy(source, target, replace, verify, where)
-            from riskgraph.shared_settings import adopt, read_shared, settings_to_folder
+    with _connected(settings) as endpoint, reg.write_session(), reg.writer() as target:
+        source = RemoteStore(endpoint, read_only=True)
+        report, base, hashes = _copy(source, target, replace, verify, where)
+        from riskgraph.shared_settings import adopt, read_shared, settings_to_folder
 
-            adopted = adopt(reg.config, read_shared(source))
-    finally:
-        endpoint.close()
+        adopted = adopt(reg.config, read_shared(source))
     if not reg.is_remote:
         with reg.writer() as store:
             settings_to_folder(store)  # a folder register keeps them in register.toml
@@ -205,10 +200,16 @@ def _settings(
     return settings
 
 
-def _connect(settings: EndpointSettings):  # -> SparqlEndpoint (import kept lazy)
+@contextmanager
+def _connected(settings: EndpointSettings) -> Iterator[SparqlEndpoint]:
+    """The endpoint's connection, closed when the copy is done or fails."""
     from riskgraph.store.remote_http import SparqlEndpoint
 
-    return SparqlEndpoint(settings)
+    endpoint = SparqlEndpoint(settings)
+    try:
+        yield endpoint
+    finally:
+        endpoint.close()
 
 
 def _copy(
