@@ -85,8 +85,7 @@ def ask(
                riskgraph ask "risks of the credit system" --save credit-risks --title "Credit risks"
     """
     from riskgraph.assistant.ask import check_question, check_save_name, draft_query
-    from riskgraph.assistant.endpoint import require_endpoint, resolve_endpoint
-    from riskgraph.cli.assist_cmds import assistant_config_file
+    from riskgraph.cli.assist_cmds import configured_endpoint, required_endpoint
     from riskgraph.cli.query_cmds import (
         parse_params,
         query_time_limit,
@@ -110,12 +109,10 @@ def ask(
     reg = open_register(register)
     if save is not None:
         check_save_name(reg, save)  # before paying for an answer
-    config_file = assistant_config_file(reg)
-    settings = reg.config.assistant
     if dry_run:
-        _dry_run(reg, text, resolve_endpoint(settings, config_file=config_file))
+        _dry_run(reg, text, configured_endpoint(reg))
         return
-    endpoint = require_endpoint(settings, config_file=config_file)
+    endpoint = required_endpoint(reg)
     time_limit = query_time_limit(reg, timeout)
     drafted = draft_query(reg, text, endpoint=endpoint)
     _run(reg, drafted, params, day, fmt, output, limit, time_limit)

@@ -34,11 +34,25 @@ assist = typer.Typer(
 STATUSES = ("pending", "accepted", "rejected", "all")
 
 
-def assistant_config_file(reg: Register) -> str:
+def _config_file(reg: Register) -> str:
     """The register.toml that holds the assistant's settings, as messages name it."""
     from riskgraph.config import CONFIG_FILE
 
     return str(reg.folder / CONFIG_FILE) if reg.folder else CONFIG_FILE
+
+
+def configured_endpoint(reg: Register) -> Endpoint | None:
+    """The register's assistant endpoint; None when the assistant is off."""
+    from riskgraph.assistant.endpoint import resolve_endpoint
+
+    return resolve_endpoint(reg.config.assistant, config_file=_config_file(reg))
+
+
+def required_endpoint(reg: Register) -> Endpoint:
+    """The register's assistant endpoint; an error saying how to configure one when it is off."""
+    from riskgraph.assistant.endpoint import require_endpoint
+
+    return require_endpoint(reg.config.assistant, config_file=_config_file(reg))
 
 
 def dry_run_endpoint(settings: AssistantSettings, endpoint: Endpoint | None) -> Endpoint:
@@ -98,7 +112,6 @@ def draft(
                riskgraph assist draft --untreated --min-level high --dry-run
     """
     from riskgraph.assistant.batch import plan_run
-    from riskgraph.assistant.endpoint import require_endpoint, resolve_endpoint
     from riskgraph.errors import UserError
 
     if bool(risk_ids) == untreated:
@@ -106,13 +119,8 @@ def draft(
     if not untreated and (min_level or include_drafted):
         raise UserError("--min-level and --include-drafted go with --untreated")
     reg = open_register(register)
-    config_file = assistant_config_file(reg)
     settings = reg.config.assistant
-    endpoint = (
-        resolve_endpoint(settings, config_file=config_file)
-        if dry_run
-        else require_endpoint(settings, config_file=config_file)
-    )
+    endpoint = configured_endpoint(reg) if dry_run else required_endpoint(reg)
     plan = plan_run(
         reg,
         list(risk_ids) if risk_ids else None,
@@ -551,13 +559,12 @@ def reject(
 @assist.command()
 def status(register: Path | None = RegisterOption) -> None:
     """Show how the assistant is configured (never the key). Exits 2 when it is off."""
-    from riskgraph.assistant.endpoint import HOW_TO_CONFIGURE, NO_KEY, resolve_endpoint
+    from riskgraph.assistant.endpoint import HOW_TO_CONFIGURE, NO_KEY
     from riskgraph.cli.output import console
 
     reg = open_register(register)
-    config_file = assistant_config_file(reg)
     settings = reg.config.assistant
-    endpoint = resolve_endpoint(settings, config_file=config_file)
+    endpoint = configured_endpoint(reg)
     if endpoint is None:
         console.print(HOW_TO_CONFIGURE, highlight=False, markup=False)
         raise typer.Exit(2)

@@ -37,14 +37,12 @@ def identify(
                riskgraph assist identify SYS-CHATBOT --limit 8 --offline
     """
     from riskgraph.assistant.candidates import identify as run_identify
-    from riskgraph.assistant.endpoint import resolve_endpoint
-    from riskgraph.cli.assist_cmds import assistant_config_file
+    from riskgraph.cli.assist_cmds import configured_endpoint
     from riskgraph.cli.output import console, options_named
     from riskgraph.errors import UserError
 
     reg = open_register(register)
-    config_file = assistant_config_file(reg)
-    endpoint = None if offline else resolve_endpoint(reg.config.assistant, config_file=config_file)
+    endpoint = None if offline else configured_endpoint(reg)
     if dry_run:
         if endpoint is None:
             raise UserError(
