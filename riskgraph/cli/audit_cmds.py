@@ -63,9 +63,10 @@ def gaps(
     """
     from riskgraph.analysis.gaps import run_gaps
     from riskgraph.analysis.gaps_format import gaps_csv, gaps_json, gaps_markdown
-    from riskgraph.cli.output import emit_report
+    from riskgraph.cli.output import emit_report, pick_format
+    from riskgraph.results.outputs import GAPS
 
-    chosen = _gap_format(fmt, output)
+    chosen = pick_format(GAPS, fmt, output).name
     day = today_option(today)
     reg = open_register(register)
     with reg.reader() as store:
@@ -105,13 +106,6 @@ def verify(
     _print_verification(outcome, console)
     if not outcome.matches:
         raise typer.Exit(1)
-
-
-def _gap_format(fmt: str | None, output: Path | None) -> str:
-    from riskgraph.cli.output import pick_format
-    from riskgraph.results.outputs import GAPS
-
-    return pick_format(GAPS, fmt, output).name
 
 
 def print_gap_table(report: GapReport, console: Console) -> None:
