@@ -3,6 +3,8 @@ of its AI system, with the grounding flags in plain sight."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -20,31 +22,41 @@ from riskgraph.tui.data.review import CandidateContext, DraftContext, MappingCon
 # screen and "[link=...]" makes a clickable link.
 
 
+def _flags(flags: Sequence[str], none_text: str) -> Text:
+    """The grounding flags in yellow, or (when there are none) what the automatic checks cover."""
+    if not flags:
+        return Text(none_text, style="dim")
+    out = Text("Grounding flags\n", style="bold yellow")
+    for flag in flags:
+        out.append("  ⚑ ", style="yellow")
+        out.append_text(plain(flag, style="yellow"))
+        out.append("\n")
+    return out
+
+
+def _fields_grid() -> Table:
+    """A two-column grid: a dim field name beside its folded value."""
+    body = Table.grid(padding=(0, 1))
+    body.add_column(style="dim", no_wrap=True)
+    body.add_column(overflow="fold")
+    return body
+
+
 def render_draft(draft: StoredDraft) -> RenderableType:
     heading = Text()
     heading.append_text(plain(f"Draft {draft.id}  for risk {draft.risk_id}", style="bold"))
     by = draft.model or "a language model"
     heading.append("\n")
     heading.append_text(plain(f"by {by}, {draft.created or 'time unknown'}", style="dim"))
-    parts: list[RenderableType] = [heading]
-    if draft.flags:
-        flags = Text("Grounding flags\n", style="bold yellow")
-        for flag in draft.flags:
-            flags.append("  ⚑ ", style="yellow")
-            flags.append_text(plain(flag, style="yellow"))
-            flags.append("\n")
-        parts.append(flags)
-    else:
-        parts.append(
-            Text(
-                "No flags from the automatic checks. They check IDs and a few warning signs, "
-                "not whether the treatment is right: that is your review.",
-                style="dim",
-            )
-        )
-    body = Table.grid(padding=(0, 1))
-    body.add_column(style="dim", no_wrap=True)
-    body.add_column(overflow="fold")
+    parts: list[RenderableType] = [
+        heading,
+        _flags(
+            draft.flags,
+            "No flags from the automatic checks. They check IDs and a few warning signs, "
+            "not whether the treatment is right: that is your review.",
+        ),
+    ]
+    body = _fields_grid()
     body.add_row(Text("option"), Text(draft.option.value if draft.option else "(none)"))
     body.add_row(Text("statement"), plain(draft.statement))
     if draft.expected_likelihood and draft.expected_severity:
@@ -119,25 +131,15 @@ def render_candidate(candidate: StoredCandidate) -> RenderableType:
     heading.append("\n")
     by = candidate.maker or candidate.method or "an unknown maker"
     heading.append_text(plain(f"by {by}, {candidate.created or 'time unknown'}", style="dim"))
-    parts: list[RenderableType] = [heading]
-    if candidate.flags:
-        flags = Text("Grounding flags\n", style="bold yellow")
-        for flag in candidate.flags:
-            flags.append("  ⚑ ", style="yellow")
-            flags.append_text(plain(flag, style="yellow"))
-            flags.append("\n")
-        parts.append(flags)
-    else:
-        parts.append(
-            Text(
-                "No flags from the automatic checks. They check that the cited concepts are in "
-                "a loaded library, not whether the risk is real: that is your review.",
-                style="dim",
-            )
-        )
-    body = Table.grid(padding=(0, 1))
-    body.add_column(style="dim", no_wrap=True)
-    body.add_column(overflow="fold")
+    parts: list[RenderableType] = [
+        heading,
+        _flags(
+            candidate.flags,
+            "No flags from the automatic checks. They check that the cited concepts are in "
+            "a loaded library, not whether the risk is real: that is your review.",
+        ),
+    ]
+    body = _fields_grid()
     body.add_row(Text("risk"), plain(candidate.title))
     if candidate.description:
         body.add_row(Text("description"), plain(candidate.description))
@@ -194,9 +196,7 @@ def render_mapping(draft: StoredMapping) -> RenderableType:
     heading.append("\n")
     by = draft.maker or "an agent"
     heading.append_text(plain(f"by {by}, {draft.created or 'time unknown'}", style="dim"))
-    body = Table.grid(padding=(0, 1))
-    body.add_column(style="dim", no_wrap=True)
-    body.add_column(overflow="fold")
+    body = _fields_grid()
     body.add_row(Text("link"), plain(f"{draft.entity_id} {draft.predicate} {draft.target}"))
     body.add_row(Text("why"), plain(draft.rationale))
     if draft.confidence is not None:
