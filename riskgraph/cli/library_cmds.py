@@ -15,6 +15,7 @@ from riskgraph.cli.options import RegisterOption, open_register
 
 if TYPE_CHECKING:
     from riskgraph.library.crosswalk import Crosswalk
+    from riskgraph.library.model import Library
 
 library_app = typer.Typer(
     name="library",
@@ -25,6 +26,22 @@ library_app = typer.Typer(
 NameArgument = typer.Argument(
     ..., metavar="NAME", help="Library name, e.g. finos-aigf.", show_default=False
 )
+
+
+def _loaded_or_bundled(name: str, register: Path | None) -> Library:
+    """The library as loaded in the register; outside a register (none given), as bundled."""
+    from riskgraph.library.bundled import bundled, read_bundled
+    from riskgraph.library.catalogue import resolve
+    from riskgraph.register import RegisterNotFoundError
+
+    try:
+        reg = open_register(register)
+    except RegisterNotFoundError:
+        if register is not None or name not in bundled():
+            raise
+        return read_bundled(name)
+    with reg.reader() as store:
+        return resolve(store, name)
 
 
 @library_app.command("list")
@@ -83,19 +100,8 @@ def show_cmd(
     from collections import Counter
 
     from riskgraph.cli.output import console
-    from riskgraph.library.bundled import bundled, read_bundled
-    from riskgraph.library.catalogue import resolve
-    from riskgraph.register import RegisterNotFoundError
 
-    try:
-        reg = open_register(register)
-    except RegisterNotFoundError:
-        if register is not None or name not in bundled():
-            raise
-        library = read_bundled(name)
-    else:
-        with reg.reader() as store:
-            library = resolve(store, name)
+    library = _loaded_or_bundled(name, register)
     meta = library.meta
     lines = [
         ("library", library.name),
@@ -234,20 +240,9 @@ def export_cmd(
     Example:  riskgraph library export finos-aigf -o finos.sssom.tsv
     """
     from riskgraph.cli.output import success
-    from riskgraph.library.bundled import bundled, read_bundled
-    from riskgraph.library.catalogue import resolve
     from riskgraph.library.exchange import export_library
-    from riskgraph.register import RegisterNotFoundError
 
-    try:
-        reg = open_register(register)
-    except RegisterNotFoundError:
-        if register is not None or name not in bundled():
-            raise
-        library = read_bundled(name)
-    else:
-        with reg.reader() as store:
-            library = resolve(store, name)
+    library = _loaded_or_bundled(name, register)
     count = export_library(library, output)
     success(
         f"wrote {count} {'mappings' if output.name.endswith('.tsv') else 'triples'} of "
