@@ -145,13 +145,11 @@ def _read_sheet(
     include = {positions[_key(c)]: set(values) for c, values in mapping.include.items()}
     fallbacks: Counter[str] = Counter()
     shared_labels: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
-    for number, cells in sheet.rows_after(index):
-        if not any(cells) or any(_cell(cells, p) not in ok for p, ok in include.items()):
-            result.filtered += 1
-            continue
-        record = result.records
-        result.records += 1
-        where = sheet.where(number)
+
+    def included(cells: list[str]) -> bool:
+        return all(_cell(cells, p) in ok for p, ok in include.items())
+
+    for record, number, cells, where in result.data_rows(sheet, index, included):
         data: dict[str, object] = {}
         labels: dict[str, str] = {}
         failed: set[str] = set()

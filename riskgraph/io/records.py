@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from pydantic import ValidationError
@@ -12,6 +13,9 @@ from riskgraph.errors import Location
 from riskgraph.io.problems import Problems, at, control_character_errors, validation_errors
 from riskgraph.model.entities import Entity
 from riskgraph.model.rdf import FieldSpec
+
+if TYPE_CHECKING:
+    from riskgraph.io.tables import Sheet
 
 ColumnOf = Callable[[str], str | None]
 """Maps a model field to the column, key or predicate it came from (for error messages)."""
@@ -79,6 +83,19 @@ class ReadResult:
 
     def accept(self, candidate: Candidate) -> None:
         self.candidates.append(candidate if self.take is None else self.take(candidate))
+
+    def data_rows(
+        self, sheet: Sheet, header: int, keep: Callable[[list[str]], bool] | None = None
+    ) -> Iterator[tuple[int, int, list[str], Location]]:
+        """The rows below the header row (an index in ``sheet.preview``) as record number, row
+        number, cells and place; blank rows, and rows ``keep`` refuses, are counted as filtered."""
+        for number, cells in sheet.rows_after(header):
+            if not any(cells) or (keep is not None and not keep(cells)):
+                self.filtered += 1
+                continue
+            record = self.records
+            self.records += 1
+            yield record, number, cells, sheet.where(number)
 
     def saw_id(self, entity_id: object, record: int, where: Location) -> None:
         if isinstance(entity_id, str) and entity_id.strip():

@@ -163,13 +163,7 @@ def _read_sheet(sheet: Sheet, cls: type[Entity], defaults: Defaults, result: Rea
     fields = _header_fields(sheet, cls, header_row, raw_header)
     labels = {name: raw_header[i] for i, name in enumerate(fields) if name}
     many = list_fields(cls)
-    for number, cells in sheet.rows_after(index):
-        if not any(cells):
-            result.filtered += 1
-            continue
-        record = result.records
-        result.records += 1
-        where = sheet.where(number)
+    for record, _number, cells, where in result.data_rows(sheet, index):
         data: dict[str, object] = {}
         for position, text in enumerate(cells):
             if not text:
