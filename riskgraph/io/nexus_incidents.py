@@ -186,17 +186,18 @@ def _incident(record: Any, file: str, index: int, line: int | None) -> NexusInci
     key_lines = record.key_lines if isinstance(record, LineDict) else {}
     errors: list[InputError] = []
 
-    def at(key: str) -> int | None:
-        return key_lines.get(key, line)
+    def fail(key: str, problem: str, value: object, expected: str) -> None:
+        """An error about ``key``, placed on its line (else the record's)."""
+        errors.append(_error(file, index, key_lines.get(key, line), key, problem, value, expected))
 
     def text(key: str, *, required: bool) -> str:
         value = record.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                errors.append(_error(file, index, at(key), key, "is missing", None, "some text"))
+                fail(key, "is missing", None, "some text")
             return ""
         if not isinstance(value, str):
-            errors.append(_error(file, index, at(key), key, "is not text", value, "some text"))
+            fail(key, "is not text", value, "some text")
             return ""
         return " ".join(value.split())
 
@@ -206,55 +207,33 @@ def _incident(record: Any, file: str, index: int, line: int | None) -> NexusInci
     reported = text("author", required=True)
     source_uri = text("source_uri", required=False) or None
     if source_uri is not None and not source_uri.startswith(("http://", "https://")):
-        errors.append(
-            _error(
-                file,
-                index,
-                at("source_uri"),
-                "source_uri",
-                "is not a web address",
-                source_uri,
-                "an http(s) URL",
-            )
-        )
+        fail("source_uri", "is not a web address", source_uri, "an http(s) URL")
         source_uri = None
     risks_value = record.get("refersToRisk")
     risks: list[str] = []
     if isinstance(risks_value, str):
         risks_value = [risks_value]
     if not isinstance(risks_value, list) or not risks_value:
-        errors.append(
-            _error(
-                file,
-                index,
-                at("refersToRisk"),
-                "refersToRisk",
-                "names no risk",
-                risks_value,
-                "a list of AI Atlas Nexus risk IDs such as atlas-data-bias",
-            )
+        fail(
+            "refersToRisk",
+            "names no risk",
+            risks_value,
+            "a list of AI Atlas Nexus risk IDs such as atlas-data-bias",
         )
     else:
         for risk in risks_value:
             if not isinstance(risk, str) or not risk.strip():
-                errors.append(
-                    _error(
-                        file,
-                        index,
-                        at("refersToRisk"),
-                        "refersToRisk",
-                        "holds something that is not a risk ID",
-                        risk,
-                        "AI Atlas Nexus risk IDs such as atlas-data-bias",
-                    )
+                fail(
+                    "refersToRisk",
+                    "holds something that is not a risk ID",
+                    risk,
+                    "AI Atlas Nexus risk IDs such as atlas-data-bias",
                 )
             else:
                 risks.append(risk.strip())
     occurred = first_reported(reported) if reported else None
     if reported and occurred is None:
-        errors.append(
-            _error(file, index, at("author"), "author", "gives no year", reported, DATE_EXPECTED)
-        )
+        fail("author", "gives no year", reported, DATE_EXPECTED)
     if errors or occurred is None:
         raise InputErrors(errors)
     origin = Origin(source=file, item=index, line=line)
@@ -267,7 +246,7 @@ def _incident(record: Any, file: str, index: int, line: int | None) -> NexusInci
         occurred,
         source_uri,
         origin,
-        at("refersToRisk"),
+        key_lines.get("refersToRisk", line),
     )
 
 
