@@ -12,24 +12,24 @@ from riskgraph.errors import InputError, Location
 from riskgraph.nesting import load_yaml
 
 
-def read_yaml(path: Path) -> Any:
+def read_text(path: Path) -> str:
+    """The file as UTF-8 text; a file that cannot be read is an InputError naming it."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(
             f"cannot read the file: {exc.strerror}", location=Location(str(path))
         ) from None
+
+
+def read_yaml(path: Path) -> Any:
+    text = read_text(path)
     return load_yaml(text, str(path))
 
 
 def front_matter(path: Path) -> tuple[dict[str, Any], str]:
     """The YAML front matter (between the first two ``---`` lines) and the Markdown after it."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(
-            f"cannot read the file: {exc.strerror}", location=Location(str(path))
-        ) from None
+    text = read_text(path)
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
         raise InputError(
