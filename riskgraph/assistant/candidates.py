@@ -40,7 +40,14 @@ from riskgraph.assistant.identify import (
     Rejection,
 )
 from riskgraph.assistant.prompts import PromptTemplate
-from riskgraph.assistant.records import draft_iri, model_iri, next_draft_id, template_iri
+from riskgraph.assistant.records import (
+    check_pending,
+    check_reason,
+    draft_iri,
+    model_iri,
+    next_draft_id,
+    template_iri,
+)
 from riskgraph.editing.input import Changes, Origin
 from riskgraph.editing.write import Draft, Prepared, prepare_additions, run_planned, run_write
 from riskgraph.errors import InputError, Location, UserError
@@ -425,12 +432,7 @@ class Acceptance:
 
 
 def _check_pending(candidate: StoredCandidate) -> None:
-    if candidate.status is not DraftStatus.PENDING:
-        by = f" by {candidate.reviewer}" if candidate.reviewer else ""
-        raise UserError(
-            f"candidate {candidate.id} is already {candidate.status.value}{by}; only pending "
-            "candidates can be accepted or rejected"
-        )
+    check_pending(candidate.id, candidate.status, candidate.reviewer, "candidate", "candidates")
 
 
 def _check_person(repo: Repository, person_id: str) -> None:
@@ -622,10 +624,7 @@ def reject_candidate(
 ) -> StoredCandidate:
     """Record a person's rejection and its reason, through the write pipeline (one
     transaction, with its undo log entry)."""
-    if not reason.strip():
-        raise InputError(
-            "a rejection needs a reason", location=Location(column="reason"), value=reason
-        )
+    check_reason(reason)
 
     def prepare(repo: Repository) -> tuple[StoredCandidate, Prepared]:
         candidate = load_candidate(repo.store, repo.base_iri, candidate_id)

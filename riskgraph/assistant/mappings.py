@@ -31,7 +31,7 @@ from riskgraph.assistant.candidates import (
     _time,
     mcp_maker,
 )
-from riskgraph.assistant.records import draft_iri, next_draft_id
+from riskgraph.assistant.records import check_pending, check_reason, draft_iri, next_draft_id
 from riskgraph.assistant.schema import clean_text
 from riskgraph.editing.input import Origin
 from riskgraph.editing.write import Prepared, missing_entity, run_planned
@@ -326,12 +326,7 @@ def load_mapping_draft(store: Store, base_iri: str, draft_id: str) -> StoredMapp
 
 
 def _check_pending(draft: StoredMapping) -> None:
-    if draft.status is not DraftStatus.PENDING:
-        by = f" by {draft.reviewer}" if draft.reviewer else ""
-        raise UserError(
-            f"mapping draft {draft.id} is already {draft.status.value}{by}; only pending drafts "
-            "can be accepted or rejected"
-        )
+    check_pending(draft.id, draft.status, draft.reviewer, "mapping draft", "drafts")
 
 
 def prepare_mapping_acceptance(
@@ -385,12 +380,7 @@ def reject_mapping_draft(
     register: Register, draft_id: str, *, person_id: str, reason: str
 ) -> StoredMapping:
     """Record a person's rejection and its reason, through the write pipeline."""
-    from riskgraph.errors import InputError, Location
-
-    if not reason.strip():
-        raise InputError(
-            "a rejection needs a reason", location=Location(column="reason"), value=reason
-        )
+    check_reason(reason)
 
     def prepare(repo: Repository) -> tuple[StoredMapping, Prepared]:
         draft = load_mapping_draft(repo.store, repo.base_iri, draft_id)

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from riskgraph.assistant.drafting import DraftAnswer
 from riskgraph.assistant.grounding import GroundedDraft
 from riskgraph.assistant.prompts import PromptTemplate
-from riskgraph.errors import UserError
+from riskgraph.errors import InputError, Location, UserError
 from riskgraph.model.entities import DraftStatus, TreatmentOption
 from riskgraph.store.base import Store
 from riskgraph.vocab import DCTERMS, DRAFTS_GRAPH, ISO42001, PROV, RDF, RDFS, RG, XSD
@@ -55,6 +55,27 @@ def _int(value: int) -> ox.Literal:
 
 def _time(value: datetime) -> ox.Literal:
     return ox.Literal(value.isoformat(timespec="seconds"), datatype=ox.NamedNode(XSD + "dateTime"))
+
+
+def check_pending(
+    draft_id: str, status: DraftStatus, reviewer: str | None, noun: str, plural: str
+) -> None:
+    """Only a pending draft (of any kind: ``noun`` names it, ``plural`` its kind) is decided
+    on; one already decided names its status and who decided."""
+    if status is not DraftStatus.PENDING:
+        by = f" by {reviewer}" if reviewer else ""
+        raise UserError(
+            f"{noun} {draft_id} is already {status.value}{by}; only pending {plural} can be "
+            "accepted or rejected"
+        )
+
+
+def check_reason(reason: str) -> None:
+    """A rejection needs a reason that is more than blanks."""
+    if not reason.strip():
+        raise InputError(
+            "a rejection needs a reason", location=Location(column="reason"), value=reason
+        )
 
 
 def draft_iri(base_iri: str, draft_id: str) -> str:

@@ -26,7 +26,14 @@ from pydantic import (
 
 from riskgraph.assistant.context import RegisterSnapshot
 from riskgraph.assistant.grounding import UNVERIFIED_CONTROL, flag_code
-from riskgraph.assistant.records import StoredAction, StoredDraft, decision_quads, load_draft
+from riskgraph.assistant.records import (
+    StoredAction,
+    StoredDraft,
+    check_pending,
+    check_reason,
+    decision_quads,
+    load_draft,
+)
 from riskgraph.assistant.schema import EMPTY_TEXT, clean_text
 from riskgraph.editing.input import TYPED, Changes, Origin
 from riskgraph.editing.write import Draft, Prepared, next_id, prepare_additions, run_planned
@@ -219,12 +226,7 @@ class Decision:
 
 
 def _check_pending(draft: StoredDraft) -> None:
-    if draft.status is not DraftStatus.PENDING:
-        by = f" by {draft.reviewer}" if draft.reviewer else ""
-        raise UserError(
-            f"draft {draft.id} is already {draft.status.value}{by}; only pending drafts can be "
-            "accepted or rejected"
-        )
+    check_pending(draft.id, draft.status, draft.reviewer, "draft", "drafts")
 
 
 def check_reviewer(snapshot: RegisterSnapshot, person_id: str) -> None:
@@ -394,10 +396,7 @@ def plan_reject(
 ) -> Decision:
     _check_pending(draft)
     check_reviewer(snapshot, person_id)
-    if not reason.strip():
-        raise InputError(
-            "a rejection needs a reason", location=Location(column="reason"), value=reason
-        )
+    check_reason(reason)
     remove, add = decision_quads(
         base_iri=snapshot.config.general.base_iri,
         draft=draft,
