@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from riskgraph.assistant.candidates import StoredCandidate
-from riskgraph.assistant.display import STATUS_STYLES, plain
+from riskgraph.assistant.display import STATUS_STYLES, add_decision, facts_grid, plain
 from riskgraph.assistant.mappings import StoredMapping
 from riskgraph.library.model import LIBRARY_BASE
 
@@ -54,9 +54,7 @@ def candidates_table(candidates: list[StoredCandidate], title: str) -> Table:
 
 
 def candidate_detail(c: StoredCandidate) -> Table:
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bold", no_wrap=True)
-    facts.add_column()
+    facts = facts_grid()
     facts.add_row("candidate", plain(c.id))
     facts.add_row("system", plain(c.system_id))
     facts.add_row("status", _status(c))
@@ -83,13 +81,14 @@ def candidate_detail(c: StoredCandidate) -> Table:
     if c.prompt_tokens is not None:
         facts.add_row("tokens", f"{c.prompt_tokens} prompt + {c.completion_tokens} completion")
     facts.add_row("proposed at", plain(c.created))
-    if c.reviewer:
-        decision = f"{c.status.value} by {c.reviewer} at {c.reviewed_at}"
-        if c.risk_id:
-            decision += f"; made risk {c.risk_id}"
-        facts.add_row("decision", plain(decision))
-    if c.reason:
-        facts.add_row("reason", plain(c.reason))
+    add_decision(
+        facts,
+        c.status,
+        c.reviewer,
+        c.reviewed_at,
+        f"risk {c.risk_id}" if c.risk_id else None,
+        c.reason,
+    )
     return facts
 
 
@@ -119,9 +118,7 @@ def mappings_table(drafts: list[StoredMapping], title: str) -> Table:
 
 
 def mapping_detail(d: StoredMapping) -> Table:
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bold", no_wrap=True)
-    facts.add_column()
+    facts = facts_grid()
     facts.add_row("mapping draft", plain(d.id))
     facts.add_row("entity", plain(d.entity_id))
     facts.add_row("status", _mapping_status(d))
@@ -134,8 +131,5 @@ def mapping_detail(d: StoredMapping) -> Table:
     if d.request_hash:
         facts.add_row("request", plain(f"sha256 {d.request_hash}"))
     facts.add_row("proposed at", plain(d.created))
-    if d.reviewer:
-        facts.add_row("decision", plain(f"{d.status.value} by {d.reviewer} at {d.reviewed_at}"))
-    if d.reason:
-        facts.add_row("reason", plain(d.reason))
+    add_decision(facts, d.status, d.reviewer, d.reviewed_at, None, d.reason)
     return facts

@@ -13,9 +13,37 @@ from rich.text import Text
 
 from riskgraph.assistant.batch import RunSummary
 from riskgraph.assistant.records import StoredAction, StoredDraft
+from riskgraph.model.entities import DraftStatus
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 STATUS_STYLES = {"pending": "yellow", "accepted": "green", "rejected": "red"}
+
+
+def facts_grid() -> Table:
+    """The grid of a detail view: a bold field name beside its value."""
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold", no_wrap=True)
+    facts.add_column()
+    return facts
+
+
+def add_decision(
+    facts: Table,
+    status: DraftStatus,
+    reviewer: str | None,
+    reviewed_at: str | None,
+    made: str | None,
+    reason: str | None,
+) -> None:
+    """The rows of a person's decision on a draft: who decided what and when, what it made
+    (e.g. "risk R-004"), and the reason given."""
+    if reviewer:
+        decision = f"{status.value} by {reviewer} at {reviewed_at}"
+        if made:
+            decision += f"; made {made}"
+        facts.add_row("decision", plain(decision))
+    if reason:
+        facts.add_row("reason", plain(reason))
 
 
 def plain(text: str | None, limit: int | None = None, *, style: str = "") -> Text:
@@ -55,9 +83,7 @@ def drafts_table(drafts: list[StoredDraft], title: str) -> Table:
 
 def draft_detail(draft: StoredDraft) -> RenderableType:
     """Everything about one draft: content, flags, provenance and the decision."""
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bold", no_wrap=True)
-    facts.add_column()
+    facts = facts_grid()
     facts.add_row("draft", plain(draft.id))
     facts.add_row("risk", plain(draft.risk_id))
     facts.add_row("status", _status(draft))
@@ -93,13 +119,14 @@ def draft_detail(draft: StoredDraft) -> RenderableType:
         )
     if draft.how:
         facts.add_row("how", plain(draft.how))
-    if draft.reviewer:
-        decision = f"{draft.status.value} by {draft.reviewer} at {draft.reviewed_at}"
-        if draft.treatment_id:
-            decision += f"; made treatment {draft.treatment_id}"
-        facts.add_row("decision", plain(decision))
-    if draft.reason:
-        facts.add_row("reason", plain(draft.reason))
+    add_decision(
+        facts,
+        draft.status,
+        draft.reviewer,
+        draft.reviewed_at,
+        f"treatment {draft.treatment_id}" if draft.treatment_id else None,
+        draft.reason,
+    )
     return facts
 
 
