@@ -68,27 +68,29 @@ class ConceptRow:
     broader: str | None = None
 
 
-def _select(store: Store, query: str, bindings: dict | None = None) -> list[dict]:
+def select_rows(store: Store, query: str, bindings: dict | None = None) -> list[dict]:
+    """The rows of a SELECT over the library vocabulary (``PREFIXES`` are prepended)."""
     result = store.select(PREFIXES + query, bindings)
     return list(result.rows)
 
 
-def _value(term: object) -> str:
+def term_text(term: object) -> str:
+    """A term's lexical value; '' for an unbound variable."""
     return getattr(term, "value", "") if term is not None else ""
 
 
 def loaded_libraries(store: Store) -> dict[str, tuple[str, str]]:
     """Name -> (version, title) of every library loaded in the store."""
-    rows = _select(
+    rows = select_rows(
         store,
         "SELECT ?g ?name ?version ?title WHERE { GRAPH ?g { ?lib a rgl:Library ; rgl:name ?name "
         "; skos:prefLabel ?title . OPTIONAL { ?lib owl:versionInfo ?version } } }",
     )
     out = {}
     for row in rows:
-        graph = _value(row["g"])
+        graph = term_text(row["g"])
         if graph.startswith(LIBRARY_GRAPH_PREFIX):
-            out[_value(row["name"])] = (_value(row["version"]), _value(row["title"]))
+            out[term_text(row["name"])] = (term_text(row["version"]), term_text(row["title"]))
     return dict(sorted(out.items()))
 
 
@@ -190,13 +192,13 @@ def load(register: Register, libraries: Sequence[Library | str], *, replace: boo
 
 def linked_entities(store: Store, name: str) -> list[str]:
     """IDs of register entities that link to concepts of a library (adopted or linked)."""
-    rows = _select(
+    rows = select_rows(
         store,
         "SELECT DISTINCT ?id WHERE { GRAPH ?reg { ?e dcterms:identifier ?id ; ?p ?c } "
         "GRAPH ?lib { ?c a skos:Concept } }",
         {"reg": ox.NamedNode(REGISTER_GRAPH), "lib": ox.NamedNode(library_graph(name))},
     )
-    return sorted(_value(r["id"]) for r in rows)
+    return sorted(term_text(r["id"]) for r in rows)
 
 
 def unload(register: Register, name: str, *, force: bool = False) -> int:
@@ -244,7 +246,7 @@ def concepts(
     out: list[ConceptRow] = []
     needle = text.lower() if text else None
     for name in names:
-        rows = _select(
+        rows = select_rows(
             store,
             "SELECT ?c ?type ?notation ?label ?definition (SAMPLE(?b) AS ?broader) WHERE { "
             "GRAPH ?g { ?c a skos:Concept ; a ?type ; skos:notation ?notation ; "
@@ -254,17 +256,17 @@ def concepts(
             {"g": ox.NamedNode(library_graph(name))},
         )
         for row in rows:
-            concept_kind = kind_of.get(_value(row["type"]))
+            concept_kind = kind_of.get(term_text(row["type"]))
             if concept_kind is None or (kind is not None and concept_kind != kind):
                 continue
             item = ConceptRow(
-                _value(row["c"]),
+                term_text(row["c"]),
                 name,
-                _value(row["notation"]),
-                _value(row["label"]),
+                term_text(row["notation"]),
+                term_text(row["label"]),
                 concept_kind,
-                _value(row["definition"]),
-                _value(row["broader"]) or None,
+                term_text(row["definition"]),
+                term_text(row["broader"]) or None,
             )
             if needle and not any(
                 needle in v.lower() for v in (item.notation, item.label, item.definition)
@@ -281,12 +283,14 @@ def concept(store: Store, reference: str) -> ConceptRow:
     the colon may also be the concept's ID in its IRI (``iso-hs:27001-9.2`` for notation
     ``27001 9.2``)."""
     if "://" in reference:
-        rows = _select(
+        rows = select_rows(
             store,
             "SELECT ?g WHERE { GRAPH ?g { ?c a skos:Concept } }",
             {"c": ox.NamedNode(reference)},
         )
-        graphs = [_value(r["g"]) for r in rows if _value(r["g"]).startswith(LIBRARY_GRAPH_PREFIX)]
+        graphs = [
+            term_text(r["g"]) for r in rows if term_text(r["g"]).startswith(LIBRARY_GRAPH_PREFIX)
+        ]
         if not graphs:
             raise UserError(f"no loaded library has the concept <{reference}>")
         name = graphs[0].removeprefix(LIBRARY_GRAPH_PREFIX)
@@ -313,7 +317,7 @@ def annex_a_control(store: Store, reference: str) -> ConceptRow | None:
     """The ISO/IEC 42001 Annex A control ``reference`` (``A.6.2.4`` or its IRI), or None when
     it is not one."""
     iri = reference if reference.startswith(ISO42001) else ISO42001 + reference
-    rows = _select(
+    rows = select_rows(
         store,
         "SELECT ?notation ?label WHERE { GRAPH ?g { ?c a rg:AnnexAControl ; "
         "skos:notation ?notation ; skos:prefLabel ?label } }",
@@ -322,7 +326,7 @@ def annex_a_control(store: Store, reference: str) -> ConceptRow | None:
     if not rows:
         return None
     return ConceptRow(
-        iri, ANNEX_A, _value(rows[0]["notation"]), _value(rows[0]["label"]), "control", ""
+        iri, ANNEX_A, term_text(rows[0]["notation"]), term_text(rows[0]["label"]), "control", ""
     )
 
 
@@ -342,9 +346,9 @@ def mapping_target(store: Store, reference: str) -> ConceptRow:
 
 def linked_to(store: Store, concept_iri: str) -> list[str]:
     """IDs of register entities that adopted or link to one concept."""
-    rows = _select(
+    rows = select_rows(
         store,
         "SELECT DISTINCT ?id WHERE { GRAPH ?reg { ?e dcterms:identifier ?id ; ?p ?c } }",
         {"reg": ox.NamedNode(REGISTER_GRAPH), "c": ox.NamedNode(concept_iri)},
     )
-    return sorted(_value(r["id"]) for r in rows)
+    return sorted(term_text(r["id"]) for r in rows)

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from riskgraph import clock
 from riskgraph.errors import UserError
-from riskgraph.library.catalogue import PREFIXES, loaded_libraries
+from riskgraph.library.catalogue import loaded_libraries, select_rows, term_text
 from riskgraph.library.model import (
     LIBRARY_GRAPH_PREFIX,
     PREDICATE_NAMES,
@@ -144,21 +144,13 @@ class MappingGraph:
         )
 
 
-def _value(term: object) -> str:
-    return getattr(term, "value", "") if term is not None else ""
-
-
-def _rows(store: Store, query: str, bindings: dict | None = None) -> list[dict]:
-    return list(store.select(PREFIXES + query, bindings).rows)
-
-
 def read_mappings(store: Store, graphs: list[str] | None = None) -> list[Mapping]:
     """The mapping records of the given graphs (default: every library and the register)."""
     if graphs is None:
         graphs = [library_graph(n) for n in loaded_libraries(store)] + [REGISTER_GRAPH]
     out: list[Mapping] = []
     for graph in graphs:
-        rows = _rows(
+        rows = select_rows(
             store,
             "SELECT ?m ?p ?o WHERE { GRAPH ?g { ?m a rgl:Mapping ; ?p ?o } }",
             {"g": ox.NamedNode(graph)},
@@ -171,7 +163,7 @@ def _records(rows: list[dict]) -> dict[str, Mapping]:
     """Mapping records from (?m ?p ?o) rows, by record IRI."""
     props: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for row in rows:
-        props[_value(row["m"])][_value(row["p"])].append(row["o"])
+        props[term_text(row["m"])][term_text(row["p"])].append(row["o"])
     out = {}
     for record, values in props.items():
         try:
@@ -192,7 +184,7 @@ def _attach_records(store: Store, paths: list[Path]) -> None:
         values = " ".join(
             f"({ox.NamedNode(a)} {ox.NamedNode(b)})" for a, b in pairs[start : start + 400]
         )
-        rows = _rows(
+        rows = select_rows(
             store,
             f"SELECT ?m ?p ?o WHERE {{ VALUES (?s ?t) {{ {values} }} "
             "?m rgl:mappingSubject ?s ; rgl:mappingObject ?t ; a rgl:Mapping ; ?p ?o }",
@@ -210,34 +202,34 @@ def mapping_graph(store: Store) -> MappingGraph:
     the register's links; records are read later, only for the chains found."""
     graph = MappingGraph()
     libraries = {library_graph(n) for n in loaded_libraries(store)}
-    for row in _rows(
+    for row in select_rows(
         store,
         "SELECT ?g ?s ?p ?o WHERE { VALUES ?p { skos:exactMatch skos:closeMatch skos:broadMatch "
         "skos:narrowMatch skos:relatedMatch rgl:mitigates } GRAPH ?g { ?s ?p ?o } }",
     ):
-        g = _value(row["g"])
+        g = term_text(row["g"])
         if g not in libraries and g != REGISTER_GRAPH:
             continue
-        s, p, o = _value(row["s"]), _value(row["p"]), _value(row["o"])
+        s, p, o = term_text(row["s"]), term_text(row["p"]), term_text(row["o"])
         if p == RGL + "mitigates":
             graph.add(Edge(s, o, MITIGATES, None))
             continue
         name = PREDICATE_NAMES[p]
         graph.add(Edge(s, o, name, None, (s, name, o)))
-    for row in _rows(
+    for row in select_rows(
         store,
         "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o . ?s dcterms:identifier ?id . "
         "VALUES ?p { rg:mitigates rg:addresses rgl:adoptedFrom } } }",
         {"g": ox.NamedNode(REGISTER_GRAPH)},
     ):
-        s, p, o = _value(row["s"]), _value(row["p"]), _value(row["o"])
+        s, p, o = term_text(row["s"]), term_text(row["p"]), term_text(row["o"])
         graph.add(Edge(s, o, REGISTER_PREDICATES[p], None))
-    for row in _rows(
+    for row in select_rows(
         store,
         "SELECT ?c ?label WHERE { { ?c skos:prefLabel ?label } UNION "
         "{ ?c dcterms:title ?label . ?c dcterms:identifier ?id } }",
     ):
-        graph.labels.setdefault(_value(row["c"]), _value(row["label"]))
+        graph.labels.setdefault(term_text(row["c"]), term_text(row["label"]))
     return graph
 
 
@@ -246,45 +238,45 @@ def members(store: Store, framework: str) -> dict[str, str]:
     loaded = loaded_libraries(store)
     if framework in ("iso42001", "iso42001-annex-a"):
         annex = " ?c a rg:AnnexAControl ." if framework == "iso42001-annex-a" else ""
-        rows = _rows(
+        rows = select_rows(
             store,
             f"SELECT ?c ?n WHERE {{ GRAPH ?g {{ ?c skos:inScheme ?s ; skos:notation ?n .{annex} "
             "} }",
             {"g": ox.NamedNode(ISO42001_GRAPH), "s": ox.NamedNode(ISO42001_SCHEME)},
         )
     elif framework == "register":
-        rows = _rows(
+        rows = select_rows(
             store,
             "SELECT ?c ?n WHERE { GRAPH ?g { ?c dcterms:identifier ?n . "
             "{ ?c a rg:Risk } UNION { ?c a rg:Control } } }",
             {"g": ox.NamedNode(REGISTER_GRAPH)},
         )
     elif framework in loaded:
-        rows = _rows(
+        rows = select_rows(
             store,
             "SELECT ?c ?n WHERE { GRAPH ?g { ?c a skos:Concept ; skos:notation ?n . "
             "FILTER NOT EXISTS { ?c a rgl:Term } } }",
             {"g": ox.NamedNode(library_graph(framework))},
         )
     else:
-        schemes = _rows(
+        schemes = select_rows(
             store,
             "SELECT ?g ?s WHERE { GRAPH ?g { ?s a skos:ConceptScheme ; rgl:key ?k } }",
             {"k": ox.Literal(framework)},
         )
-        found = [r for r in schemes if _value(r["g"]).startswith(LIBRARY_GRAPH_PREFIX)]
+        found = [r for r in schemes if term_text(r["g"]).startswith(LIBRARY_GRAPH_PREFIX)]
         if not found:
             raise UserError(
                 f"unknown framework {framework!r}; expected a loaded library "
                 f"({', '.join(loaded) or 'none loaded'}), a taxonomy inside one, or one of "
                 f"{', '.join(SPECIAL_FRAMEWORKS)}"
             )
-        rows = _rows(
+        rows = select_rows(
             store,
             "SELECT ?c ?n WHERE { GRAPH ?g { ?c skos:inScheme ?s ; skos:notation ?n } }",
             {"g": found[0]["g"], "s": found[0]["s"]},
         )
-    return {_value(r["c"]): _value(r["n"]) for r in rows}
+    return {term_text(r["c"]): term_text(r["n"]) for r in rows}
 
 
 @dataclass
@@ -383,7 +375,7 @@ def _shortest_paths(
 def concept_mappings(store: Store, iri: str) -> list[Mapping]:
     """Every mapping record (in any loaded library or the register) with ``iri`` at either end."""
     node = ox.NamedNode(iri)
-    rows = _rows(
+    rows = select_rows(
         store,
         "SELECT ?m ?p ?o WHERE { { ?m rgl:mappingSubject ?c } UNION { ?m rgl:mappingObject ?c } "
         "?m a rgl:Mapping ; ?p ?o }",
