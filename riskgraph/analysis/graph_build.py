@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from riskgraph.analysis.graph import NodeKind, RegisterGraph, Relation
 from riskgraph.model.rdf import entity_class_for
 from riskgraph.scoring import all_levels, matrix, matrix_by_iri
-from riskgraph.store.base import Store, Term, read_revision
+from riskgraph.store.base import Store, Term, read_revision, term_value
 from riskgraph.vocab import DCTERMS, ISO42001_GRAPH, REGISTER_GRAPH, RG, SKOS
 
 ENTITY_KINDS: dict[str, NodeKind] = {
@@ -114,10 +114,6 @@ def _rows(store: Store, sparql: str) -> list[dict[str, Term | None]]:
     return list(result.rows)
 
 
-def _value(term: Term | None) -> str | None:
-    return None if term is None else term.value
-
-
 @dataclass
 class _Draft:
     """Nodes, edges and loose facts gathered from the rows before the graph is made."""
@@ -153,15 +149,19 @@ def build_graph(store: Store) -> RegisterGraph:
 def _add_catalogue(draft: _Draft, rows: list[dict[str, Term | None]]) -> None:
     broader: list[tuple[str, str]] = []
     for row in rows:
-        iri, notation, rdf_type = _value(row["c"]), _value(row["notation"]), _value(row["type"])
+        iri, notation, rdf_type = (
+            term_value(row["c"]),
+            term_value(row["notation"]),
+            term_value(row["type"]),
+        )
         kind = CATALOGUE_KINDS.get(rdf_type or "")
         if iri is None or notation is None or kind is None:
             continue
         draft.node_of_iri[iri] = notation
         draft.kinds[notation] = kind
-        if (label := _value(row["label"])) is not None:
+        if (label := term_value(row["label"])) is not None:
             draft.attrs[notation]["title"] = label
-        if (parent := _value(row["broader"])) is not None:
+        if (parent := term_value(row["broader"])) is not None:
             broader.append((notation, parent))
     for notation, parent_iri in broader:
         parent = draft.node_of_iri.get(parent_iri)
@@ -174,12 +174,12 @@ def _add_entities(draft: _Draft, rows: list[dict[str, Term | None]]) -> None:
     ids: dict[str, str] = {}
     titles: dict[str, str] = {}
     for row in rows:
-        iri, entity_id = _value(row["s"]), _value(row["id"])
+        iri, entity_id = term_value(row["s"]), term_value(row["id"])
         if iri is None or entity_id is None:
             continue
         ids.setdefault(iri, entity_id)
-        types[iri].add(_value(row["type"]) or "")
-        if (title := _value(row["title"])) is not None:
+        types[iri].add(term_value(row["type"]) or "")
+        if (title := term_value(row["title"])) is not None:
             titles.setdefault(iri, title)
     for iri in sorted(ids):
         entity_id = ids[iri]

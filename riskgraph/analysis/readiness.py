@@ -27,7 +27,7 @@ from riskgraph.ids import natural_key
 from riskgraph.model.entities import FINDING_TYPES
 from riskgraph.register import Register
 from riskgraph.results.manifest import register_hash
-from riskgraph.store.base import Store, Term
+from riskgraph.store.base import Store, Term, term_value
 from riskgraph.vocab import REGISTER_GRAPH, RG, sparql_prefix_block
 
 SCHEMA_VERSION = 1
@@ -223,10 +223,6 @@ SELECT ?risk ?id ?assessed WHERE {{
 }}"""
 
 
-def _value(term: Term | None) -> str | None:
-    return None if term is None else term.value
-
-
 def _day(term: Term | None) -> date | None:
     if not isinstance(term, ox.Literal):
         return None
@@ -251,21 +247,21 @@ def read_audits(store: Store) -> list[AuditRecord]:
     """Every audit of the register, by ID."""
     found: dict[str, dict[str, Any]] = {}
     for row in store.select(_AUDITS).rows:
-        iri = _value(row["audit"])
+        iri = term_value(row["audit"])
         if iri is None:
             continue
         item = found.setdefault(
-            iri, {"id": _value(row["id"]) or iri, "kind": None, "days": [], "c": set(), "f": []}
+            iri, {"id": term_value(row["id"]) or iri, "kind": None, "days": [], "c": set(), "f": []}
         )
         item["kind"] = item["kind"] or _local(row["kind"])
         if (day := _day(row["end"]) or _day(row["start"])) is not None:
             item["days"].append(day)
     for row in store.select(_AUDIT_CLAUSES).rows:
-        iri, ref = _value(row["audit"]), _value(row["ref"])
+        iri, ref = term_value(row["audit"]), term_value(row["ref"])
         if iri in found and ref is not None:
             found[iri]["c"].add(ref)
     for row in store.select(_AUDIT_FINDINGS).rows:
-        iri, finding = _value(row["audit"]), _value(row["finding"])
+        iri, finding = term_value(row["audit"]), term_value(row["finding"])
         if iri in found and finding is not None and finding not in found[iri]["f"]:
             found[iri]["f"].append(finding)
     audits = [
@@ -325,10 +321,10 @@ def _gap_keys(gaps: GapReport, rule: str, base_iri: str) -> list[str]:
 
 
 def _gap_analysis(store: Store, soa: StatementOfApplicability, gaps: GapReport, base: str) -> Stage:
-    systems = int(_value(next(iter(store.select(_COUNTS).rows))["systems"]) or 0)
+    systems = int(term_value(next(iter(store.select(_COUNTS).rows))["systems"]) or 0)
     risks = list(store.select(_RISKS).rows)
     unassessed = [
-        _value(r["id"]) or "?" for r in risks if _value(r["assessed"]) not in ("true", "1")
+        term_value(r["id"]) or "?" for r in risks if term_value(r["assessed"]) not in ("true", "1")
     ]
     undecided = [row.ref for row in soa.rows if not row.decided]
     unassessed_systems = _gap_keys(gaps, "systems-without-impact-assessment", base)
@@ -379,7 +375,9 @@ def _implementation(
     controls = list(store.select(_CONTROLS).rows)
     statuses = [(_local(r["status"]) or "planned") for r in controls]
     planned_controls = [
-        _value(r["id"]) or "?" for r, s in zip(controls, statuses, strict=True) if s == "planned"
+        term_value(r["id"]) or "?"
+        for r, s in zip(controls, statuses, strict=True)
+        if s == "planned"
     ]
     in_place = sum(1 for s in statuses if s in ("implemented", "verified"))
     untreated = _gap_keys(gaps, "risks-above-appetite-without-approved-treatment", base)
@@ -431,13 +429,13 @@ def _findings(store: Store) -> dict[str, tuple[str, bool, bool]]:
     """Finding IRI -> (ID, closed, has a corrective action)."""
     found: dict[str, tuple[str, bool, bool]] = {}
     for row in store.select(_FINDINGS).rows:
-        iri = _value(row["finding"])
+        iri = term_value(row["finding"])
         if iri is None:
             continue
         known = found.get(iri)
         closed = _local(row["status"]) == "closed"
         acted = row["action"] is not None or (known is not None and known[2])
-        found[iri] = (_value(row["id"]) or iri, closed, acted)
+        found[iri] = (term_value(row["id"]) or iri, closed, acted)
     return found
 
 
@@ -452,7 +450,7 @@ def _internal_audit(
     uncovered = [f"clause {c}" for c in MANAGEMENT_CLAUSES if c not in covered]
     open_findings = [f[0] for f in findings.values() if not f[1]]
     reviews = [
-        (_value(r["id"]) or "?", _day(r["day"])) for r in store.select(_MANAGEMENT_REVIEWS).rows
+        (term_value(r["id"]) or "?", _day(r["day"])) for r in store.select(_MANAGEMENT_REVIEWS).rows
     ]
     recent_reviews = sorted({rid for rid, day in reviews if _recent(day, today)}, key=natural_key)
     since = (today - timedelta(days=AUDIT_WINDOW_DAYS)).isoformat()
@@ -584,7 +582,7 @@ def _stale_tests(store: Store, gaps: GapReport) -> tuple[int, list[str]]:
         "action"
         for row in failed
     ]
-    return int(_value(plans) or 0), stale
+    return int(term_value(plans) or 0), stale
 
 
 def _rule_rows(gaps: GapReport, rule: str) -> list[dict[str, str | None]]:

@@ -36,7 +36,7 @@ from riskgraph import __version__
 from riskgraph.ids import natural_key
 from riskgraph.register import Register
 from riskgraph.results.manifest import register_hash
-from riskgraph.store.base import SelectResult, Store, Term
+from riskgraph.store.base import SelectResult, Store, Term, term_value
 from riskgraph.vocab import RG, sparql_prefix_block
 
 
@@ -340,28 +340,28 @@ def _annex_a_controls(store: Store) -> dict[str, _AnnexA]:
     found: dict[str, _AnnexA] = {}
     seen_statements: set[tuple[str, str]] = set()
     for row in _rows(store, _ANNEX_A_QUERY):
-        iri = _text(row["annex"])
+        iri = term_value(row["annex"])
         if iri is None:
             continue
         item = found.setdefault(
             iri,
             _AnnexA(
-                ref=_text(row["ref"]) or iri,
-                heading=_text(row["heading"]) or "",
-                objective_ref=_text(row["objective_ref"]) or "",
-                objective_heading=_text(row["objective_heading"]) or "",
+                ref=term_value(row["ref"]) or iri,
+                heading=term_value(row["heading"]) or "",
+                objective_ref=term_value(row["objective_ref"]) or "",
+                objective_heading=term_value(row["objective_heading"]) or "",
             ),
         )
-        statement = _text(row["statement"])
+        statement = term_value(row["statement"])
         if statement is None or (iri, statement) in seen_statements:
             continue
         seen_statements.add((iri, statement))
         item.decisions.append(
             Decision(
-                statement_id=_text(row["statement_id"]),
+                statement_id=term_value(row["statement_id"]),
                 applicable=_boolean(row["applicable"]),
-                justification=_text(row["justification"]),
-                decided_by=_text(row["decided_by"]),
+                justification=term_value(row["justification"]),
+                decided_by=term_value(row["decided_by"]),
                 decided_on=_date(row["decided_on"]),
             )
         )
@@ -372,7 +372,7 @@ def _controls(store: Store) -> dict[str, dict[str, ImplementingControl]]:
     """Annex A control IRI -> control IRI -> the control."""
     found: dict[str, dict[str, ImplementingControl]] = defaultdict(dict)
     for row in _rows(store, _CONTROLS_QUERY):
-        annex, control = _text(row["annex"]), _text(row["control"])
+        annex, control = term_value(row["annex"]), term_value(row["control"])
         if annex is None or control is None:
             continue
         status = _status(row["status"])
@@ -380,7 +380,7 @@ def _controls(store: Store) -> dict[str, dict[str, ImplementingControl]]:
         if known is not None and _STATUS_RANK[known.status] >= _STATUS_RANK[status]:
             continue
         found[annex][control] = ImplementingControl(
-            id=_text(row["id"]) or control, title=_text(row["title"]), status=status
+            id=term_value(row["id"]) or control, title=term_value(row["title"]), status=status
         )
     return found
 
@@ -389,10 +389,12 @@ def _risks(store: Store) -> dict[str, list[RelatedRisk]]:
     """Control IRI -> risks it mitigates."""
     found: dict[str, list[RelatedRisk]] = defaultdict(list)
     for row in _rows(store, _RISKS_QUERY):
-        control = _text(row["control"])
+        control = term_value(row["control"])
         if control is None:
             continue
-        found[control].append(RelatedRisk(id=_text(row["id"]) or "", title=_text(row["title"])))
+        found[control].append(
+            RelatedRisk(id=term_value(row["id"]) or "", title=term_value(row["title"]))
+        )
     return found
 
 
@@ -400,14 +402,14 @@ def _evidence(store: Store, today: date) -> dict[str, list[EvidenceItem]]:
     """Control or Annex A control IRI -> evidence supporting it."""
     found: dict[str, list[EvidenceItem]] = defaultdict(list)
     for row in _rows(store, _EVIDENCE_QUERY):
-        target = _text(row["target"])
+        target = term_value(row["target"])
         if target is None:
             continue
         expires = _date(row["expires"])
         found[target].append(
             EvidenceItem(
-                id=_text(row["id"]) or "",
-                title=_text(row["title"]),
+                id=term_value(row["id"]) or "",
+                title=term_value(row["title"]),
                 issued=_date(row["issued"]),
                 expires=expires,
                 expired=expires is not None and expires < today,
@@ -438,10 +440,6 @@ def _rows(store: Store, sparql: str) -> Iterator[dict[str, Term | None]]:
     if not isinstance(result, SelectResult):
         raise TypeError("the Statement of Applicability queries are SELECT queries")
     return result.rows
-
-
-def _text(term: Term | None) -> str | None:
-    return term.value if term is not None else None
 
 
 def _boolean(term: Term | None) -> bool:

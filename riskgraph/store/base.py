@@ -40,6 +40,11 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Bindings = Mapping[str, Term]
 
 
+def term_value(term: Term | None) -> str | None:
+    """A result term's lexical value (IRI, blank node ID or literal text); None when unbound."""
+    return term.value if term is not None else None
+
+
 class StoreError(RiskgraphError):
     """A store could not do what was asked; the message is meant for a person. Exit code 3."""
 

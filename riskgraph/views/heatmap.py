@@ -26,7 +26,7 @@ from riskgraph.scoring import (
     matrix,
     matrix_by_iri,
 )
-from riskgraph.store.base import Store, Term
+from riskgraph.store.base import Store, Term, term_value
 from riskgraph.vocab import sparql_prefix_block
 
 Kind = Literal["inherent", "residual"]
@@ -139,7 +139,7 @@ def read_scored_risks(store: Store, default_matrix: str) -> list[ScoredRisk]:
     fallback = matrix(default_matrix)
     risks: dict[str, ScoredRisk] = {}
     for row in result.rows:
-        risk_id = _text(row["id"])
+        risk_id = term_value(row["id"])
         if risk_id is None or risk_id in risks:
             continue
         risks[risk_id] = ScoredRisk(
@@ -221,10 +221,10 @@ def _axis_labels(store: Store) -> dict[tuple[str, str], dict[int, str]]:
     labels: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
     for row in result.rows:
         matrix_iri, axis, index, concept = (
-            _text(row["matrix"]),
-            _text(row["axis"]),
+            term_value(row["matrix"]),
+            term_value(row["axis"]),
             _integer(row["index"]),
-            _text(row["concept"]),
+            term_value(row["concept"]),
         )
         if matrix_iri and axis and index is not None and concept:
             labels[(matrix_iri, axis)][index] = _concept_label(concept, axis)
@@ -260,7 +260,3 @@ def _integer(term: Term | None) -> int | None:
         return int(term.value.strip())
     except ValueError:
         return None
-
-
-def _text(term: Term | None) -> str | None:
-    return term.value if term is not None else None
