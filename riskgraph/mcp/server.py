@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio.to_thread
 from mcp.server.mcpserver import Context, MCPServer
@@ -23,6 +23,9 @@ from riskgraph import __version__
 from riskgraph.errors import UserError
 from riskgraph.mcp import tools
 from riskgraph.register import Register
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,11 @@ INSTRUCTIONS = (
     "controls). Stored queries answer most audit questions: list them first. Anything you "
     "propose is a draft that counts for nothing until a named person reviews it."
 )
+
+
+def _compact_schema(model: type[BaseModel]) -> str:
+    """A tool argument's JSON Schema in compact JSON, for the tool's description."""
+    return json.dumps(model.model_json_schema(), separators=(",", ":"))
 
 
 def _client_name(ctx: Any) -> str:
@@ -236,7 +244,7 @@ def build_server(register: Register, *, allow_drafts: bool = False) -> MCPServer
 def _add_draft_tools(server: MCPServer, register: Register) -> None:
     from riskgraph.assistant.schema import TreatmentDraft
 
-    schema = json.dumps(TreatmentDraft.model_json_schema(), separators=(",", ":"))
+    schema = _compact_schema(TreatmentDraft)
     description = (
         "Propose a treatment for a risk. It is stored as a PENDING draft that counts for nothing "
         "until a named person reviews it (riskgraph assist review); this tool cannot approve, "
@@ -254,7 +262,7 @@ def _add_draft_tools(server: MCPServer, register: Register) -> None:
 def _add_candidate_tool(server: MCPServer, register: Register) -> None:
     from riskgraph.assistant.identify import AnswerCandidate
 
-    schema = json.dumps(AnswerCandidate.model_json_schema(), separators=(",", ":"))
+    schema = _compact_schema(AnswerCandidate)
     description = (
         "Propose a candidate risk for an AI system, citing risk concepts of the register's loaded "
         "libraries as LIBRARY:NOTATION (e.g. finos-aigf:ri-16). It is stored as a PENDING "
@@ -277,7 +285,7 @@ def _add_candidate_tool(server: MCPServer, register: Register) -> None:
 def _add_mapping_tool(server: MCPServer, register: Register) -> None:
     from riskgraph.assistant.mappings import MappingProposal
 
-    schema = json.dumps(MappingProposal.model_json_schema(), separators=(",", ":"))
+    schema = _compact_schema(MappingProposal)
     description = (
         "Propose a mapping from a register risk, control or evidence to a concept of a loaded "
         "library (LIBRARY:NOTATION, e.g. finos-aigf:ri-16) or an ISO/IEC 42001 Annex A control "
