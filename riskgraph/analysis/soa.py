@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TypeVar
@@ -36,7 +36,7 @@ from riskgraph import __version__
 from riskgraph.ids import natural_key
 from riskgraph.register import Register
 from riskgraph.results.manifest import register_hash
-from riskgraph.store.base import SelectResult, Store, Term, term_value
+from riskgraph.store.base import Store, Term, term_value
 from riskgraph.vocab import RG, sparql_prefix_block
 
 
@@ -339,7 +339,7 @@ def _annex_a_controls(store: Store) -> dict[str, _AnnexA]:
     """Annex A control IRI -> its catalogue entry and applicability statements."""
     found: dict[str, _AnnexA] = {}
     seen_statements: set[tuple[str, str]] = set()
-    for row in _rows(store, _ANNEX_A_QUERY):
+    for row in store.select(_ANNEX_A_QUERY).rows:
         iri = term_value(row["annex"])
         if iri is None:
             continue
@@ -371,7 +371,7 @@ def _annex_a_controls(store: Store) -> dict[str, _AnnexA]:
 def _controls(store: Store) -> dict[str, dict[str, ImplementingControl]]:
     """Annex A control IRI -> control IRI -> the control."""
     found: dict[str, dict[str, ImplementingControl]] = defaultdict(dict)
-    for row in _rows(store, _CONTROLS_QUERY):
+    for row in store.select(_CONTROLS_QUERY).rows:
         annex, control = term_value(row["annex"]), term_value(row["control"])
         if annex is None or control is None:
             continue
@@ -388,7 +388,7 @@ def _controls(store: Store) -> dict[str, dict[str, ImplementingControl]]:
 def _risks(store: Store) -> dict[str, list[RelatedRisk]]:
     """Control IRI -> risks it mitigates."""
     found: dict[str, list[RelatedRisk]] = defaultdict(list)
-    for row in _rows(store, _RISKS_QUERY):
+    for row in store.select(_RISKS_QUERY).rows:
         control = term_value(row["control"])
         if control is None:
             continue
@@ -401,7 +401,7 @@ def _risks(store: Store) -> dict[str, list[RelatedRisk]]:
 def _evidence(store: Store, today: date) -> dict[str, list[EvidenceItem]]:
     """Control or Annex A control IRI -> evidence supporting it."""
     found: dict[str, list[EvidenceItem]] = defaultdict(list)
-    for row in _rows(store, _EVIDENCE_QUERY):
+    for row in store.select(_EVIDENCE_QUERY).rows:
         target = term_value(row["target"])
         if target is None:
             continue
@@ -433,13 +433,6 @@ def _merge(groups: Iterable[list[_Item]], key: Callable[[_Item], str]) -> list[_
         for item in group:
             by_key.setdefault(key(item), item)
     return [by_key[k] for k in sorted(by_key, key=natural_key)]
-
-
-def _rows(store: Store, sparql: str) -> Iterator[dict[str, Term | None]]:
-    result = store.query(sparql)
-    if not isinstance(result, SelectResult):
-        raise TypeError("the Statement of Applicability queries are SELECT queries")
-    return result.rows
 
 
 def _boolean(term: Term | None) -> bool:

@@ -7,14 +7,13 @@ Each part loads on its own, so a dashboard can fill in as the parts arrive; the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from riskgraph.model.entities import CATALOGUE_RISK, ENTITY_TYPES, Risk
 from riskgraph.model.rdf import rdf_types_for
 from riskgraph.register import Register
-from riskgraph.store.base import Store, Term, read_revision
+from riskgraph.store.base import Store, read_revision
 from riskgraph.views.due import load_due
 from riskgraph.views.heatmap import (
     Heatmap,
@@ -70,12 +69,6 @@ class DueReviews:
     """The most urgent first, at most ``SHOWN_DUE``."""
 
 
-def _rows(store: Store, sparql: str) -> Iterator[dict[str, Term | None]]:
-    """Rows of a query over our own vocabulary (its IRIs are constants, not user input)."""
-    result = store.select(sparql)
-    return result.rows
-
-
 _COUNTS = f"""
 SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{REGISTER_GRAPH}> {{ ?s a ?type }} }}
 GROUP BY ?type"""
@@ -89,7 +82,7 @@ def entity_counts(store: Store) -> tuple[dict[str, int], int]:
     not adopted). Catalogue risks are not among the risks: they are counted apart."""
     by_type = {
         row["type"].value: int(row["n"].value)
-        for row in _rows(store, _COUNTS)
+        for row in store.select(_COUNTS).rows
         if row["type"] is not None and row["n"] is not None
     }
     catalogue = by_type.get(CATALOGUE_RISK, 0)
