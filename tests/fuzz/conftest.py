@@ -29,7 +29,9 @@ def register(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def worker() -> Iterator[Worker]:
-    running = Worker()
+def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worker]:
+    # Commands that write a default file (report -> report.html) write it here, not in the
+    # folder the tests were started from.
+    running = Worker(cwd=tmp_path_factory.mktemp("fuzz-cwd"))
     yield running
     running.close()

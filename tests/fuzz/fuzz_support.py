@@ -55,7 +55,8 @@ class Outcome:
 class Worker:
     """The CLI worker process (``cli_worker.py``); restarted after it dies."""
 
-    def __init__(self) -> None:
+    def __init__(self, cwd: Path) -> None:
+        self._cwd = cwd
         self._process: subprocess.Popen[str] | None = None
 
     def _start(self) -> subprocess.Popen[str]:
@@ -66,6 +67,7 @@ class Worker:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
                 text=True,
+                cwd=self._cwd,
                 env={k: v for k, v in os.environ.items() if k != "RISKGRAPH_REGISTER"},
             )
         return self._process
