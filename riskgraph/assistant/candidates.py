@@ -21,7 +21,6 @@ out of the shortlist and tell the model why.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
@@ -41,11 +40,19 @@ from riskgraph.assistant.identify import (
 )
 from riskgraph.assistant.prompts import PromptTemplate
 from riskgraph.assistant.records import (
+    all_values,
+    as_int,
     check_pending,
     check_reason,
     draft_iri,
+    draft_number,
+    drafts_subjects,
+    first_value,
+    int_literal,
     model_iri,
     next_draft_id,
+    prov_node,
+    rg_node,
     template_iri,
 )
 from riskgraph.editing.input import Changes, Origin
@@ -71,18 +78,6 @@ CANDIDATE_CLASS = RG + "RiskCandidate"
 BASELINE_AGENT = "ranker/bm25"
 """IRI tail of the offline ranker as a software agent."""
 METHODS = ("baseline", "llm", "mcp")
-
-
-def _rg(name: str) -> ox.NamedNode:
-    return ox.NamedNode(RG + name)
-
-
-def _prov(name: str) -> ox.NamedNode:
-    return ox.NamedNode(PROV + name)
-
-
-def _int(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
 
 
 def _time(value: datetime) -> ox.Literal:
@@ -158,63 +153,72 @@ def candidate_quads(
     system = ox.NamedNode(base_iri + system_id)
     triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
         (node, A, ox.NamedNode(CANDIDATE_CLASS)),
-        (node, A, _prov("Entity")),
+        (node, A, prov_node("Entity")),
         (node, ox.NamedNode(DCTERMS + "identifier"), ox.Literal(draft_id)),
-        (node, _rg("forSystem"), system),
+        (node, rg_node("forSystem"), system),
         (node, ox.NamedNode(DCTERMS + "title"), ox.Literal(candidate.title)),
         (node, ox.NamedNode(DCTERMS + "description"), ox.Literal(candidate.description)),
-        (node, _rg("rationale"), ox.Literal(candidate.why)),
-        (node, _rg("proposedLikelihood"), _int(candidate.likelihood)),
-        (node, _rg("proposedSeverity"), _int(candidate.severity)),
-        (node, _rg("proposedMatrix"), ox.NamedNode(matrix(matrix_name).iri)),
-        (node, _rg("candidateRank"), _int(candidate.rank)),
-        (node, _rg("identificationMethod"), ox.Literal(maker.method)),
-        (node, _rg("status"), ox.NamedNode(DraftStatus.PENDING.iri)),
-        (node, _prov("wasGeneratedBy"), activity),
-        (node, _prov("wasAttributedTo"), agent),
-        (node, _prov("generatedAtTime"), _time(ended)),
-        (activity, A, _rg("DraftingActivity")),
-        (activity, _prov("used"), system),
-        (activity, _prov("startedAtTime"), _time(started)),
-        (activity, _prov("endedAtTime"), _time(ended)),
-        (activity, _prov("wasAssociatedWith"), agent),
+        (node, rg_node("rationale"), ox.Literal(candidate.why)),
+        (node, rg_node("proposedLikelihood"), int_literal(candidate.likelihood)),
+        (node, rg_node("proposedSeverity"), int_literal(candidate.severity)),
+        (node, rg_node("proposedMatrix"), ox.NamedNode(matrix(matrix_name).iri)),
+        (node, rg_node("candidateRank"), int_literal(candidate.rank)),
+        (node, rg_node("identificationMethod"), ox.Literal(maker.method)),
+        (node, rg_node("status"), ox.NamedNode(DraftStatus.PENDING.iri)),
+        (node, prov_node("wasGeneratedBy"), activity),
+        (node, prov_node("wasAttributedTo"), agent),
+        (node, prov_node("generatedAtTime"), _time(ended)),
+        (activity, A, rg_node("DraftingActivity")),
+        (activity, prov_node("used"), system),
+        (activity, prov_node("startedAtTime"), _time(started)),
+        (activity, prov_node("endedAtTime"), _time(ended)),
+        (activity, prov_node("wasAssociatedWith"), agent),
         (agent, ox.NamedNode(DCTERMS + "title"), ox.Literal(maker.agent_title)),
     ]
     triples += [(agent, A, ox.NamedNode(t)) for t in maker.agent_types]
     if candidate.score is not None:
         score = ox.Literal(repr(float(candidate.score)), datatype=ox.NamedNode(XSD + "double"))
-        triples.append((node, _rg("retrievalScore"), score))
+        triples.append((node, rg_node("retrievalScore"), score))
     for citation in candidate.citations:
-        triples.append((node, _rg("citedReference"), ox.Literal(citation.ref)))
+        triples.append((node, rg_node("citedReference"), ox.Literal(citation.ref)))
         if citation.concept is not None:
             concept = ox.NamedNode(citation.concept.iri)
-            triples += [(node, _rg("citesConcept"), concept), (activity, _prov("used"), concept)]
-    triples += [(node, _rg("groundingFlag"), ox.Literal(f)) for f in candidate.flags]
+            triples += [
+                (node, rg_node("citesConcept"), concept),
+                (activity, prov_node("used"), concept),
+            ]
+    triples += [(node, rg_node("groundingFlag"), ox.Literal(f)) for f in candidate.flags]
     if maker.template is not None:
         association = ox.NamedNode(activity.value + "/association")
         plan = ox.NamedNode(template_iri(base_iri, maker.template))
         triples += [
-            (activity, _prov("qualifiedAssociation"), association),
-            (association, A, _prov("Association")),
-            (association, _prov("agent"), agent),
-            (association, _prov("hadPlan"), plan),
-            (plan, A, _rg("PromptTemplate")),
+            (activity, prov_node("qualifiedAssociation"), association),
+            (association, A, prov_node("Association")),
+            (association, prov_node("agent"), agent),
+            (association, prov_node("hadPlan"), plan),
+            (plan, A, rg_node("PromptTemplate")),
             (plan, ox.NamedNode(RDFS + "label"), ox.Literal(maker.template.label)),
-            (plan, _rg("templateHash"), ox.Literal(maker.template.sha256)),
+            (plan, rg_node("templateHash"), ox.Literal(maker.template.sha256)),
         ]
     if maker.endpoint_host is not None:
-        triples.append((activity, _rg("endpointHost"), ox.Literal(maker.endpoint_host)))
+        triples.append((activity, rg_node("endpointHost"), ox.Literal(maker.endpoint_host)))
     if maker.request_hash is not None:
-        triples.append((activity, _rg("requestHash"), ox.Literal(maker.request_hash)))
+        triples.append((activity, rg_node("requestHash"), ox.Literal(maker.request_hash)))
     run = maker.run
     if run is not None:
-        triples.append((activity, _rg("requestedModel"), ox.Literal(run.requested_model)))
+        triples.append((activity, rg_node("requestedModel"), ox.Literal(run.requested_model)))
         temperature = ox.Literal(str(float(run.temperature)), datatype=ox.NamedNode(XSD + "double"))
-        triples.append((activity, _rg("temperature"), temperature))
+        triples.append((activity, rg_node("temperature"), temperature))
         if not run.usage.unreported_calls:
-            triples.append((activity, _rg("promptTokens"), _int(run.usage.prompt_tokens)))
-            triples.append((activity, _rg("completionTokens"), _int(run.usage.completion_tokens)))
-        triples += [(activity, _rg("redactedField"), ox.Literal(f)) for f in run.redacted_fields]
+            triples.append(
+                (activity, rg_node("promptTokens"), int_literal(run.usage.prompt_tokens))
+            )
+            triples.append(
+                (activity, rg_node("completionTokens"), int_literal(run.usage.completion_tokens))
+            )
+        triples += [
+            (activity, rg_node("redactedField"), ox.Literal(f)) for f in run.redacted_fields
+        ]
         how = f"response format {run.response_format}"
         if run.repaired:
             how += "; the first answer did not fit the schema and was repaired once"
@@ -267,88 +271,63 @@ class StoredCandidate:
     risk_id: str | None = None
 
 
-def _subjects(store: Store) -> dict[str, dict[str, list[ox.NamedNode | ox.Literal]]]:
-    out: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for q in store.quads(DRAFTS_GRAPH):
-        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode | ox.Literal):
-            out[q.subject.value][q.predicate.value].append(q.object)
-    return out
-
-
-def _one(props: dict, predicate: str) -> str | None:
-    values = props.get(predicate)
-    return values[0].value if values else None
-
-
-def _all(props: dict, predicate: str) -> list[str]:
-    return sorted(v.value for v in props.get(predicate, []))
-
-
-def _as_int(value: str | None) -> int | None:
-    return int(value) if value is not None and value.lstrip("-").isdigit() else None
-
-
-def _number(draft_id: str) -> int:
-    tail = draft_id.rsplit("-", 1)[-1]
-    return int(tail) if tail.isdigit() else 0
-
-
 def load_candidates(store: Store, base_iri: str) -> list[StoredCandidate]:
     """Every risk candidate, by system, then in the order they were made."""
-    subjects = _subjects(store)
+    subjects = drafts_subjects(store)
     reviews = {
-        _one(props, PROV + "used"): props
+        first_value(props, PROV + "used"): props
         for props in subjects.values()
-        if RG + "ReviewActivity" in _all(props, RDF + "type")
+        if RG + "ReviewActivity" in all_values(props, RDF + "type")
     }
     out = []
     for iri, props in subjects.items():
-        if CANDIDATE_CLASS not in _all(props, RDF + "type"):
+        if CANDIDATE_CLASS not in all_values(props, RDF + "type"):
             continue
-        activity = subjects.get(_one(props, PROV + "wasGeneratedBy") or "", {})
-        association = subjects.get(_one(activity, PROV + "qualifiedAssociation") or "", {})
-        plan = subjects.get(_one(association, PROV + "hadPlan") or "", {})
-        agent = subjects.get(_one(props, PROV + "wasAttributedTo") or "", {})
+        activity = subjects.get(first_value(props, PROV + "wasGeneratedBy") or "", {})
+        association = subjects.get(first_value(activity, PROV + "qualifiedAssociation") or "", {})
+        plan = subjects.get(first_value(association, PROV + "hadPlan") or "", {})
+        agent = subjects.get(first_value(props, PROV + "wasAttributedTo") or "", {})
         review = reviews.get(iri, {})
-        status_iri = _one(props, RG + "status")
+        status_iri = first_value(props, RG + "status")
         status = DraftStatus.from_iri(status_iri) if status_iri else DraftStatus.PENDING
-        score = _one(props, RG + "retrievalScore")
+        score = first_value(props, RG + "retrievalScore")
         out.append(
             StoredCandidate(
-                id=_one(props, DCTERMS + "identifier") or iri.rsplit("/", 1)[-1],
+                id=first_value(props, DCTERMS + "identifier") or iri.rsplit("/", 1)[-1],
                 iri=iri,
-                system_id=(_one(props, RG + "forSystem") or "?").removeprefix(base_iri),
+                system_id=(first_value(props, RG + "forSystem") or "?").removeprefix(base_iri),
                 status=status if isinstance(status, DraftStatus) else DraftStatus.PENDING,
-                title=_one(props, DCTERMS + "title") or "",
-                description=_one(props, DCTERMS + "description") or "",
-                rationale=_one(props, RG + "rationale") or "",
-                likelihood=_as_int(_one(props, RG + "proposedLikelihood")),
-                severity=_as_int(_one(props, RG + "proposedSeverity")),
-                matrix_iri=_one(props, RG + "proposedMatrix"),
-                rank=_as_int(_one(props, RG + "candidateRank")),
-                method=_one(props, RG + "identificationMethod") or "",
-                concepts=tuple(_all(props, RG + "citesConcept")),
-                references=tuple(_all(props, RG + "citedReference")),
-                flags=tuple(_all(props, RG + "groundingFlag")),
+                title=first_value(props, DCTERMS + "title") or "",
+                description=first_value(props, DCTERMS + "description") or "",
+                rationale=first_value(props, RG + "rationale") or "",
+                likelihood=as_int(first_value(props, RG + "proposedLikelihood")),
+                severity=as_int(first_value(props, RG + "proposedSeverity")),
+                matrix_iri=first_value(props, RG + "proposedMatrix"),
+                rank=as_int(first_value(props, RG + "candidateRank")),
+                method=first_value(props, RG + "identificationMethod") or "",
+                concepts=tuple(all_values(props, RG + "citesConcept")),
+                references=tuple(all_values(props, RG + "citedReference")),
+                flags=tuple(all_values(props, RG + "groundingFlag")),
                 score=float(score) if score is not None else None,
-                created=_one(props, PROV + "generatedAtTime"),
-                maker=_one(agent, DCTERMS + "title"),
-                endpoint_host=_one(activity, RG + "endpointHost"),
-                template=_one(plan, RDFS + "label"),
-                template_hash=_one(plan, RG + "templateHash"),
-                request_hash=_one(activity, RG + "requestHash"),
-                prompt_tokens=_as_int(_one(activity, RG + "promptTokens")),
-                completion_tokens=_as_int(_one(activity, RG + "completionTokens")),
-                reviewer=(_one(review, PROV + "wasAssociatedWith") or "").removeprefix(base_iri)
+                created=first_value(props, PROV + "generatedAtTime"),
+                maker=first_value(agent, DCTERMS + "title"),
+                endpoint_host=first_value(activity, RG + "endpointHost"),
+                template=first_value(plan, RDFS + "label"),
+                template_hash=first_value(plan, RG + "templateHash"),
+                request_hash=first_value(activity, RG + "requestHash"),
+                prompt_tokens=as_int(first_value(activity, RG + "promptTokens")),
+                completion_tokens=as_int(first_value(activity, RG + "completionTokens")),
+                reviewer=(first_value(review, PROV + "wasAssociatedWith") or "").removeprefix(
+                    base_iri
+                )
                 or None,
-                reviewed_at=_one(review, PROV + "endedAtTime"),
-                reason=_one(props, RG + "reason"),
-                risk_id=(_one(review, PROV + "generated") or "").removeprefix(base_iri) or None,
+                reviewed_at=first_value(review, PROV + "endedAtTime"),
+                reason=first_value(props, RG + "reason"),
+                risk_id=(first_value(review, PROV + "generated") or "").removeprefix(base_iri)
+                or None,
             )
         )
-    return sorted(out, key=lambda c: (c.system_id, _number(c.id), c.id))
+    return sorted(out, key=lambda c: (c.system_id, draft_number(c.id), c.id))
 
 
 def is_candidate(store: Store, base_iri: str, draft_id: str) -> bool:
@@ -478,27 +457,27 @@ def _review_quads(
     review = ox.NamedNode(candidate.iri + "/review")
     verb = "acceptance" if status is DraftStatus.ACCEPTED else "rejection"
     triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
-        (node, _rg("status"), ox.NamedNode(status.iri)),
-        (review, A, _rg("ReviewActivity")),
-        (review, A, _prov("Activity")),
+        (node, rg_node("status"), ox.NamedNode(status.iri)),
+        (review, A, rg_node("ReviewActivity")),
+        (review, A, prov_node("Activity")),
         (review, ox.NamedNode(RDFS + "label"), ox.Literal(f"{verb} of {noun} {candidate.id}")),
-        (review, _prov("used"), node),
-        (review, _prov("wasAssociatedWith"), ox.NamedNode(base_iri + person_id)),
-        (review, _prov("endedAtTime"), _time(when)),
+        (review, prov_node("used"), node),
+        (review, prov_node("wasAssociatedWith"), ox.NamedNode(base_iri + person_id)),
+        (review, prov_node("endedAtTime"), _time(when)),
     ]
     if reason:
-        triples.append((node, _rg("reason"), ox.Literal(reason)))
+        triples.append((node, rg_node("reason"), ox.Literal(reason)))
     if risk_id:
-        triples.append((review, _prov("generated"), ox.NamedNode(base_iri + risk_id)))
+        triples.append((review, prov_node("generated"), ox.NamedNode(base_iri + risk_id)))
     if generated:
-        triples.append((review, _prov("generated"), ox.NamedNode(generated)))
+        triples.append((review, prov_node("generated"), ox.NamedNode(generated)))
     if accepted_title is not None:
-        triples.append((review, _rg("acceptedTitle"), ox.Literal(accepted_title)))
+        triples.append((review, rg_node("acceptedTitle"), ox.Literal(accepted_title)))
     if edited:
         triples.append(
             (review, ox.NamedNode(RDFS + "comment"), ox.Literal("the reviewer changed the draft"))
         )
-    remove = [ox.Quad(node, _rg("status"), ox.NamedNode(candidate.status.iri), _G)]
+    remove = [ox.Quad(node, rg_node("status"), ox.NamedNode(candidate.status.iri), _G)]
     return remove, [ox.Quad(s, p, o, _G) for s, p, o in triples]
 
 
@@ -555,7 +534,7 @@ def prepare_acceptance(
         or values["likelihood"] != candidate.likelihood
         or values["severity"] != candidate.severity
     )
-    add = [ox.Quad(risk_iri, _prov("wasDerivedFrom"), ox.NamedNode(candidate.iri), _REG)]
+    add = [ox.Quad(risk_iri, prov_node("wasDerivedFrom"), ox.NamedNode(candidate.iri), _REG)]
     day = clock.day_or_today(None).isoformat()
     for concept in candidate.concepts:
         mapping = Mapping(

@@ -31,7 +31,16 @@ from riskgraph.assistant.candidates import (
     _time,
     mcp_maker,
 )
-from riskgraph.assistant.records import check_pending, check_reason, draft_iri, next_draft_id
+from riskgraph.assistant.records import (
+    all_values,
+    check_pending,
+    check_reason,
+    draft_iri,
+    draft_number,
+    drafts_subjects,
+    first_value,
+    next_draft_id,
+)
 from riskgraph.assistant.schema import clean_text
 from riskgraph.editing.input import Origin
 from riskgraph.editing.write import Prepared, missing_entity, run_planned
@@ -244,67 +253,51 @@ class StoredMapping:
         return ()
 
 
-def _subjects(store: Store) -> dict[str, dict[str, list[str]]]:
-    out: dict[str, dict[str, list[str]]] = {}
-    for q in store.quads(DRAFTS_GRAPH):
-        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode | ox.Literal):
-            out.setdefault(q.subject.value, {}).setdefault(q.predicate.value, []).append(
-                q.object.value
-            )
-    return out
-
-
-def _one(props: dict[str, list[str]], predicate: str) -> str | None:
-    values = props.get(predicate)
-    return sorted(values)[0] if values else None
-
-
-def _number(draft_id: str) -> int:
-    tail = draft_id.rsplit("-", 1)[-1]
-    return int(tail) if tail.isdigit() else 0
-
-
 def load_mapping_drafts(store: Store, base_iri: str) -> list[StoredMapping]:
     """Every mapping draft, by entity, then in the order they were made."""
-    subjects = _subjects(store)
+    subjects = drafts_subjects(store)
     reviews = {
-        _one(props, PROV + "used"): props
+        first_value(props, PROV + "used"): props
         for props in subjects.values()
-        if RG + "ReviewActivity" in props.get(RDF + "type", [])
+        if RG + "ReviewActivity" in all_values(props, RDF + "type")
     }
     out = []
     for iri, props in subjects.items():
-        if MAPPING_DRAFT_CLASS not in props.get(RDF + "type", []):
+        if MAPPING_DRAFT_CLASS not in all_values(props, RDF + "type"):
             continue
-        activity = subjects.get(_one(props, PROV + "wasGeneratedBy") or "", {})
-        agent = subjects.get(_one(props, PROV + "wasAttributedTo") or "", {})
+        activity = subjects.get(first_value(props, PROV + "wasGeneratedBy") or "", {})
+        agent = subjects.get(first_value(props, PROV + "wasAttributedTo") or "", {})
         review = reviews.get(iri, {})
-        status_iri = _one(props, RG + "status")
+        status_iri = first_value(props, RG + "status")
         status = DraftStatus.from_iri(status_iri) if status_iri else DraftStatus.PENDING
-        confidence = _one(props, RG + "proposedConfidence")
+        confidence = first_value(props, RG + "proposedConfidence")
         out.append(
             StoredMapping(
-                id=_one(props, DCTERMS + "identifier") or iri.rsplit("/", 1)[-1],
+                id=first_value(props, DCTERMS + "identifier") or iri.rsplit("/", 1)[-1],
                 iri=iri,
-                entity_id=(_one(props, RG + "mapsEntity") or "?").removeprefix(base_iri),
-                target_iri=_one(props, RG + "mapsTo") or "",
-                target=_one(props, RG + "targetReference") or "",
-                predicate=PREDICATE_NAMES.get(_one(props, RG + "mappingPredicate") or "", "?"),
-                rationale=_one(props, RG + "rationale") or "",
+                entity_id=(first_value(props, RG + "mapsEntity") or "?").removeprefix(base_iri),
+                target_iri=first_value(props, RG + "mapsTo") or "",
+                target=first_value(props, RG + "targetReference") or "",
+                predicate=PREDICATE_NAMES.get(
+                    first_value(props, RG + "mappingPredicate") or "", "?"
+                ),
+                rationale=first_value(props, RG + "rationale") or "",
                 confidence=float(confidence) if confidence is not None else None,
                 status=status if isinstance(status, DraftStatus) else DraftStatus.PENDING,
-                method="mcp" if _one(activity, RG + "endpointHost") == "mcp" else "",
-                created=_one(props, PROV + "generatedAtTime"),
-                maker=_one(agent, DCTERMS + "title"),
-                request_hash=_one(activity, RG + "requestHash"),
-                reviewer=(_one(review, PROV + "wasAssociatedWith") or "").removeprefix(base_iri)
+                method="mcp" if first_value(activity, RG + "endpointHost") == "mcp" else "",
+                created=first_value(props, PROV + "generatedAtTime"),
+                maker=first_value(agent, DCTERMS + "title"),
+                request_hash=first_value(activity, RG + "requestHash"),
+                reviewer=(first_value(review, PROV + "wasAssociatedWith") or "").removeprefix(
+                    base_iri
+                )
                 or None,
-                reviewed_at=_one(review, PROV + "endedAtTime"),
-                reason=_one(props, RG + "reason"),
-                record=_one(review, PROV + "generated"),
+                reviewed_at=first_value(review, PROV + "endedAtTime"),
+                reason=first_value(props, RG + "reason"),
+                record=first_value(review, PROV + "generated"),
             )
         )
-    return sorted(out, key=lambda m: (m.entity_id, _number(m.id), m.id))
+    return sorted(out, key=lambda m: (m.entity_id, draft_number(m.id), m.id))
 
 
 def is_mapping_draft(store: Store, base_iri: str, draft_id: str) -> bool:

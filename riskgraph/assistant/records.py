@@ -37,11 +37,11 @@ NOTE = ox.NamedNode(RG + "groundingFlag")
 """Reviewer-facing grounding flags, on drafts and on their actions."""
 
 
-def _rg(name: str) -> ox.NamedNode:
+def rg_node(name: str) -> ox.NamedNode:
     return ox.NamedNode(RG + name)
 
 
-def _prov(name: str) -> ox.NamedNode:
+def prov_node(name: str) -> ox.NamedNode:
     return ox.NamedNode(PROV + name)
 
 
@@ -49,7 +49,7 @@ def _xsd(name: str) -> ox.NamedNode:
     return ox.NamedNode(XSD + name)
 
 
-def _int(value: int) -> ox.Literal:
+def int_literal(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
 
 
@@ -127,47 +127,57 @@ def draft_quads(
     risk = ox.NamedNode(base_iri + answer.risk_id)
     content = grounded.draft
     triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
-        (draft, A, _rg("TreatmentDraft")),
+        (draft, A, rg_node("TreatmentDraft")),
         (draft, IDENTIFIER, ox.Literal(draft_id)),
-        (draft, _rg("treats"), risk),
-        (draft, _rg("option"), ox.NamedNode(TreatmentOption(content.option).iri)),
-        (draft, _rg("statement"), ox.Literal(content.statement)),
-        (draft, _rg("expectedResidualLikelihood"), _int(content.expected_residual_likelihood)),
-        (draft, _rg("expectedResidualSeverity"), _int(content.expected_residual_severity)),
-        (draft, _rg("rationale"), ox.Literal(content.rationale)),
-        (draft, _rg("status"), ox.NamedNode(DraftStatus.PENDING.iri)),
-        (draft, _prov("wasGeneratedBy"), activity),
-        (draft, _prov("wasAttributedTo"), model),
-        (draft, _prov("generatedAtTime"), _time(answer.ended)),
-        (activity, A, _rg("DraftingActivity")),
-        (activity, _prov("startedAtTime"), _time(answer.started)),
-        (activity, _prov("endedAtTime"), _time(answer.ended)),
-        (activity, _prov("used"), risk),
-        (activity, _prov("wasAssociatedWith"), model),
-        (activity, _prov("qualifiedAssociation"), association),
-        (activity, _rg("endpointHost"), ox.Literal(endpoint_host)),
-        (association, A, _prov("Association")),
-        (association, _prov("agent"), model),
-        (association, _prov("hadPlan"), plan),
-        (model, A, _rg("LanguageModel")),
+        (draft, rg_node("treats"), risk),
+        (draft, rg_node("option"), ox.NamedNode(TreatmentOption(content.option).iri)),
+        (draft, rg_node("statement"), ox.Literal(content.statement)),
+        (
+            draft,
+            rg_node("expectedResidualLikelihood"),
+            int_literal(content.expected_residual_likelihood),
+        ),
+        (
+            draft,
+            rg_node("expectedResidualSeverity"),
+            int_literal(content.expected_residual_severity),
+        ),
+        (draft, rg_node("rationale"), ox.Literal(content.rationale)),
+        (draft, rg_node("status"), ox.NamedNode(DraftStatus.PENDING.iri)),
+        (draft, prov_node("wasGeneratedBy"), activity),
+        (draft, prov_node("wasAttributedTo"), model),
+        (draft, prov_node("generatedAtTime"), _time(answer.ended)),
+        (activity, A, rg_node("DraftingActivity")),
+        (activity, prov_node("startedAtTime"), _time(answer.started)),
+        (activity, prov_node("endedAtTime"), _time(answer.ended)),
+        (activity, prov_node("used"), risk),
+        (activity, prov_node("wasAssociatedWith"), model),
+        (activity, prov_node("qualifiedAssociation"), association),
+        (activity, rg_node("endpointHost"), ox.Literal(endpoint_host)),
+        (association, A, prov_node("Association")),
+        (association, prov_node("agent"), model),
+        (association, prov_node("hadPlan"), plan),
+        (model, A, rg_node("LanguageModel")),
         (model, TITLE, ox.Literal(answer.model)),
-        (plan, A, _rg("PromptTemplate")),
+        (plan, A, rg_node("PromptTemplate")),
         (plan, LABEL, ox.Literal(template.label)),
-        (plan, _rg("templateHash"), ox.Literal(template.sha256)),
+        (plan, rg_node("templateHash"), ox.Literal(template.sha256)),
     ]
-    triples += [(draft, _rg("assumption"), ox.Literal(a)) for a in content.assumptions]
+    triples += [(draft, rg_node("assumption"), ox.Literal(a)) for a in content.assumptions]
     triples += [(draft, NOTE, ox.Literal(n)) for n in grounded.notes]
     if not answer.usage.unreported_calls:
-        triples.append((activity, _rg("promptTokens"), _int(answer.usage.prompt_tokens)))
-        triples.append((activity, _rg("completionTokens"), _int(answer.usage.completion_tokens)))
+        triples.append((activity, rg_node("promptTokens"), int_literal(answer.usage.prompt_tokens)))
+        triples.append(
+            (activity, rg_node("completionTokens"), int_literal(answer.usage.completion_tokens))
+        )
     if answer.requested_model is not None:
-        triples.append((activity, _rg("requestedModel"), ox.Literal(answer.requested_model)))
+        triples.append((activity, rg_node("requestedModel"), ox.Literal(answer.requested_model)))
     if answer.temperature is not None:
         temperature = ox.Literal(str(float(answer.temperature)), datatype=_xsd("double"))
-        triples.append((activity, _rg("temperature"), temperature))
+        triples.append((activity, rg_node("temperature"), temperature))
     if answer.request_sha256 is not None:
-        triples.append((activity, _rg("requestHash"), ox.Literal(answer.request_sha256)))
-    triples += [(activity, _rg("redactedField"), ox.Literal(f)) for f in answer.redacted_fields]
+        triples.append((activity, rg_node("requestHash"), ox.Literal(answer.request_sha256)))
+    triples += [(activity, rg_node("redactedField"), ox.Literal(f)) for f in answer.redacted_fields]
     how = f"response format {answer.response_format}"
     if answer.repaired:
         how += "; the first answer did not fit the schema and was repaired once"
@@ -175,16 +185,18 @@ def draft_quads(
     for number, action in enumerate(grounded.actions, start=1):
         node = ox.NamedNode(f"{draft.value}/action/{number}")
         triples += [
-            (draft, _rg("hasAction"), node),
-            (node, A, _rg("ProposedAction")),
+            (draft, rg_node("hasAction"), node),
+            (node, A, rg_node("ProposedAction")),
             (node, DESCRIPTION, ox.Literal(action.description)),
         ]
         if action.control_id is not None:
-            triples.append((node, _rg("usesControl"), ox.NamedNode(base_iri + action.control_id)))
+            triples.append(
+                (node, rg_node("usesControl"), ox.NamedNode(base_iri + action.control_id))
+            )
         if action.new_control_title is not None:
             triples.append((node, TITLE, ox.Literal(action.new_control_title)))
         triples += [
-            (node, _rg("proposesAnnexA"), ox.NamedNode(ISO42001 + a)) for a in action.annex_a
+            (node, rg_node("proposesAnnexA"), ox.NamedNode(ISO42001 + a)) for a in action.annex_a
         ]
         triples += [(node, NOTE, ox.Literal(n)) for n in action.notes]
     return [ox.Quad(s, p, o, _G) for s, p, o in triples]
@@ -207,24 +219,24 @@ def decision_quads(
     review = ox.NamedNode(review_iri(base_iri, draft.id))
     verb = "acceptance" if status is DraftStatus.ACCEPTED else "rejection"
     triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
-        (node, _rg("status"), ox.NamedNode(status.iri)),
-        (review, A, _rg("ReviewActivity")),
-        (review, A, _prov("Activity")),
+        (node, rg_node("status"), ox.NamedNode(status.iri)),
+        (review, A, rg_node("ReviewActivity")),
+        (review, A, prov_node("Activity")),
         (review, LABEL, ox.Literal(f"{verb} of draft {draft.id}")),
-        (review, _prov("used"), node),
-        (review, _prov("wasAssociatedWith"), ox.NamedNode(base_iri + person_id)),
-        (review, _prov("endedAtTime"), _time(when)),
+        (review, prov_node("used"), node),
+        (review, prov_node("wasAssociatedWith"), ox.NamedNode(base_iri + person_id)),
+        (review, prov_node("endedAtTime"), _time(when)),
     ]
     if reason:
-        triples.append((node, _rg("reason"), ox.Literal(reason)))
+        triples.append((node, rg_node("reason"), ox.Literal(reason)))
     if treatment_id:
-        triples.append((review, _prov("generated"), ox.NamedNode(base_iri + treatment_id)))
+        triples.append((review, prov_node("generated"), ox.NamedNode(base_iri + treatment_id)))
     if accepted_statement is not None:
         # what the person approved: the treatment keeps its approval only while it says this
-        triples.append((review, _rg("acceptedStatement"), ox.Literal(accepted_statement)))
+        triples.append((review, rg_node("acceptedStatement"), ox.Literal(accepted_statement)))
     if edited:
         triples.append((review, COMMENT, ox.Literal("the reviewer edited the draft first")))
-    remove = [ox.Quad(node, _rg("status"), ox.NamedNode(draft.status.iri), _G)]
+    remove = [ox.Quad(node, rg_node("status"), ox.NamedNode(draft.status.iri), _G)]
     return remove, [ox.Quad(s, p, o, _G) for s, p, o in triples]
 
 
@@ -278,27 +290,30 @@ class StoredDraft:
         return [*self.notes, *(n for a in self.actions for n in a.notes)]
 
 
-_Props = dict[str, list[ox.NamedNode | ox.Literal]]
+Props = dict[str, list[ox.NamedNode | ox.Literal]]
 
 
-def _graph(store: Store) -> dict[str, _Props]:
-    subjects: dict[str, _Props] = defaultdict(lambda: defaultdict(list))
+def drafts_subjects(store: Store) -> dict[str, Props]:
+    """The drafts graph as subject -> predicate -> values, read once: treatment drafts, risk
+    candidates, mapping drafts and the activities, agents and reviews around them."""
+    subjects: dict[str, Props] = defaultdict(lambda: defaultdict(list))
     for q in store.quads(DRAFTS_GRAPH):
         if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode | ox.Literal):
             subjects[q.subject.value][q.predicate.value].append(q.object)
     return subjects
 
 
-def _one(props: _Props, predicate: str) -> str | None:
+def first_value(props: Props, predicate: str) -> str | None:
+    """The value of a property that holds one (the smallest, should it hold several)."""
     values = props.get(predicate)
-    return values[0].value if values else None
+    return min(v.value for v in values) if values else None
 
 
-def _all(props: _Props, predicate: str) -> list[str]:
+def all_values(props: Props, predicate: str) -> list[str]:
     return sorted(v.value for v in props.get(predicate, []))
 
 
-def _as_int(value: str | None) -> int | None:
+def as_int(value: str | None) -> int | None:
     return int(value) if value is not None and value.lstrip("-").isdigit() else None
 
 
@@ -307,21 +322,22 @@ _ACTION_NUMBER = re.compile(r"/action/(\d+)$")
 
 def load_drafts(store: Store, base_iri: str) -> list[StoredDraft]:
     """Every draft in the drafts graph, by risk, then in the order they were made."""
-    subjects = _graph(store)
+    subjects = drafts_subjects(store)
     reviews = {
-        _one(props, PROV + "used"): props
+        first_value(props, PROV + "used"): props
         for props in subjects.values()
-        if PROV + "Activity" in _all(props, RDF + "type")
+        if PROV + "Activity" in all_values(props, RDF + "type")
     }
     drafts = [
         _draft(iri, props, subjects, reviews, base_iri)
         for iri, props in subjects.items()
-        if RG + "TreatmentDraft" in _all(props, RDF + "type")
+        if RG + "TreatmentDraft" in all_values(props, RDF + "type")
     ]
-    return sorted(drafts, key=lambda d: (d.risk_id, _draft_number(d.id), d.id))
+    return sorted(drafts, key=lambda d: (d.risk_id, draft_number(d.id), d.id))
 
 
-def _draft_number(draft_id: str) -> int:
+def draft_number(draft_id: str) -> int:
+    """The running number at the end of a draft's ID (DRAFT-R-7-3 -> 3), for ordering."""
     tail = draft_id.rsplit("-", 1)[-1]
     return int(tail) if tail.isdigit() else 0
 
@@ -334,70 +350,73 @@ def _local(iri: str | None, base_iri: str) -> str | None:
 
 def _draft(
     iri: str,
-    props: _Props,
-    subjects: dict[str, _Props],
-    reviews: dict[str | None, _Props],
+    props: Props,
+    subjects: dict[str, Props],
+    reviews: dict[str | None, Props],
     base_iri: str,
 ) -> StoredDraft:
-    activity = subjects.get(_one(props, PROV + "wasGeneratedBy") or "", {})
-    association = subjects.get(_one(activity, PROV + "qualifiedAssociation") or "", {})
-    plan = subjects.get(_one(association, PROV + "hadPlan") or "", {})
-    model = subjects.get(_one(activity, PROV + "wasAssociatedWith") or "", {})
+    activity = subjects.get(first_value(props, PROV + "wasGeneratedBy") or "", {})
+    association = subjects.get(first_value(activity, PROV + "qualifiedAssociation") or "", {})
+    plan = subjects.get(first_value(association, PROV + "hadPlan") or "", {})
+    model = subjects.get(first_value(activity, PROV + "wasAssociatedWith") or "", {})
     review = reviews.get(iri, {})
-    status_iri = _one(props, RG + "status")
-    option_iri = _one(props, RG + "option")
+    status_iri = first_value(props, RG + "status")
+    option_iri = first_value(props, RG + "option")
     return StoredDraft(
-        id=_one(props, DCTERMS + "identifier") or iri.rsplit("/", 1)[-1],
+        id=first_value(props, DCTERMS + "identifier") or iri.rsplit("/", 1)[-1],
         iri=iri,
-        risk_id=_local(_one(props, RG + "treats"), base_iri) or "?",
+        risk_id=_local(first_value(props, RG + "treats"), base_iri) or "?",
         status=cast(DraftStatus, DraftStatus.from_iri(status_iri))
         if status_iri
         else DraftStatus.PENDING,
         option=cast(TreatmentOption, TreatmentOption.from_iri(option_iri)) if option_iri else None,
-        statement=_one(props, RG + "statement") or "",
+        statement=first_value(props, RG + "statement") or "",
         actions=tuple(
             sorted(
-                (_action(a, subjects.get(a, {}), base_iri) for a in _all(props, RG + "hasAction")),
+                (
+                    _action(a, subjects.get(a, {}), base_iri)
+                    for a in all_values(props, RG + "hasAction")
+                ),
                 key=lambda a: a.number,
             )
         ),
-        expected_likelihood=_as_int(_one(props, RG + "expectedResidualLikelihood")),
-        expected_severity=_as_int(_one(props, RG + "expectedResidualSeverity")),
-        rationale=_one(props, RG + "rationale") or "",
-        assumptions=tuple(_all(props, RG + "assumption")),
-        notes=tuple(_all(props, RG + "groundingFlag")),
-        created=_one(props, PROV + "generatedAtTime"),
-        model=_one(model, DCTERMS + "title"),
-        endpoint_host=_one(activity, RG + "endpointHost"),
-        template=_one(plan, RDFS + "label"),
-        template_hash=_one(plan, RG + "templateHash"),
-        prompt_tokens=_as_int(_one(activity, RG + "promptTokens")),
-        completion_tokens=_as_int(_one(activity, RG + "completionTokens")),
-        how=_one(activity, RDFS + "comment"),
-        requested_model=_one(activity, RG + "requestedModel"),
-        temperature=_one(activity, RG + "temperature"),
-        request_hash=_one(activity, RG + "requestHash"),
-        redacted_fields=tuple(_all(activity, RG + "redactedField")),
-        reviewer=_local(_one(review, PROV + "wasAssociatedWith"), base_iri),
-        reviewed_at=_one(review, PROV + "endedAtTime"),
-        reason=_one(props, RG + "reason"),
-        treatment_id=_local(_one(review, PROV + "generated"), base_iri),
+        expected_likelihood=as_int(first_value(props, RG + "expectedResidualLikelihood")),
+        expected_severity=as_int(first_value(props, RG + "expectedResidualSeverity")),
+        rationale=first_value(props, RG + "rationale") or "",
+        assumptions=tuple(all_values(props, RG + "assumption")),
+        notes=tuple(all_values(props, RG + "groundingFlag")),
+        created=first_value(props, PROV + "generatedAtTime"),
+        model=first_value(model, DCTERMS + "title"),
+        endpoint_host=first_value(activity, RG + "endpointHost"),
+        template=first_value(plan, RDFS + "label"),
+        template_hash=first_value(plan, RG + "templateHash"),
+        prompt_tokens=as_int(first_value(activity, RG + "promptTokens")),
+        completion_tokens=as_int(first_value(activity, RG + "completionTokens")),
+        how=first_value(activity, RDFS + "comment"),
+        requested_model=first_value(activity, RG + "requestedModel"),
+        temperature=first_value(activity, RG + "temperature"),
+        request_hash=first_value(activity, RG + "requestHash"),
+        redacted_fields=tuple(all_values(activity, RG + "redactedField")),
+        reviewer=_local(first_value(review, PROV + "wasAssociatedWith"), base_iri),
+        reviewed_at=first_value(review, PROV + "endedAtTime"),
+        reason=first_value(props, RG + "reason"),
+        treatment_id=_local(first_value(review, PROV + "generated"), base_iri),
     )
 
 
-def _action(iri: str, props: _Props, base_iri: str) -> StoredAction:
+def _action(iri: str, props: Props, base_iri: str) -> StoredAction:
     match = _ACTION_NUMBER.search(iri)
     return StoredAction(
         number=int(match[1]) if match else 0,
-        description=_one(props, DCTERMS + "description") or "",
-        control_id=_local(_one(props, RG + "usesControl"), base_iri),
-        new_control_title=_one(props, DCTERMS + "title"),
+        description=first_value(props, DCTERMS + "description") or "",
+        control_id=_local(first_value(props, RG + "usesControl"), base_iri),
+        new_control_title=first_value(props, DCTERMS + "title"),
         annex_a=tuple(
             sorted(
-                (_local(v, base_iri) or "" for v in _all(props, RG + "proposesAnnexA")),
+                (_local(v, base_iri) or "" for v in all_values(props, RG + "proposesAnnexA")),
             )
         ),
-        notes=tuple(_all(props, RG + "groundingFlag")),
+        notes=tuple(all_values(props, RG + "groundingFlag")),
     )
 
 
