@@ -49,10 +49,14 @@ from riskgraph.assistant.records import (
     drafts_subjects,
     first_value,
     int_literal,
+    linked,
     model_iri,
     next_draft_id,
+    of_class,
     prov_node,
+    reviews_by_draft,
     rg_node,
+    stored_status,
     template_iri,
 )
 from riskgraph.editing.input import Changes, Origin
@@ -274,29 +278,21 @@ class StoredCandidate:
 def load_candidates(store: Store, base_iri: str) -> list[StoredCandidate]:
     """Every risk candidate, by system, then in the order they were made."""
     subjects = drafts_subjects(store)
-    reviews = {
-        first_value(props, PROV + "used"): props
-        for props in subjects.values()
-        if RG + "ReviewActivity" in all_values(props, RDF + "type")
-    }
+    reviews = reviews_by_draft(subjects)
     out = []
-    for iri, props in subjects.items():
-        if CANDIDATE_CLASS not in all_values(props, RDF + "type"):
-            continue
-        activity = subjects.get(first_value(props, PROV + "wasGeneratedBy") or "", {})
-        association = subjects.get(first_value(activity, PROV + "qualifiedAssociation") or "", {})
-        plan = subjects.get(first_value(association, PROV + "hadPlan") or "", {})
-        agent = subjects.get(first_value(props, PROV + "wasAttributedTo") or "", {})
+    for iri, props in of_class(subjects, CANDIDATE_CLASS):
+        activity = linked(subjects, props, PROV + "wasGeneratedBy")
+        association = linked(subjects, activity, PROV + "qualifiedAssociation")
+        plan = linked(subjects, association, PROV + "hadPlan")
+        agent = linked(subjects, props, PROV + "wasAttributedTo")
         review = reviews.get(iri, {})
-        status_iri = first_value(props, RG + "status")
-        status = DraftStatus.from_iri(status_iri) if status_iri else DraftStatus.PENDING
         score = first_value(props, RG + "retrievalScore")
         out.append(
             StoredCandidate(
                 id=first_value(props, DCTERMS + "identifier") or iri.rsplit("/", 1)[-1],
                 iri=iri,
                 system_id=(first_value(props, RG + "forSystem") or "?").removeprefix(base_iri),
-                status=status if isinstance(status, DraftStatus) else DraftStatus.PENDING,
+                status=stored_status(props),
                 title=first_value(props, DCTERMS + "title") or "",
                 description=first_value(props, DCTERMS + "description") or "",
                 rationale=first_value(props, RG + "rationale") or "",

@@ -32,14 +32,17 @@ from riskgraph.assistant.candidates import (
     mcp_maker,
 )
 from riskgraph.assistant.records import (
-    all_values,
     check_pending,
     check_reason,
     draft_iri,
     draft_number,
     drafts_subjects,
     first_value,
+    linked,
     next_draft_id,
+    of_class,
+    reviews_by_draft,
+    stored_status,
 )
 from riskgraph.assistant.schema import clean_text
 from riskgraph.editing.input import Origin
@@ -256,20 +259,12 @@ class StoredMapping:
 def load_mapping_drafts(store: Store, base_iri: str) -> list[StoredMapping]:
     """Every mapping draft, by entity, then in the order they were made."""
     subjects = drafts_subjects(store)
-    reviews = {
-        first_value(props, PROV + "used"): props
-        for props in subjects.values()
-        if RG + "ReviewActivity" in all_values(props, RDF + "type")
-    }
+    reviews = reviews_by_draft(subjects)
     out = []
-    for iri, props in subjects.items():
-        if MAPPING_DRAFT_CLASS not in all_values(props, RDF + "type"):
-            continue
-        activity = subjects.get(first_value(props, PROV + "wasGeneratedBy") or "", {})
-        agent = subjects.get(first_value(props, PROV + "wasAttributedTo") or "", {})
+    for iri, props in of_class(subjects, MAPPING_DRAFT_CLASS):
+        activity = linked(subjects, props, PROV + "wasGeneratedBy")
+        agent = linked(subjects, props, PROV + "wasAttributedTo")
         review = reviews.get(iri, {})
-        status_iri = first_value(props, RG + "status")
-        status = DraftStatus.from_iri(status_iri) if status_iri else DraftStatus.PENDING
         confidence = first_value(props, RG + "proposedConfidence")
         out.append(
             StoredMapping(
@@ -283,7 +278,7 @@ def load_mapping_drafts(store: Store, base_iri: str) -> list[StoredMapping]:
                 ),
                 rationale=first_value(props, RG + "rationale") or "",
                 confidence=float(confidence) if confidence is not None else None,
-                status=status if isinstance(status, DraftStatus) else DraftStatus.PENDING,
+                status=stored_status(props),
                 method="mcp" if first_value(activity, RG + "endpointHost") == "mcp" else "",
                 created=first_value(props, PROV + "generatedAtTime"),
                 maker=first_value(agent, DCTERMS + "title"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
@@ -323,17 +324,42 @@ _ACTION_NUMBER = re.compile(r"/action/(\d+)$")
 def load_drafts(store: Store, base_iri: str) -> list[StoredDraft]:
     """Every draft in the drafts graph, by risk, then in the order they were made."""
     subjects = drafts_subjects(store)
-    reviews = {
-        first_value(props, PROV + "used"): props
-        for props in subjects.values()
-        if PROV + "Activity" in all_values(props, RDF + "type")
-    }
+    reviews = reviews_by_draft(subjects)
     drafts = [
         _draft(iri, props, subjects, reviews, base_iri)
         for iri, props in subjects.items()
         if RG + "TreatmentDraft" in all_values(props, RDF + "type")
     ]
     return sorted(drafts, key=lambda d: (d.risk_id, draft_number(d.id), d.id))
+
+
+def reviews_by_draft(subjects: dict[str, Props]) -> dict[str | None, Props]:
+    """Each person's review (rg:ReviewActivity) by the draft it decided (prov:used)."""
+    return {
+        first_value(props, PROV + "used"): props
+        for props in subjects.values()
+        if RG + "ReviewActivity" in all_values(props, RDF + "type")
+    }
+
+
+def linked(subjects: dict[str, Props], props: Props, predicate: str) -> Props:
+    """The properties of the node that ``predicate`` points to from ``props`` (none: empty)."""
+    return subjects.get(first_value(props, predicate) or "", {})
+
+
+def of_class(subjects: dict[str, Props], cls: str) -> Iterator[tuple[str, Props]]:
+    """The subjects typed ``cls``, with their properties."""
+    return (
+        (iri, props) for iri, props in subjects.items() if cls in all_values(props, RDF + "type")
+    )
+
+
+def stored_status(props: Props) -> DraftStatus:
+    """A draft's, candidate's or mapping draft's status as stored; pending when it holds none."""
+    status_iri = first_value(props, RG + "status")
+    return (
+        cast(DraftStatus, DraftStatus.from_iri(status_iri)) if status_iri else DraftStatus.PENDING
+    )
 
 
 def draft_number(draft_id: str) -> int:
@@ -355,20 +381,17 @@ def _draft(
     reviews: dict[str | None, Props],
     base_iri: str,
 ) -> StoredDraft:
-    activity = subjects.get(first_value(props, PROV + "wasGeneratedBy") or "", {})
-    association = subjects.get(first_value(activity, PROV + "qualifiedAssociation") or "", {})
-    plan = subjects.get(first_value(association, PROV + "hadPlan") or "", {})
-    model = subjects.get(first_value(activity, PROV + "wasAssociatedWith") or "", {})
+    activity = linked(subjects, props, PROV + "wasGeneratedBy")
+    association = linked(subjects, activity, PROV + "qualifiedAssociation")
+    plan = linked(subjects, association, PROV + "hadPlan")
+    model = linked(subjects, activity, PROV + "wasAssociatedWith")
     review = reviews.get(iri, {})
-    status_iri = first_value(props, RG + "status")
     option_iri = first_value(props, RG + "option")
     return StoredDraft(
         id=first_value(props, DCTERMS + "identifier") or iri.rsplit("/", 1)[-1],
         iri=iri,
         risk_id=_local(first_value(props, RG + "treats"), base_iri) or "?",
-        status=cast(DraftStatus, DraftStatus.from_iri(status_iri))
-        if status_iri
-        else DraftStatus.PENDING,
+        status=stored_status(props),
         option=cast(TreatmentOption, TreatmentOption.from_iri(option_iri)) if option_iri else None,
         statement=first_value(props, RG + "statement") or "",
         actions=tuple(
