@@ -77,6 +77,8 @@ class Repository:
         self.store = store
         self.base_iri = base_iri
         self._ids: dict[str, str] | None = None
+        self._iris: dict[str, str] | None = None
+        """ID -> IRI, the reverse of ``ids()`` (the first IRI where two hold one ID)."""
         self._first_read: dict[str, int] = {}
         """Entity IRI -> the revision stamp seen when ``get`` first read it."""
 
@@ -92,10 +94,12 @@ class Repository:
         return self._ids
 
     def iri_of(self, entity_id: str) -> str | None:
-        for iri, known in self.ids().items():
-            if known == entity_id:
-                return iri
-        return None
+        if self._iris is None:
+            iris: dict[str, str] = {}
+            for iri, known in self.ids().items():
+                iris.setdefault(known, iri)
+            self._iris = iris
+        return self._iris.get(entity_id)
 
     def resolver(self) -> IdResolver:
         return IdResolver(self.base_iri, self.ids())
