@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import os
+import random
 import re
+import time
 import weakref
 from collections.abc import Generator, Iterable, Iterator
 from typing import Any, TypeVar
@@ -26,6 +28,13 @@ PASSWORD_ENV = "RISKGRAPH_ENDPOINT_PASSWORD"
 TOKEN_ENV = "RISKGRAPH_ENDPOINT_TOKEN"
 EXCERPT_CHARS = 300
 """How much of an error answer a message quotes."""
+DEADLOCK_ATTEMPTS = 6
+"""How often a request the server rolled back as a deadlock is sent before the error stands."""
+DEADLOCK_PAUSE = 0.05
+"""The first pause (seconds) before a rolled-back request is sent again; it doubles each time."""
+_DEADLOCK = re.compile(r"\b40001\b|SR172|deadlock", re.IGNORECASE)
+"""SQLSTATE 40001 (serialization failure), Virtuoso's "SR172 Transaction deadlocked": the server
+rolled the request back whole, so sending it again is safe and is what the server asks for."""
 
 T = TypeVar("T")
 
@@ -91,6 +100,8 @@ class SparqlEndpoint:
         """Send a request and return the open (streaming) response; the caller closes it.
 
         Errors become StoreError. With ``missing_ok`` a 404 gives None (a graph that is not there).
+        A request the server rolled back as a deadlock (Virtuoso does, under concurrent writers)
+        is sent again after a short random pause, unless its body was a stream.
         """
         headers = {}
         if accept:
@@ -101,11 +112,40 @@ class SparqlEndpoint:
         if form is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             body = urlencode(form).encode("ascii")
+        resendable = not (body is not None and not isinstance(body, bytes))
+        pause, attempt = DEADLOCK_PAUSE, 1
+        while True:
+            response = self._send(method, url, params, headers, body)
+            if missing_ok and response.status_code == 404:
+                response.close()
+                return None
+            if response.status_code < 300:
+                return response
+            text = _answer_text(response)
+            if (
+                response.status_code >= 500
+                and _DEADLOCK.search(text)
+                and resendable
+                and attempt < DEADLOCK_ATTEMPTS
+            ):
+                time.sleep(random.uniform(pause / 2, pause))
+                pause, attempt = pause * 2, attempt + 1
+                continue
+            raise _status_error(response, url, text)
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        params: dict[str, str] | None,
+        headers: dict[str, str],
+        body: Any,
+    ) -> httpx.Response:
         request = self._client.build_request(
             method, url, params=params, headers=headers, content=body
         )
         try:
-            response = self._client.send(request, stream=True)
+            return self._client.send(request, stream=True)
         except httpx.TimeoutException:
             raise StoreError(
                 f"the SPARQL endpoint {url} did not answer within "
@@ -119,12 +159,6 @@ class SparqlEndpoint:
                     "the URL right?"
                 )
             ) from None
-        if missing_ok and response.status_code == 404:
-            response.close()
-            return None
-        if response.status_code >= 300:
-            raise _status_error(response, url)
-        return response
 
     def send(self, method: str, url: str, **kwargs: Any) -> None:
         """Send a request whose answer carries no data (an update, a PUT)."""
@@ -138,13 +172,17 @@ class SparqlEndpoint:
                 response.close()
 
 
-def _status_error(response: httpx.Response, url: str) -> StoreError:
+def _answer_text(response: httpx.Response) -> str:
+    """The body of an error answer, read whole; the response is closed."""
     try:
-        text = response.read().decode("utf-8", "replace")
+        return response.read().decode("utf-8", "replace")
     except httpx.HTTPError:
-        text = ""
+        return ""
     finally:
         response.close()
+
+
+def _status_error(response: httpx.Response, url: str, text: str) -> StoreError:
     excerpt = re.sub(r"\s+", " ", text).strip()
     if len(excerpt) > EXCERPT_CHARS:
         excerpt = excerpt[:EXCERPT_CHARS] + "…"

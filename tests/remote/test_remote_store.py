@@ -372,6 +372,78 @@ def test_auth_without_its_secret_is_a_user_error(monkeypatch: pytest.MonkeyPatch
         SparqlEndpoint(EndpointSettings(query_url="http://127.0.0.1:9/query", auth="bearer"))
 
 
+# --- a server that rolls a request back as a deadlock -------------------------------------------
+
+_VIRTUOSO_DEADLOCK = (
+    b"Virtuoso 40001 Error SR172: Transaction deadlocked\n\nSPARQL query:\nINSERT DATA { }"
+)
+
+
+class _Deadlocker(BaseHTTPRequestHandler):
+    """Answers each POST with the next scripted status and body (Virtuoso's deadlock words)."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        server: _ScriptServer = self.server  # type: ignore[assignment]
+        status, body = server.script.pop(0) if server.script else (204, b"")
+        server.requests += 1
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class _ScriptServer(ThreadingHTTPServer):
+    script: list[tuple[int, bytes]]
+    requests: int
+
+
+@pytest.fixture
+def scripted() -> Iterator[_ScriptServer]:
+    server = _ScriptServer(("127.0.0.1", 0), _Deadlocker)
+    server.script, server.requests = [], 0
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def _update(server: _ScriptServer) -> None:
+    url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    store = RemoteStore(SparqlEndpoint(EndpointSettings(query_url=url)))
+    store.update("INSERT DATA { GRAPH <http://e/g> { <http://e/s> <http://e/p> 1 } }")
+
+
+def test_a_request_rolled_back_as_a_deadlock_is_sent_again(scripted: _ScriptServer) -> None:
+    scripted.script = [(500, _VIRTUOSO_DEADLOCK), (500, _VIRTUOSO_DEADLOCK)]
+    _update(scripted)
+    assert scripted.requests == 3
+
+
+def test_a_deadlock_that_persists_is_reported_after_the_last_attempt(
+    scripted: _ScriptServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from riskgraph.store import remote_http
+
+    monkeypatch.setattr(remote_http, "DEADLOCK_PAUSE", 0.001)
+    scripted.script = [(500, _VIRTUOSO_DEADLOCK)] * remote_http.DEADLOCK_ATTEMPTS
+    with pytest.raises(StoreError, match=r"500.*SR172: Transaction deadlocked"):
+        _update(scripted)
+    assert scripted.requests == remote_http.DEADLOCK_ATTEMPTS
+
+
+def test_any_other_server_error_is_reported_at_once(scripted: _ScriptServer) -> None:
+    scripted.script = [(500, b"Virtuoso 37000 Error SP030: SPARQL compiler, line 1: syntax error")]
+    with pytest.raises(StoreError, match="37000"):
+        _update(scripted)
+    assert scripted.requests == 1
+
+
 def test_an_import_planned_on_an_old_revision_is_refused(
     remote_example: Register, tmp_path: Path
 ) -> None:
