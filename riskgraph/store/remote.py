@@ -16,6 +16,13 @@ a ``named-graph-uri`` parameter for each named graph of the store. That is the S
 Protocol's own way to choose a dataset, so it means the same on every conforming server, and the
 query text is not rewritten. A query with its own FROM clauses keeps its dataset.
 
+An Oxigraph server evaluates a dataset of several default graphs about twice as slowly as its
+own union of all named graphs (the ``union-default-graph`` URL parameter). When the server holds
+only the register's graphs the two are the same dataset, so there the backend asks for
+Oxigraph's union. It checks that before every such query with one cheap ASK, because a push
+fills staging graphs beside the register while others read (and a shared server may hold other
+data); as soon as any other graph is there, queries name their dataset again.
+
 Writes
 ------
 ``apply`` is one SPARQL Update request (``DELETE DATA ; INSERT DATA``), atomic on every
@@ -71,6 +78,8 @@ RISKGRAPH_GRAPHS = "https://w3id.org/riskgraph/graph/"
 STAGING_GRAPHS = "https://w3id.org/riskgraph/staging/"
 """Graphs a push fills before it switches them in at once; never part of a register."""
 XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+_FOREIGN_GRAPH = f'ASK {{ GRAPH ?g {{ }} FILTER(!STRSTARTS(STR(?g), "{RISKGRAPH_GRAPHS}")) }}'
+"""Is there a named graph that is not the register's (Oxigraph lists empty graphs too)?"""
 _QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _REGISTER_QUADS = (
     "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } "
@@ -104,16 +113,28 @@ class RemoteStore(Store):
     ) -> QueryResult:
         text = bind(sparql, bindings) if bindings else sparql
         form = [("query", text)]
+        params: dict[str, str] | None = None
         if union_default_graph and not _names_its_dataset(text):
-            graphs = self.graph_names()
-            form += [("default-graph-uri", g) for g in graphs]
-            form += [("named-graph-uri", g) for g in graphs]
+            if self._server_union_is_the_register():
+                params = {"union-default-graph": ""}
+            else:
+                graphs = self.graph_names()
+                form += [("default-graph-uri", g) for g in graphs]
+                form += [("named-graph-uri", g) for g in graphs]
         url = self.endpoint.query_url
         accept = GRAPH_ACCEPT if _form(text) in ("CONSTRUCT", "DESCRIBE") else QUERY_ACCEPT
-        response = self.endpoint.open("POST", url, accept=accept, form=form)
+        response = self.endpoint.open("POST", url, accept=accept, form=form, params=params)
         if response is None:
             raise StoreError(f"the SPARQL endpoint {url} gave no answer to a query")
         return _parse_answer(Body(response, url, rewrite=_virtuoso_blank_nodes(response)))
+
+    def _server_union_is_the_register(self) -> bool:
+        """On an Oxigraph server: True when every named graph there is one of the register's,
+        so that the server's union of all named graphs is the register's dataset."""
+        if not self.evaluates_oxigraph_extensions:
+            return False
+        result = self.query(_FOREIGN_GRAPH, union_default_graph=False)
+        return isinstance(result, AskResult) and not result.value
 
     def quads(self, graph: str | None = None, subject: str | None = None) -> Iterator[ox.Quad]:
         """Quads of one graph, or of the register's graphs (``graph_names``)."""

@@ -32,7 +32,7 @@ from riskgraph.store.base import (
     SelectResult,
     StoreError,
 )
-from riskgraph.store.remote import RemoteStore
+from riskgraph.store.remote import STAGING_GRAPHS, RemoteStore
 from riskgraph.store.remote_http import SparqlEndpoint
 from riskgraph.validation import validate_store
 from riskgraph.vocab import (
@@ -136,6 +136,34 @@ def test_union_default_graph_means_the_union_of_the_named_graphs(
     )
     own_dataset = store.query(f"SELECT ?s FROM <{DRAFTS_GRAPH}> WHERE {{ ?s ?p ?o }}")
     assert _answer(own_dataset) == (["s"], Counter({("<http://e/b>",): 1}))
+
+
+def test_graphs_beside_the_register_stay_out_of_its_default_graph(
+    store: RemoteStore, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Oxigraph the server's own union stands for the register's graphs only while no other
+    graph is there: a push's staging graph or another application's data turns it off."""
+    sent: list[dict[str, str] | None] = []
+    real_open = store.endpoint.open
+
+    def recording(method: str, url: str, **kwargs: object) -> object:
+        if any(k == "query" and "?s ?p ?o" in v for k, v in kwargs.get("form") or []):  # type: ignore[attr-defined]
+            sent.append(kwargs.get("params"))  # type: ignore[arg-type]
+        return real_open(method, url, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store.endpoint, "open", recording)
+    store.apply(ChangeSet(add=[_quad("a", "1"), _quad("b", "2", DRAFTS_GRAPH)]))
+    register_only = (["s"], Counter({("<http://e/a>",): 1, ("<http://e/b>",): 1}))
+    assert _answer(store.query("SELECT ?s WHERE { ?s ?p ?o }")) == register_only
+    union = {"union-default-graph": ""}
+    assert sent[-1] == (union if server.kind == "oxigraph" else None)
+    for other in (STAGING_GRAPHS + "register", "http://other.example/data"):
+        store.apply(ChangeSet(add=[_quad("c", "3", other)]))
+        assert _answer(store.query("SELECT ?s WHERE { ?s ?p ?o }")) == register_only
+        assert sent[-1] is None
+        store.update(f"DROP SILENT GRAPH <{other}>", keeps_hash=True)
+    assert _answer(store.query("SELECT ?s WHERE { ?s ?p ?o }")) == register_only
+    assert sent[-1] == (union if server.kind == "oxigraph" else None)
 
 
 @pytest.mark.parametrize("with_store", [True, False], ids=["graph-store", "sparql-only"])
