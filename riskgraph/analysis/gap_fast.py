@@ -31,6 +31,9 @@ FAST_RULES: tuple[str, ...] = (
     "controls-with-only-expired-evidence",
     "systems-without-impact-assessment",
     "overdue-reviews",
+    "control-tests-overdue",
+    "accepted-risks-changed-since-acceptance",
+    "risks-realised-with-untested-controls",
 )
 """Built-in gap rules that have a fast form in ``fast_rules/NAME.rq``."""
 
