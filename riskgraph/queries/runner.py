@@ -90,7 +90,13 @@ MAX_BACKGROUND_EVALUATIONS = 2
 """Timed-out evaluations that may still be running before new queries are refused."""
 COUNT_VARIABLE = "riskgraph_row_count"
 
-_QUEUE_SIZE = 256
+_QUEUE_SIZE = 16
+"""Items (the head, chunks of rows, the end) a worker may have waiting for its reader."""
+_FIRST_CHUNK = 1
+_LARGEST_CHUNK = 1024
+"""A worker hands rows over in chunks that double from ``_FIRST_CHUNK`` (the first row is
+passed on at once) up to ``_LARGEST_CHUNK``: one hand-over per row cost as much as the query
+itself on large answers (two thread switches a row)."""
 _HAND_OVER_POLL = 0.05
 _POSITION = re.compile(r"\bat (\d+):(\d+)")
 
@@ -110,8 +116,9 @@ class _Head:
 
 @dataclass(frozen=True)
 class _Item:
-    kind: Literal["head", "row", "end", "error"]
+    kind: Literal["head", "row", "rows", "end", "error"]
     value: Any = None
+    """The head, a row, a list of rows (only between a worker and ``next_item``), an error."""
 
 
 _background: set[threading.Thread] = set()
@@ -149,6 +156,7 @@ class _Evaluation:
         self._time_limit = time_limit
         self._origin = origin
         self._queue: queue.Queue[_Item] = queue.Queue(maxsize=_QUEUE_SIZE)
+        self._pending: deque[Any] = deque()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._work, name="riskgraph-query", daemon=True)
 
@@ -166,6 +174,8 @@ class _Evaluation:
 
     def next_item(self) -> _Item:
         """The next item, waiting at most for what is left of the time budget."""
+        if self._pending:
+            return _Item("row", self._pending.popleft())
         started = time.monotonic()
         try:
             item = self._queue.get(timeout=None if self._left is None else max(self._left, 0.0))
@@ -181,6 +191,9 @@ class _Evaluation:
             if error is item.value:
                 raise error
             raise error from item.value
+        if item.kind == "rows":
+            self._pending.extend(item.value)
+            return _Item("row", self._pending.popleft())
         return item
 
     def cancel(self) -> None:
@@ -201,9 +214,16 @@ class _Evaluation:
                 head, items = _Head("graph"), result.triples
             if not self._hand_over(_Item("head", head)):
                 return
+            chunk: list[Any] = []
+            size = _FIRST_CHUNK
             for value in items:
-                if not self._hand_over(_Item("row", value)):
-                    return
+                chunk.append(value)
+                if len(chunk) >= size:
+                    if not self._hand_over(_Item("rows", chunk)):
+                        return
+                    chunk, size = [], min(size * 2, _LARGEST_CHUNK)
+            if chunk and not self._hand_over(_Item("rows", chunk)):
+                return
             self._hand_over(_Item("end"))
         except Exception as exc:
             self._hand_over(_Item("error", exc))

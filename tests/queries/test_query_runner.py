@@ -116,6 +116,21 @@ def test_no_truncation_when_every_row_fits(
         assert run.truncated is truncated
 
 
+@pytest.mark.parametrize(
+    ("limit", "delivered", "truncated"), [(None, 5000, False), (3000, 3000, True)]
+)
+def test_a_large_answer_comes_whole_and_in_order_across_the_workers_chunks(
+    empty_register: Store, limit: int | None, delivered: int, truncated: bool
+) -> None:
+    """The worker hands rows over in growing chunks (1, 2, 4 … 1,024): none lost or reordered."""
+    add_generated(empty_register, 5000)
+    with run_query(empty_register, ALL_GENERATED, limit=limit) as run:
+        assert isinstance(run.result, SelectResult)
+        values = [int(row["o"].value) for row in run.result.rows if row["o"] is not None]
+        assert values == list(range(delivered))
+        assert run.truncated is truncated
+
+
 def test_a_zero_limit_still_tells_whether_there_were_rows(empty_register: Store) -> None:
     with run_query(empty_register, ALL_GENERATED, limit=0) as run:
         assert isinstance(run.result, SelectResult)
