@@ -144,13 +144,21 @@ REVIEWED: tuple[type[Entity], ...] = (Risk, Control, Treatment, AISystem)
 """The kinds of item that have a review cadence (``review.<kind>_days``)."""
 
 
-def review_interval(entity: Entity, settings: ReviewSettings) -> int:
+class Reviewable(Protocol):
+    """What the review cadence reads of an item: an entity of a ``REVIEWED`` kind, or the
+    review schedule's projection of one (``riskgraph.views.due``)."""
+
+    @property
+    def kind(self) -> str: ...
+
+
+def review_interval(entity: Reviewable, settings: ReviewSettings) -> int:
     """Days between two reviews of ``entity``: its own interval, else its kind's setting."""
     own = getattr(entity, "review_interval", None)
     return int(own) if own else settings.days_for(entity.kind)
 
 
-def next_review(entity: Entity, settings: ReviewSettings) -> tuple[date | None, bool]:
+def next_review(entity: Reviewable, settings: ReviewSettings) -> tuple[date | None, bool]:
     """(the next review date of ``entity``, whether it is stored): its stored ``review_due``,
     else its last review plus its interval (computed), else None (never reviewed, no date)."""
     due = getattr(entity, "review_due", None)

@@ -22,16 +22,20 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import pyoxigraph as ox
+
 from riskgraph.config import RegisterConfig
-from riskgraph.editing.records import REVIEWED, next_review, review_interval
+from riskgraph.editing.records import next_review, review_interval
 from riskgraph.errors import InputError, Location
 from riskgraph.ids import natural_key
-from riskgraph.model.entities import AISystem, Control, Entity, Person, Risk, Treatment
+from riskgraph.model.entities import Person
+from riskgraph.model.rdf import IdResolver
 from riskgraph.model.repository import Repository
 from riskgraph.register import Register
 from riskgraph.results.formulas import neutralise
 from riskgraph.results.tabular import markdown_cell
-from riskgraph.store.base import Store
+from riskgraph.store.base import Store, Term
+from riskgraph.vocab import REGISTER_GRAPH, sparql_prefix_block
 
 NO_OWNER = "(no owner)"
 """How the schedule names the group of items nobody owns."""
@@ -195,6 +199,60 @@ def load_due(
         )
 
 
+_SCHEDULE_QUERY = f"""{sparql_prefix_block()}
+SELECT ?item ?kind ?id ?title ?owner ?owner_id ?owner_name ?due ?last ?own_days
+WHERE {{
+  GRAPH ?g {{
+    {{
+      ?item a rg:Risk .
+      MINUS {{ ?item a rg:CatalogueRisk }}
+      BIND("risk" AS ?kind)
+    }} UNION {{
+      ?item a rg:Treatment .
+      MINUS {{ ?item rg:status rg:Rejected }}
+      BIND("treatment" AS ?kind)
+    }} UNION {{
+      ?item a rg:Control .
+      MINUS {{ ?item rg:status rg:Retired }}
+      BIND("control" AS ?kind)
+    }} UNION {{
+      ?item a rg:AISystem .
+      MINUS {{ ?item rg:lifecycleStage "retired" }}
+      BIND("system" AS ?kind)
+    }}
+    ?item dcterms:identifier ?id .
+    OPTIONAL {{ ?item dcterms:title ?title }}
+    OPTIONAL {{
+      ?item rg:owner ?owner .
+      OPTIONAL {{ ?owner dcterms:identifier ?owner_id }}
+      OPTIONAL {{ ?owner dcterms:title ?owner_name }}
+    }}
+    OPTIONAL {{ ?item rg:reviewDue ?due }}
+    OPTIONAL {{ ?item rg:lastReviewed ?last }}
+    OPTIONAL {{ ?item rg:reviewInterval ?own_days }}
+  }}
+}}
+"""
+"""What the schedule needs of every item with a review cadence (catalogue risks not adopted,
+rejected treatments, retired controls and retired AI systems have none), in one query: reading
+every item as a whole entity took 12 s for the 62,000 items of the benchmark's size L."""
+
+
+@dataclass(frozen=True)
+class _Scheduled:
+    """The schedule's projection of one item: what ``next_review`` and the entry read."""
+
+    iri: str
+    kind: str
+    id: str
+    title: str
+    owner: str | None
+    owner_name: str | None
+    review_due: date | None
+    last_reviewed: date | None
+    review_interval: int | None
+
+
 def read_due(
     store: Store,
     base_iri: str,
@@ -206,10 +264,9 @@ def read_due(
 ) -> DueSchedule:
     """Items whose next review is on or before ``today + within_days``; ``owner`` (a person's
     ID) limits them to that owner's items and must name a person in the register."""
-    repo = Repository(store, base_iri)
     if owner is not None:
         owner = owner.strip()
-        if not isinstance(repo.get(owner), Person):
+        if not isinstance(Repository(store, base_iri).get(owner), Person):
             raise InputError(
                 "no person with this ID in the register",
                 location=Location(column="owner"),
@@ -217,37 +274,31 @@ def read_due(
                 expected="the ID of a person, e.g. P-001",
             )
     horizon = today + timedelta(days=within_days)
-    names: dict[str, str] = {}
     entries: list[DueEntry] = []
     unscheduled: list[str] = []
-    for cls in REVIEWED:
-        found, _problems = repo.all(cls)
-        for entity in found:
-            if not _has_cadence(entity):
-                continue
-            item_owner = getattr(entity, "owner", None)
-            if owner is not None and item_owner != owner:
-                continue
-            when, stored = next_review(entity, config.review)
-            if when is None:
-                unscheduled.append(entity.id)
-                continue
-            if when > horizon:
-                continue
-            entries.append(
-                DueEntry(
-                    iri=repo.iri_of(entity.id) or "",
-                    id=entity.id,
-                    kind=entity.kind,
-                    title=entity.title,
-                    owner=item_owner,
-                    owner_name=_name(repo, item_owner, names),
-                    next_review=when,
-                    last_reviewed=getattr(entity, "last_reviewed", None),
-                    interval_days=review_interval(entity, config.review),
-                    stored=stored,
-                )
+    for item in _scheduled_items(store, base_iri):
+        if owner is not None and item.owner != owner:
+            continue
+        when, stored = next_review(item, config.review)
+        if when is None:
+            unscheduled.append(item.id)
+            continue
+        if when > horizon:
+            continue
+        entries.append(
+            DueEntry(
+                iri=item.iri,
+                id=item.id,
+                kind=item.kind,
+                title=item.title,
+                owner=item.owner,
+                owner_name=item.owner_name,
+                next_review=when,
+                last_reviewed=item.last_reviewed,
+                interval_days=review_interval(item, config.review),
+                stored=stored,
             )
+        )
     entries.sort(key=lambda e: (e.next_review, natural_key(e.id)))
     return DueSchedule(
         today=today,
@@ -258,23 +309,48 @@ def read_due(
     )
 
 
-def _has_cadence(entity: Entity) -> bool:
-    if isinstance(entity, Risk):
-        return not entity.catalogue_entry
-    if isinstance(entity, AISystem):
-        return entity.lifecycle_stage != "retired"
-    if isinstance(entity, Treatment | Control):
-        return str(entity.status) not in ("rejected", "retired")
-    return True
+def _scheduled_items(store: Store, base_iri: str) -> list[_Scheduled]:
+    """Every item with a review cadence, once each. An item whose review dates or interval
+    cannot be read (not a date, not a whole number) is left out, as the entity's own reading
+    leaves it out; where a property has several values the smallest counts."""
+    resolve = IdResolver(base_iri)
+    rows: dict[str, list[dict[str, Term | None]]] = {}
+    for row in store.select(_SCHEDULE_QUERY, {"g": ox.NamedNode(REGISTER_GRAPH)}).rows:
+        item = row["item"]
+        if isinstance(item, ox.NamedNode):
+            rows.setdefault(item.value, []).append(row)
+    items = []
+    for iri, found in rows.items():
+        values = {name: _least(found, name) for name in found[0]}
+        try:
+            due, last = _day(values["due"]), _day(values["last"])
+            own = int(values["own_days"]) if values["own_days"] is not None else None
+        except ValueError:
+            continue
+        owner_iri = values["owner"]
+        items.append(
+            _Scheduled(
+                iri=iri,
+                kind=values["kind"] or "",
+                id=values["id"] or "",
+                title=values["title"] or "",
+                owner=values["owner_id"] or (resolve(owner_iri) if owner_iri else None),
+                owner_name=values["owner_name"] or None,
+                review_due=due,
+                last_reviewed=last,
+                review_interval=own,
+            )
+        )
+    return items
 
 
-def _name(repo: Repository, person: str | None, names: dict[str, str]) -> str | None:
-    if person is None:
-        return None
-    if person not in names:
-        found = repo.get(person)
-        names[person] = found.title if found is not None else ""
-    return names[person] or None
+def _least(rows: list[dict[str, Term | None]], name: str) -> str | None:
+    values = [term.value for row in rows if (term := row[name]) is not None]
+    return min(values) if values else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text is not None else None
 
 
 def due_csv(schedule: DueSchedule) -> str:

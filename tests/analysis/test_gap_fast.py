@@ -5,12 +5,13 @@ synthetic registers of sizes S and M; and they are used only where they apply.""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from review_data import with_computed_reviews
 
 from benchmarks.synth.profile import profile_for
 from benchmarks.synth.register import DEFAULT_AS_OF, DEFAULT_BASE, write_register
@@ -30,7 +31,6 @@ from riskgraph.store.base import ChangeSet, Store, commit
 from riskgraph.store.embedded import EmbeddedStore
 from riskgraph.store.remote import RemoteStore
 from riskgraph.store.remote_http import SparqlEndpoint
-from riskgraph.vocab import REGISTER_GRAPH
 
 
 def _rows(store: Store, query: StoredQuery, params: dict[str, Any], today: date) -> list[Any]:
@@ -52,7 +52,7 @@ def register_folder(request: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
         init_register(folder, with_example=True)
         return folder
     if request.param == "computed-reviews":
-        _with_computed_reviews(init_register(folder, with_example=True))
+        with_computed_reviews(init_register(folder, with_example=True))
         return folder
     data = folder.parent / "synth.nq"
     with data.open("w", encoding="utf-8") as out:
@@ -63,54 +63,6 @@ def register_folder(request: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
         store.raw.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
         commit(store, ChangeSet())
     return folder
-
-
-def _with_computed_reviews(register: Register) -> None:
-    """The example with review dates of every kind of origin: of the items with a review
-    cadence, every third has only a last review (its next review is computed), every fifth has
-    its own interval, every seventh is retired, rejected or a catalogue risk."""
-    rg, xsd = "https://w3id.org/riskgraph#", "http://www.w3.org/2001/XMLSchema#"
-    kinds = ("Risk", "Treatment", "Control", "AISystem")
-    with register.writer() as store:
-        items = sorted(
-            (str(row["item"].value), kind)  # type: ignore[union-attr]
-            for kind in kinds
-            for row in store.select(f"SELECT ?item WHERE {{ ?item a <{rg}{kind}> }}").rows
-        )
-        graph = ox.NamedNode(REGISTER_GRAPH)
-        add: list[ox.Quad] = []
-        remove: list[ox.Quad] = []
-        for n, (iri, kind) in enumerate(items):
-            item = ox.NamedNode(iri)
-            if n % 3 == 0:
-                remove += [
-                    q
-                    for q in store.quads(REGISTER_GRAPH, iri)
-                    if q.predicate.value == f"{rg}reviewDue"
-                ]
-                day = date(2025, 1, 1) + timedelta(days=11 * n)
-                last = ox.Literal(day.isoformat(), datatype=ox.NamedNode(f"{xsd}date"))
-                add.append(ox.Quad(item, ox.NamedNode(f"{rg}lastReviewed"), last, graph))
-            if n % 5 == 0:
-                days = ox.Literal(str(20 + n), datatype=ox.NamedNode(f"{xsd}integer"))
-                add.append(ox.Quad(item, ox.NamedNode(f"{rg}reviewInterval"), days, graph))
-            if n % 7 == 0:
-                add.append(_retirement(item, kind, graph))
-        commit(store, ChangeSet(add=add, remove=remove))
-
-
-def _retirement(item: ox.NamedNode, kind: str, graph: ox.NamedNode) -> ox.Quad:
-    rg = "https://w3id.org/riskgraph#"
-    if kind == "Risk":
-        return ox.Quad(item, ox.NamedNode(_RDF_TYPE), ox.NamedNode(f"{rg}CatalogueRisk"), graph)
-    if kind == "Treatment":
-        return ox.Quad(item, ox.NamedNode(f"{rg}status"), ox.NamedNode(f"{rg}Rejected"), graph)
-    if kind == "Control":
-        return ox.Quad(item, ox.NamedNode(f"{rg}status"), ox.NamedNode(f"{rg}Retired"), graph)
-    return ox.Quad(item, ox.NamedNode(f"{rg}lifecycleStage"), ox.Literal("retired"), graph)
-
-
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @pytest.fixture(scope="module")
