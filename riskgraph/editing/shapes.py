@@ -14,7 +14,7 @@ Part of the core: every write from any face runs this (``editing.write``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -24,7 +24,7 @@ from riskgraph.editing.input import FieldError, Origin
 from riskgraph.model.entities import Entity
 from riskgraph.model.rdf import entity_iri, field_specs, to_quads
 from riskgraph.store.base import ChangeSet, SelectResult, Store
-from riskgraph.validation import Issue, validate_quads
+from riskgraph.validation import SEVERITIES, Issue, validate_quads
 from riskgraph.vocab import DCTERMS, ISO42001_GRAPH, ONTOLOGY_GRAPH, RDF, REGISTER_GRAPH, RG
 
 _NAMING = {RDF + "type", DCTERMS + "identifier", DCTERMS + "title"}
@@ -82,10 +82,12 @@ def shape_issues(
     *,
     gone: frozenset[str] = frozenset(),
     staged: ChangeSet | None = None,
+    severities: Iterable[str] = SEVERITIES,
 ) -> list[Issue]:
     """The shapes' findings on the subjects ``written`` (IRIs) as given by ``quads``, in the
     context of the register in ``store`` (subjects in ``gone`` are left out of that context,
-    as the write removes them). Undo checks what it restores with this."""
+    as the write removes them). Undo checks what it restores with this. ``severities``: the
+    shapes to run (``validate_quads``)."""
     quads = list(quads)
     graph = ox.NamedNode(REGISTER_GRAPH)
     skip = written | gone
@@ -123,7 +125,7 @@ def shape_issues(
     quads.extend(staged_provenance(store, targets, staged))  # treatments derived from drafts
     for system_graph in (ONTOLOGY_GRAPH, ISO42001_GRAPH):
         quads.extend(store.quads(system_graph))
-    return validate_quads(quads).issues
+    return validate_quads(quads, severities=severities).issues
 
 
 def _rows(

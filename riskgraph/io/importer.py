@@ -66,7 +66,8 @@ class ImportReport:
     revision: int | None = None
     """The register's revision after the commit; None when nothing was written."""
     shape_notes: list[Issue] = field(default_factory=list)
-    """Warnings and notes of the shapes on the imported entities (they do not stop it)."""
+    """Warnings of the shapes on the imported entities (they do not stop it; the shapes of
+    notes are not run at import: `validate` reports those)."""
 
     @property
     def bad_records(self) -> int:

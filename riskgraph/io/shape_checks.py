@@ -5,7 +5,8 @@ its entities, in batches of ``SHAPE_BATCH`` entities (memory stays bounded). Eac
 checked with the register as context, plus the entities of the same file that the batch links
 to (new ones are not in the register yet). Streamed entities are read back from the staged bulk
 load, before it is switched in. A violation makes its record bad (the import is refused, or with
-skipping of bad rows the record is left out); warnings and notes are reported, not refused.
+skipping of bad rows the record is left out); warnings are reported, not refused; the shapes
+whose findings are notes are not run (``riskgraph validate`` reports those).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from riskgraph.validation import Issue
 
 SHAPE_BATCH = 2_000
 """Entities checked together: one run of the shapes per batch."""
+SHAPE_SEVERITIES = ("Violation", "Warning")
+"""The shapes an import runs: violations refuse a record, warnings are reported; notes (such
+as "risk has no treatment yet" on every new risk) are left to ``riskgraph validate``."""
 
 QuadsOf = Callable[[Candidate | Loaded], list[ox.Quad]]
 
@@ -40,7 +44,7 @@ def check_import_shapes(
     """Run the shapes on ``records`` (the valid records of one file) as they would be written;
     add each violation to ``problems`` under its record (file, row or line, field, value and the
     shape's message). ``loaded_quads`` reads a streamed entity's quads back (by IRI). Returns the
-    warnings and notes."""
+    warnings."""
 
     def quads_of(record: Candidate | Loaded) -> list[ox.Quad]:
         if isinstance(record, Candidate):
@@ -61,7 +65,7 @@ def check_import_shapes(
             if other is not None:  # in the same file: its quads as they will be written
                 quads.extend(quads_of(other))
         by_id = {r.id: r for r in batch}
-        for issue in shape_issues(store, written, quads):
+        for issue in shape_issues(store, written, quads, severities=SHAPE_SEVERITIES):
             record = by_id.get(issue.focus)
             if record is None:
                 continue
