@@ -157,6 +157,9 @@ def _targets(results: dict[str, Any]) -> list[str]:
         total, stopped = alone
         count = len(results["gaps"]["L"]["riskgraph"]["rules"])
         shown = f"{seconds(total)} ({count} rules)"
+        original, _, _ = side_by_side(results["gaps"]["L"], "limit")
+        if original:  # the rules the figure was about (the limit runs the same ones)
+            shown += f"; the issue's eleven rules: {seconds(original)}"
         if stopped:
             shown += f"; not finished: {', '.join(stopped)}"
         rows.append(
