@@ -13,6 +13,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
@@ -21,6 +22,22 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from riskgraph.config import EndpointSettings
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler for the tests' scripted HTTP servers: no access log, one helper to
+    answer with a status, a body and its length."""
+
+    def answer(self, status: int, body: bytes, content_type: str = "text/plain") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
 
 START_TIMEOUT = 30.0
 """Seconds the server may take to answer its first request (the machine may be busy)."""

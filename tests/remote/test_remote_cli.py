@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 import re
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from cli_run import run
-from remote_support import Server, same_quads
+from remote_support import QuietHandler, Server, same_quads
 
 from riskgraph.config import EndpointSettings, load_config
 from riskgraph.register import Register, init_register, read_rdf_file
@@ -288,7 +288,7 @@ def test_credentials_in_the_endpoint_url_are_never_written_or_shown(
     assert settings.query_url == endpoint.query_url
 
 
-class _Refuser(BaseHTTPRequestHandler):
+class _Refuser(QuietHandler):
     """A server that refuses every request for its credentials, as a real one would."""
 
     def do_GET(self) -> None:
@@ -302,15 +302,7 @@ class _Refuser(BaseHTTPRequestHandler):
         self._refuse()
 
     def _refuse(self) -> None:
-        body = f"no entry for {self.headers.get('Authorization')}".encode()
-        self.send_response(401)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.answer(401, f"no entry for {self.headers.get('Authorization')}".encode())
 
 
 def test_a_refused_push_never_shows_the_credentials_of_its_url(

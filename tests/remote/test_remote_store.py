@@ -10,14 +10,14 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from remote_support import Server, same_quads
+from remote_support import QuietHandler, Server, same_quads
 
 from riskgraph.config import EndpointSettings
 from riskgraph.queries import load_library, run_query
@@ -319,7 +319,7 @@ def test_example_is_refused_on_an_endpoint_that_holds_a_register(
 # --- authentication -----------------------------------------------------------------------------
 
 
-class _Gatekeeper(BaseHTTPRequestHandler):
+class _Gatekeeper(QuietHandler):
     """Answers ASK with true when the Authorization header is the expected one, else 401."""
 
     def do_POST(self) -> None:
@@ -330,14 +330,7 @@ class _Gatekeeper(BaseHTTPRequestHandler):
             body, status, kind = b'{"head":{},"boolean":true}', 200, "sparql-results+json"
         else:
             body, status, kind = b"credentials wrong or missing", 401, "plain"
-        self.send_response(status)
-        self.send_header("Content-Type", f"application/{kind}")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.answer(status, body, f"application/{kind}")
 
 
 class _GateServer(ThreadingHTTPServer):
@@ -407,7 +400,7 @@ _VIRTUOSO_DEADLOCK = (
 )
 
 
-class _Deadlocker(BaseHTTPRequestHandler):
+class _Deadlocker(QuietHandler):
     """Answers each POST with the next scripted status and body (Virtuoso's deadlock words)."""
 
     def do_POST(self) -> None:
@@ -415,14 +408,7 @@ class _Deadlocker(BaseHTTPRequestHandler):
         server: _ScriptServer = self.server  # type: ignore[assignment]
         status, body = server.script.pop(0) if server.script else (204, b"")
         server.requests += 1
-        self.send_response(status)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.answer(status, body)
 
 
 class _ScriptServer(ThreadingHTTPServer):
