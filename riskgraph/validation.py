@@ -95,8 +95,8 @@ def validate_quads(
 
     ``severities`` leaves out the shapes of other severities, for a caller that would drop
     their findings anyway (an import lists violations and warnings; notes are left to
-    ``validate``): the 10,000 notes "risk has no treatment yet" of a 10,000-row import cost a
-    third of its shape check."""
+    ``validate``): the 10,000 notes "risk has no treatment yet" of a 10,000-row import cost
+    about 30 % of its time."""
     import pyshacl  # slow to import; only validation needs it
     from pyshacl.graph_abstraction import OxigraphDataGraph
 
