@@ -321,21 +321,22 @@ def _scheduled_items(store: Store, base_iri: str) -> list[_Scheduled]:
             rows.setdefault(item.value, []).append(row)
     items = []
     for iri, found in rows.items():
-        values = {name: _least(found, name) for name in found[0]}
         try:
-            due, last = _day(values["due"]), _day(values["last"])
-            own = int(values["own_days"]) if values["own_days"] is not None else None
+            due = min(map(date.fromisoformat, _values(found, "due")), default=None)
+            last = min(map(date.fromisoformat, _values(found, "last")), default=None)
+            own = min(map(int, _values(found, "own_days")), default=None)
         except ValueError:
             continue
-        owner_iri = values["owner"]
+        owner_iri = min(_values(found, "owner"), default=None)
         items.append(
             _Scheduled(
                 iri=iri,
-                kind=values["kind"] or "",
-                id=values["id"] or "",
-                title=values["title"] or "",
-                owner=values["owner_id"] or (resolve(owner_iri) if owner_iri else None),
-                owner_name=values["owner_name"] or None,
+                kind=min(_values(found, "kind"), default=""),
+                id=min(_values(found, "id"), default=""),
+                title=min(_values(found, "title"), default=""),
+                owner=min(_values(found, "owner_id"), default=None)
+                or (resolve(owner_iri) if owner_iri else None),
+                owner_name=min(_values(found, "owner_name"), default=None) or None,
                 review_due=due,
                 last_reviewed=last,
                 review_interval=own,
@@ -344,13 +345,9 @@ def _scheduled_items(store: Store, base_iri: str) -> list[_Scheduled]:
     return items
 
 
-def _least(rows: list[dict[str, Term | None]], name: str) -> str | None:
-    values = [term.value for row in rows if (term := row[name]) is not None]
-    return min(values) if values else None
-
-
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text is not None else None
+def _values(rows: list[dict[str, Term | None]], name: str) -> list[str]:
+    """The values one variable took in an item's rows (several when a property is repeated)."""
+    return [term.value for row in rows if (term := row[name]) is not None]
 
 
 def due_csv(schedule: DueSchedule) -> str:

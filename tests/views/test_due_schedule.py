@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from review_data import with_computed_reviews
 
@@ -17,7 +18,9 @@ from riskgraph.editing.records import REVIEWED, next_review, review_interval
 from riskgraph.model.entities import AISystem, Control, Entity, Person, Risk, Treatment
 from riskgraph.model.repository import Repository
 from riskgraph.register import Register, init_register
+from riskgraph.store.base import ChangeSet, commit
 from riskgraph.views.due import read_due
+from riskgraph.vocab import REGISTER_GRAPH, RG, XSD
 
 
 @pytest.fixture(scope="module", params=["example", "computed-reviews"])
@@ -115,3 +118,32 @@ def test_an_owner_s_schedule_lists_what_the_entities_give(register: Register) ->
     for owner in sorted(owners):
         expected = _from_entities(register, date(2028, 1, 1), 0, owner)
         assert _from_schedule(register, date(2028, 1, 1), 0, owner) == expected
+
+
+def test_a_repeated_property_counts_by_its_smallest_value(tmp_path: Path) -> None:
+    """Two intervals on one item (data written by another tool): the smaller, as a number."""
+    register = init_register(tmp_path / "register", with_example=True)
+    graph = ox.NamedNode(REGISTER_GRAPH)
+    with register.writer() as store:
+        iri = Repository(store, register.base_iri).iri_of("R-001")
+        assert iri is not None
+        item = ox.NamedNode(iri)
+        due = [q for q in store.quads(REGISTER_GRAPH, iri) if q.predicate.value == RG + "reviewDue"]
+        last = ox.Literal("2020-01-01", datatype=ox.NamedNode(XSD + "date"))
+        add = [ox.Quad(item, ox.NamedNode(RG + "lastReviewed"), last, graph)] + [
+            ox.Quad(
+                item,
+                ox.NamedNode(RG + "reviewInterval"),
+                ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer")),
+                graph,
+            )
+            for n in (100, 20)
+        ]
+        remove = due + [
+            q for q in store.quads(REGISTER_GRAPH, iri) if q.predicate.value == RG + "lastReviewed"
+        ]
+        commit(store, ChangeSet(add=add, remove=remove))
+    with register.reader() as store:
+        schedule = read_due(store, register.base_iri, register.config, date(2021, 1, 1))
+    entry = next(e for e in schedule.entries if e.id == "R-001")
+    assert (entry.interval_days, entry.next_review) == (20, date(2020, 1, 21))
