@@ -112,7 +112,7 @@ class SparqlEndpoint:
         if form is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             body = urlencode(form).encode("ascii")
-        resendable = not (body is not None and not isinstance(body, bytes))
+        resendable = body is None or isinstance(body, bytes)  # not a stream
         pause, attempt = DEADLOCK_PAUSE, 1
         while True:
             response = self._send(method, url, params, headers, body)
