@@ -11,7 +11,7 @@ layout instead of probing for it; explicit URLs always win (the caller keeps the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -213,14 +213,16 @@ def http_probe(timeout: float = 5.0, auth: httpx.Auth | None = None) -> Probe:
 
 
 def resolve(settings: EndpointSettings, *, server_kind: str | None = None) -> Found | None:
-    """Fill in the update and Graph Store URLs of ``settings`` when the user gave only one URL.
+    """Fill in the update and Graph Store URLs of ``settings`` that the user did not give.
 
-    Explicit URLs win: with an update or Graph Store URL given, nothing is probed and None is
-    returned (a ``server_kind`` then only records the server's kind and its limits, such as
-    Virtuoso's largest update). Otherwise the server is probed (with the settings' own
-    authentication) and the found URLs are written into ``settings``.
+    Explicit URLs win. With an update URL given, nothing is probed and None is returned (a
+    ``server_kind`` then only records the server's kind and its limits, such as Virtuoso's
+    largest update). Otherwise the server is probed (with the settings' own authentication) and
+    the found URLs are written into ``settings``, a Graph Store URL the user gave kept: a query
+    URL is no update URL on most servers (Oxigraph, Fuseki, GraphDB), so a missing update URL
+    is always looked for.
     """
-    if settings.update_url is not None or settings.store_url is not None:
+    if settings.update_url is not None:
         if server_kind is not None:
             layout = LAYOUTS.get(server_kind)
             if layout is None:
@@ -237,6 +239,8 @@ def resolve(settings: EndpointSettings, *, server_kind: str | None = None) -> Fo
         server_kind=server_kind,
         probe=http_probe(timeout=min(settings.timeout_seconds, 10.0), auth=auth_for(settings)),
     )
+    if settings.store_url is not None:
+        found = replace(found, store_url=settings.store_url)
     settings.query_url = found.query_url
     settings.update_url = found.update_url or found.query_url
     settings.store_url = found.store_url

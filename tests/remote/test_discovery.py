@@ -197,3 +197,25 @@ def test_an_unreachable_server_says_so(tmp_path: Path) -> None:
     done = run("init", str(tmp_path / "reg"), "--endpoint", "http://127.0.0.1:9")
     assert done.code == 3 and "cannot reach the SPARQL endpoint" in done.err
     assert not (tmp_path / "reg").exists()
+
+
+def test_the_push_help_example_finds_the_update_url_the_user_left_out(
+    tmp_path: Path, server: Server
+) -> None:
+    """`riskgraph push QUERY_URL --store-url STORE_URL` (the example of `push --help`): the
+    Graph Store URL given is kept and the missing update URL is found, not taken to be the
+    query URL (which Oxigraph refuses updates at)."""
+    local = tmp_path / "local"
+    assert run("init", str(local), "--example").code == 0
+    urls = server.settings()
+    assert urls.store_url is not None
+    pushed = run("push", urls.query_url, "--store-url", urls.store_url, "-r", str(local))
+    assert pushed.code == 0, pushed.err
+    assert f"found a {server.kind} layout" in pushed.err
+    teammate = tmp_path / "teammate"
+    joined = run("init", str(teammate), "--endpoint", urls.query_url, "--store-url", urls.store_url)
+    assert joined.code == 0, joined.err
+    endpoint = load_config(teammate / "register.toml").endpoint
+    assert endpoint is not None
+    assert endpoint == server.settings(timeout=endpoint.timeout_seconds)
+    assert gap_report(teammate, TODAY) == gap_report(local, TODAY)
