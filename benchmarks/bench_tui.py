@@ -4,9 +4,15 @@ lists every risk. The app runs headless (Textual's ``run_test``) at 120x40; each
 app, in a process of its own (so that no evaluation left running by one run slows the next), on
 the same register folder; the figures are medians over the runs.
 
+Two kinds of runs: the first open after a change ("cold": the read models the dashboard keeps per
+register state, ``riskgraph.views.kept``, are removed first, so every panel reads the store), and
+an open of a register that has not changed since it was last open ("kept": the runs after a cold
+run find them).
+
     python -m benchmarks.bench_tui                       # S and M, 5 runs each
     python -m benchmarks.bench_tui --sizes S M L --runs 3
     python -m benchmarks.bench_tui --bench L --runs 3 --work W   # for benchmarks.run (JSON)
+    python -m benchmarks.bench_tui --sizes L --cold              # first opens after a change
 
 Beside riskgraph's app, ``--bench`` times a bare Textual app (one line of text) to its first
 frame, the same way and in processes of the same kind: the floor any Textual app starts from.
@@ -22,6 +28,7 @@ import argparse
 import asyncio
 import json
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -46,6 +53,7 @@ from riskgraph.store.embedded import EmbeddedStore
 from riskgraph.tui.app import RiskgraphApp
 from riskgraph.tui.browser.browser import BrowserScreen
 from riskgraph.tui.dashboard.dashboard import DashboardScreen, Panel
+from riskgraph.views.kept import KEPT_DIR
 
 SIZE = (120, 40)
 TODAY = date(2026, 11, 1)
@@ -107,7 +115,14 @@ def _gap_problem(screen: DashboardScreen) -> str:
     return f"gaps panel: {gaps.get_option_at_index(0).prompt}"
 
 
-async def one_run(folder: Path) -> Run:
+def forget_kept(folder: Path) -> None:
+    """Remove the read models kept for ``folder``'s register: the next open reads the store."""
+    shutil.rmtree(folder / KEPT_DIR, ignore_errors=True)
+
+
+async def one_run(folder: Path, *, cold: bool = False) -> Run:
+    if cold:
+        forget_kept(folder)
     app = RiskgraphApp(Register.open(folder), today=TODAY)
     app.animation_level = "none"
     start = time.perf_counter()
@@ -161,21 +176,28 @@ async def bare_run() -> float:
 
 
 def bench_json(size: str, runs: int, work: Path) -> dict[str, Any]:
-    """For ``benchmarks.run``: ``runs`` riskgraph runs and as many bare-app runs, each in a
-    process of its own, on the register folder of ``benchmarks.bench_data``; peak memory is the
-    largest of those processes'."""
+    """For ``benchmarks.run``: ``runs`` cold riskgraph runs, as many kept runs (each after a
+    cold one, so that it finds what that one kept) and as many bare-app runs, each in a
+    process of its own, on the register folder of ``benchmarks.bench_data``; peak memory is
+    the largest of those processes'."""
     from benchmarks.bench_data import register_folder
 
     folder = register_folder(size, work)
-    tui = [_in_child(folder) for _ in range(runs)]
+    cold, warm = [], []
+    for _ in range(runs):
+        cold.append(_in_child(folder, cold=True))
+        warm.append(_in_child(folder))
     bare = [_bare_in_child() for _ in range(runs)]
+    forget_kept(folder)  # the register folder is shared with the other benchmarks
     return {
         "size": size,
-        "first_dashboard": [r.first_dashboard for r in tui],
-        "full_dashboard": [r.full_dashboard for r in tui],
-        "risks_tab": [r.risks_tab for r in tui],
+        "first_dashboard": [r.first_dashboard for r in warm],
+        "full_dashboard": [r.full_dashboard for r in warm],
+        "risks_tab": [r.risks_tab for r in warm],
+        "first_dashboard_cold": [r.first_dashboard for r in cold],
+        "full_dashboard_cold": [r.full_dashboard for r in cold],
         "bare_first_frame": bare,
-        "notes": sorted({r.notes for r in tui if r.notes}),
+        "notes": sorted({r.notes for r in cold + warm if r.notes}),
         "children_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
 
@@ -184,13 +206,13 @@ def _bare_in_child() -> float:
     return float(_child("--bare"))
 
 
-def bench_size(size: str, runs: int, work: Path) -> list[Run]:
+def bench_size(size: str, runs: int, work: Path, *, cold: bool) -> list[Run]:
     folder = make_register(size, work)
-    return [_in_child(folder) for _ in range(runs)]
+    return [_in_child(folder, cold=cold) for _ in range(runs)]
 
 
-def _in_child(folder: Path) -> Run:
-    return Run(**_child("--one", str(folder)))
+def _in_child(folder: Path, *, cold: bool = False) -> Run:
+    return Run(**_child("--one", str(folder), *(["--cold"] if cold else [])))
 
 
 def _child(*args: str) -> Any:
@@ -213,11 +235,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--one", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
+        "--cold", action="store_true", help="remove the kept read models before every run"
+    )
+    parser.add_argument(
         "--bench", choices=list(SIZES), default=None, help="one size, as JSON for benchmarks.run"
     )
     args = parser.parse_args(argv)
     if args.one is not None:  # one run, in a child process: print its figures as JSON
-        print(json.dumps(asdict(asyncio.run(one_run(args.one)))), flush=True)
+        print(json.dumps(asdict(asyncio.run(one_run(args.one, cold=args.cold)))), flush=True)
         return
     if args.bare:  # one run of the bare app, in a child process
         print(json.dumps(asyncio.run(bare_run())), flush=True)
@@ -232,7 +257,7 @@ def main(argv: list[str] | None = None) -> None:
     print("| size | first dashboard | every panel | risks tab | notes |")
     print("|---|---:|---:|---:|---|")
     for size in args.sizes:
-        results = bench_size(size, args.runs, work)
+        results = bench_size(size, args.runs, work, cold=args.cold)
         notes = "; ".join(sorted({r.notes for r in results if r.notes}))
         print(
             f"| {size} | {_median(results, 'first_dashboard')} | "

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import pyoxigraph as ox
 
@@ -123,6 +123,43 @@ class Heatmap:
 
     def level(self, likelihood: int, severity: int) -> Level:
         return self.matrix.level(likelihood, severity)
+
+
+def heatmap_data(heatmap: Heatmap) -> dict[str, Any]:
+    """``heatmap`` as JSON data (``heatmap_from_data`` reads it back), to keep it."""
+    return {
+        "kind": heatmap.kind,
+        "matrix": heatmap.matrix.name,
+        "cells": [[c.likelihood, c.severity, list(c.risk_ids)] for c in heatmap.cells.values()],
+        "likelihood_labels": {str(k): v for k, v in heatmap.likelihood_labels.items()},
+        "severity_labels": {str(k): v for k, v in heatmap.severity_labels.items()},
+        "not_placed": list(heatmap.not_placed),
+        "elsewhere": heatmap.elsewhere,
+    }
+
+
+def heatmap_from_data(data: dict[str, Any]) -> Heatmap:
+    """The heatmap ``heatmap_data`` wrote; levels come from the matrix riskgraph ships."""
+    grid = matrix(data["matrix"])
+    kind: Kind = "residual" if data["kind"] == "residual" else "inherent"
+    cells = {
+        (int(likelihood), int(severity)): HeatCell(
+            int(likelihood),
+            int(severity),
+            grid.level(int(likelihood), int(severity)),
+            tuple(str(i) for i in ids),
+        )
+        for likelihood, severity, ids in data["cells"]
+    }
+    return Heatmap(
+        kind,
+        grid,
+        cells,
+        {int(k): str(v) for k, v in data["likelihood_labels"].items()},
+        {int(k): str(v) for k, v in data["severity_labels"].items()},
+        tuple(str(i) for i in data["not_placed"]),
+        int(data["elsewhere"]),
+    )
 
 
 @dataclass(frozen=True)
