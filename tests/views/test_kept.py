@@ -113,9 +113,7 @@ def test_a_new_gap_rule_computes_the_gap_summary_again(register: Register) -> No
 
 
 @pytest.mark.parametrize("damage", ["not json", '{"key": 1}', "[]", '{"value": {}}'])
-def test_a_damaged_kept_file_is_read_again_from_the_store(
-    register: Register, damage: str
-) -> None:
+def test_a_damaged_kept_file_is_read_again_from_the_store(register: Register, damage: str) -> None:
     load_overview(register)
     assert register.folder is not None
     (register.folder / KEPT_DIR / "overview.json").write_text(damage, encoding="utf-8")
