@@ -477,16 +477,28 @@ def _tui_targets(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     for size, tui in results.get("tui", {}).items():
         if not tui:
             continue
-        ours, bare = median(tui["first_dashboard"]), median(tui["bare_first_frame"])
-        rows.append(
-            (
-                f"TUI first dashboard at {size} / a bare Textual app's first frame",
-                "≤ 2×",
-                f"{ratio(ours / bare)} ({seconds(ours)} / {seconds(bare)})",
-                _verdict(ours / bare <= TARGETS["tui"]),
+        bare = median(tui["bare_first_frame"])
+        for key, when in _TUI_OPENS:
+            if key not in tui:
+                continue
+            ours = median(tui[key])
+            rows.append(
+                (
+                    f"TUI first dashboard at {size}, {when} / a bare Textual app's first frame",
+                    "≤ 2×",
+                    f"{ratio(ours / bare)} ({seconds(ours)} / {seconds(bare)})",
+                    _verdict(ours / bare <= TARGETS["tui"]),
+                )
             )
-        )
     return rows
+
+
+_TUI_OPENS = (
+    ("first_dashboard_cold", "first open after a change"),
+    ("first_dashboard", "reopened, register unchanged"),
+)
+"""The two ways the TUI is opened (``benchmarks.bench_tui``): the dashboard's read models
+computed from the store, or kept from the last open of the same register state."""
 
 
 def _rank_targets(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
@@ -515,20 +527,29 @@ def _tui(results: dict[str, Any]) -> list[str]:
         "",
         "Headless (`App.run_test`, 120x40), each run a fresh process; from the app's creation "
         "until the dashboard shows its counts (first dashboard), until every panel has filled in, "
-        "and from the browser's risk tab until its rows are listed. The bare app is a Textual app "
-        "showing one line of text, timed the same way. Peak memory: the largest of the processes.",
+        "and from the browser's risk tab until its rows are listed. A first open after a change "
+        "reads every panel from the store (the read models kept per register state are removed "
+        "first); a reopen of an unchanged register finds them kept by the open before. The bare "
+        "app is a Textual app showing one line of text, timed the same way. Peak memory: the "
+        "largest of the processes.",
         "",
-        "| size | first dashboard | bare Textual app, first frame | ratio | every panel | "
+        "| size | opened | first dashboard | bare Textual app, first frame | ratio | every panel | "
         "risks tab | peak memory | notes |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for size, tui in measured.items():
-        ours, bare = median(tui["first_dashboard"]), median(tui["bare_first_frame"])
-        lines.append(
-            f"| {size} | {seconds(ours)} | {seconds(bare)} | {ratio(ours / bare)} | "
-            f"{seconds(median(tui['full_dashboard']))} | {seconds(median(tui['risks_tab']))} | "
-            f"{megabytes(tui['children_peak_rss_mb'])} | {'; '.join(tui['notes']) or '–'} |"
-        )
+        bare = median(tui["bare_first_frame"])
+        for key, when in _TUI_OPENS:
+            if key not in tui:
+                continue
+            ours = median(tui[key])
+            panels = tui.get(key.replace("first_", "full_"), [])
+            tab = seconds(median(tui["risks_tab"])) if key == "first_dashboard" else "–"
+            lines.append(
+                f"| {size} | {when} | {seconds(ours)} | {seconds(bare)} | {ratio(ours / bare)} | "
+                f"{seconds(median(panels)) if panels else '–'} | {tab} | "
+                f"{megabytes(tui['children_peak_rss_mb'])} | {'; '.join(tui['notes']) or '–'} |"
+            )
     return [*lines, ""]
 
 

@@ -35,6 +35,9 @@ from benchmarks.synth.profile import SIZES
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 LARGE = ("L", "XL")
 CHILD_TIMEOUT = 4 * 3600.0
+TUI_RUNS = 3
+"""TUI runs of each kind at least (a first open after a change, a reopen, the bare app): one
+run of each takes seconds, and a single one varies by tens of milliseconds."""
 
 
 def _sizes(text: str, skip_xl: bool) -> list[str]:
@@ -212,7 +215,7 @@ class Runner:
         self.results.setdefault("tui", {})[size] = self.child(
             f"TUI first dashboard and a bare Textual app, size {size}",
             "bench_tui",
-            *("--bench", size, "--runs", self.runs(size)),
+            *("--bench", size, "--runs", str(max(TUI_RUNS, int(self.runs(size))))),
         )
 
     def rank(self, size: str) -> None:

@@ -23,11 +23,12 @@ from riskgraph.editing.derivation import staged_provenance
 from riskgraph.editing.input import FieldError, Origin
 from riskgraph.model.entities import Entity
 from riskgraph.model.rdf import entity_iri, field_specs, to_quads
-from riskgraph.store.base import ChangeSet, SelectResult, Store
-from riskgraph.validation import SEVERITIES, Issue, validate_quads
+from riskgraph.store.base import ChangeSet, SelectResult, Store, Term
+from riskgraph.validation import SEVERITIES, Issue, superclasses, validate_quads
 from riskgraph.vocab import DCTERMS, ISO42001_GRAPH, ONTOLOGY_GRAPH, RDF, REGISTER_GRAPH, RG
 
 _NAMING = {RDF + "type", DCTERMS + "identifier", DCTERMS + "title"}
+_TYPE = ox.NamedNode(RDF + "type")
 _CHAINS = (RG + "dependsOn", RG + "annexAControl")
 """Predicates of rules that look further than one link (dependency cycles, one applicability
 statement per Annex A control): when the written entities set such a link, all its quads in the
@@ -94,19 +95,13 @@ def shape_issues(
     subjects_seen = set(skip)
     naming_of: set[str] = set()
     targets = {q.object.value for q in quads if isinstance(q.object, ox.NamedNode)}
-    for target in sorted(targets - subjects_seen):
-        subjects_seen.add(target)
-        quads.extend(
-            q for q in store.quads(REGISTER_GRAPH, subject=target) if q.predicate.value in _NAMING
-        )
-    for iri in sorted(written):
-        for row in _rows(store, "SELECT ?s ?p WHERE { GRAPH ?g { ?s ?p ?o } }", iri):
-            subject, predicate = row["s"], row["p"]
-            if not isinstance(subject, ox.NamedNode) or subject.value in skip:
-                continue
-            if isinstance(predicate, ox.NamedNode):
-                quads.append(ox.Quad(subject, predicate, ox.NamedNode(iri), graph))
-                naming_of.add(subject.value)
+    named = sorted(targets - subjects_seen)
+    subjects_seen.update(named)
+    quads.extend(_naming_quads(store, named))
+    for subject, predicate, linked in _links_to(store, sorted(written)):
+        if subject.value not in skip:
+            quads.append(ox.Quad(subject, predicate, linked, graph))
+            naming_of.add(subject.value)
     chains = {q.predicate.value for q in quads} & set(_CHAINS)
     for chain in sorted(chains):  # only a write that sets such a link can break such a rule
         link = ox.NamedNode(chain)
@@ -118,21 +113,74 @@ def shape_issues(
             if isinstance(linker, ox.NamedNode) and linker.value not in skip and obj:
                 quads.append(ox.Quad(linker, link, obj, graph))
                 naming_of.add(linker.value)
-    for other in sorted(naming_of - subjects_seen):
-        quads.extend(
-            q for q in store.quads(REGISTER_GRAPH, subject=other) if q.predicate.value in _NAMING
-        )
+    quads.extend(_naming_quads(store, sorted(naming_of - subjects_seen)))
     quads.extend(staged_provenance(store, targets, staged))  # treatments derived from drafts
     for system_graph in (ONTOLOGY_GRAPH, ISO42001_GRAPH):
         quads.extend(store.quads(system_graph))
-    return validate_quads(quads, severities=severities).issues
+    types = {
+        q.object.value
+        for q in quads
+        if q.predicate == _TYPE
+        and isinstance(q.subject, ox.NamedNode)
+        and isinstance(q.object, ox.NamedNode)
+        and q.subject.value in written
+    }
+    focus_classes = superclasses(types, quads)
+    return validate_quads(quads, severities=severities, focus_classes=focus_classes).issues
 
 
-def _rows(
-    store: Store, sparql: str, iri: str
-) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]]:
-    result = store.query(sparql, {"g": ox.NamedNode(REGISTER_GRAPH), "o": ox.NamedNode(iri)})
-    return list(result.rows) if isinstance(result, SelectResult) else []
+VALUES_PER_QUERY = 1_000
+"""IRIs named in one query's VALUES when reading the context of many written entities."""
+
+
+def _naming_quads(store: Store, subjects: list[str]) -> list[ox.Quad]:
+    """The type, identifier and title quads of ``subjects`` in the register graph (a query per
+    predicate: with the predicate fixed, each subject is one index lookup)."""
+    graph = ox.NamedNode(REGISTER_GRAPH)
+    found: list[ox.Quad] = []
+    for predicate in sorted(_NAMING):
+        sparql = (
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH <{REGISTER_GRAPH}> {{ VALUES ?s {{ {{iris}} }} "
+            f"?s ?p ?o FILTER(?p = <{predicate}>) }} }}"
+        )
+        found.extend(
+            ox.Quad(s, p, o, graph)
+            for s, p, o in _select_by_iris(store, sparql, subjects)
+            if isinstance(s, ox.NamedNode) and isinstance(p, ox.NamedNode) and o is not None
+        )
+    return found
+
+
+def _links_to(
+    store: Store, objects: list[str]
+) -> list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode]]:
+    """(subject, predicate, object) of the register's links to ``objects``."""
+    sparql = (
+        f"SELECT ?s ?p ?o WHERE {{ GRAPH <{REGISTER_GRAPH}> {{ VALUES ?o {{ {{iris}} }} "
+        "?s ?p ?o } }"
+    )
+    return [
+        (s, p, o)
+        for s, p, o in _select_by_iris(store, sparql, objects)
+        if isinstance(s, ox.NamedNode)
+        and isinstance(p, ox.NamedNode)
+        and isinstance(o, ox.NamedNode)
+    ]
+
+
+_Row = tuple[Term | None, Term | None, Term | None]
+
+
+def _select_by_iris(store: Store, sparql: str, iris: list[str]) -> list[_Row]:
+    """?s ?p ?o of ``sparql`` with ``{iris}`` replaced by ``iris`` (``VALUES_PER_QUERY`` at a
+    time). The IRIs are written by pyoxigraph (``NamedNode``), which refuses any that is not
+    a valid IRI, so no text can break out of the VALUES block."""
+    found: list[_Row] = []
+    for start in range(0, len(iris), VALUES_PER_QUERY):
+        chunk = " ".join(str(ox.NamedNode(iri)) for iri in iris[start : start + VALUES_PER_QUERY])
+        result = store.select(sparql.replace("{iris}", chunk), union_default_graph=False)
+        found.extend((row["s"], row["p"], row["o"]) for row in result.rows)
+    return found
 
 
 def field_of_path(cls: type[Entity], path: str | None) -> str | None:

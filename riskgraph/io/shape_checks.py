@@ -24,7 +24,7 @@ from riskgraph.model.rdf import entity_iri, to_quads
 from riskgraph.store.base import Store
 from riskgraph.validation import Issue
 
-SHAPE_BATCH = 2_000
+SHAPE_BATCH = 5_000
 """Entities checked together: one run of the shapes per batch."""
 SHAPE_SEVERITIES = ("Violation", "Warning")
 """The shapes an import runs: violations refuse a record, warnings are reported; notes (such

@@ -1,5 +1,7 @@
 """Running only the shapes of some severities (what an import does: it lists violations and
-warnings, and leaves notes to ``validate``) finds exactly what a full run finds of those."""
+warnings, and leaves notes to ``validate``) finds exactly what a full run finds of those; running
+only the shapes that can target some classes (what the write pipeline does for the entities it
+writes) finds exactly what a full run finds about instances of those classes."""
 
 from __future__ import annotations
 
@@ -12,9 +14,12 @@ from riskgraph.validation import (
     SEVERITIES,
     VALIDATED_GRAPHS,
     shapes_graph,
+    shapes_for_classes,
     shapes_of_severity,
+    superclasses,
     validate_quads,
 )
+from riskgraph.vocab import RG
 
 
 def test_every_shape_is_chosen_by_exactly_its_own_severity() -> None:
@@ -59,3 +64,54 @@ def test_a_run_of_some_severities_finds_what_a_full_run_finds_of_them(
 def test_an_unknown_severity_is_refused(example_quads: list) -> None:
     with pytest.raises(ValueError, match="unknown severities"):
         validate_quads(example_quads[:1], severities={"Fatal"})
+
+
+_ENTITY_CLASSES = sorted(
+    {
+        "Risk",
+        "AISystem",
+        "Control",
+        "Treatment",
+        "Person",
+        "Evidence",
+        "ApplicabilityStatement",
+        "RiskAcceptance",
+        "Incident",
+        "ControlTest",
+        "Review",
+        "Audit",
+        "Supplier",
+    }
+)
+
+
+@pytest.mark.parametrize("name", _ENTITY_CLASSES)
+def test_a_run_for_some_classes_finds_what_a_full_run_finds_about_them(
+    example_quads: list, name: str
+) -> None:
+    full = validate_quads(example_quads).issues
+    types = RDF.type.toPython()
+    instances = {
+        q.subject.value
+        for q in example_quads
+        if q.predicate.value == types and q.object.value == RG + name
+    }
+    assert instances, f"the example has no rg:{name}"
+    ids = {
+        q.object.value
+        for q in example_quads
+        if q.subject.value in instances and q.predicate.value.endswith("/identifier")
+    }
+    classes = superclasses({RG + name}, example_quads)
+    part = validate_quads(example_quads, focus_classes=classes).issues
+    about = [i for i in full if i.focus in ids]
+    assert about == [i for i in part if i.focus in ids]
+    left_out = set(shapes_of_severity(frozenset(SEVERITIES))) - set(
+        shapes_for_classes(shapes_of_severity(frozenset(SEVERITIES)), classes)
+    )
+    assert left_out, "some shapes only target other classes"
+
+
+def test_superclasses_follow_subclass_links(example_quads: list) -> None:
+    assert RG + "Risk" in superclasses({RG + "Risk"}, example_quads)
+    assert superclasses(set(), example_quads) == frozenset()

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from riskgraph.editing import shapes
 from riskgraph.editing.input import Changes, Origin
+from riskgraph.editing.shapes import shape_issues
 from riskgraph.editing.write import (
     Draft,
     Prepared,
@@ -20,6 +22,7 @@ from riskgraph.editing.write import (
 )
 from riskgraph.errors import UserError
 from riskgraph.model.entities import ApplicabilityStatement, Component, Risk
+from riskgraph.model.rdf import entity_iri, to_quads
 from riskgraph.model.repository import Repository
 from riskgraph.register import Register, init_register
 from riskgraph.results import register_hash
@@ -71,3 +74,22 @@ def test_a_risk_on_a_system_is_checked_against_the_systems_type(tmp_path: Path) 
         register, lambda repo: prepare_additions(repo, [draft], default_matrix="5x5")
     )
     assert committed is not None
+
+
+def test_the_context_read_in_small_chunks_gives_the_same_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The context (linked entities' names, links to the written entities) is read with a few
+    queries naming many IRIs each; split into one IRI per query, the findings are the same."""
+    register = init_register(tmp_path / "reg", with_example=True)
+    with register.reader() as store:
+        repo = Repository(store, register.base_iri)
+        entities = [e for cls in (Risk, Component) for e in repo.all(cls)[0]]
+        written = {entity_iri(register.base_iri, e.id) for e in entities}
+        quads = [q for e in entities for q in to_quads(e, register.base_iri)]
+        whole = shape_issues(store, written, quads)
+        monkeypatch.setattr(shapes, "VALUES_PER_QUERY", 1)
+        one_by_one = shape_issues(store, written, quads)
+    assert len(entities) > 20
+    assert whole, "the example's risks and components have findings to compare"
+    assert sorted(map(repr, one_by_one)) == sorted(map(repr, whole))
