@@ -162,7 +162,6 @@ def validate_quads(
     unknown = wanted - set(SEVERITIES)
     if unknown:
         raise ValueError(f"unknown severities {sorted(unknown)}; expected some of {SEVERITIES}")
-    quads = list(quads)
     use_shapes: list[str] | None = None
     if wanted != set(SEVERITIES) or focus_classes is not None:
         use_shapes = list(shapes_of_severity(wanted))

@@ -6,8 +6,10 @@ point at them (with the linkers' types and names), the dependency chains and app
 statements when the write sets such links (rules that look further than one link), the ontology
 and the catalogue. Linked entities are context, not checked: their findings are dropped, so their
 other properties would only cost time (an import of risks into a large register would otherwise
-check every AI system the risks affect, once per batch). A violation on a written entity refuses
-the write; warnings and notes are returned.
+check every AI system the risks affect, once per batch). For the same reason only the shapes
+that can target a written entity run (``validation.shapes_for_classes``): one whose only targets
+are other classes could only find something about the context. A violation on a written entity
+refuses the write; warnings and notes are returned.
 
 Part of the core: every write from any face runs this (``editing.write``).
 """

@@ -13,8 +13,8 @@ from riskgraph.register import init_register
 from riskgraph.validation import (
     SEVERITIES,
     VALIDATED_GRAPHS,
-    shapes_graph,
     shapes_for_classes,
+    shapes_graph,
     shapes_of_severity,
     superclasses,
     validate_quads,
