@@ -11,7 +11,6 @@ from typing import Any
 from riskgraph.analysis.gaps import run_gaps
 from riskgraph.queries import GAPS_TAG, load_library
 from riskgraph.register import Register
-from riskgraph.views.dashboard import settings_of
 from riskgraph.views.kept import kept
 
 SHOWN_GAPS = 8
@@ -42,7 +41,6 @@ def load_gap_summary(register: Register, today: date) -> GapSummary:
         "gap-summary",
         format=1,
         inputs={
-            "settings": settings_of(register),
             "today": today.isoformat(),
             "rules": hashlib.sha256(json.dumps(rules, sort_keys=True).encode()).hexdigest(),
             "problems": sorted(library.problems),

@@ -110,16 +110,11 @@ def load_overview(register: Register) -> Overview:
         register,
         "overview",
         format=1,
-        inputs={"settings": settings_of(register)},
+        inputs={},
         compute=compute,
         encode=_overview_data,
         decode=_overview_from_data,
     )
-
-
-def settings_of(register: Register) -> dict[str, Any]:
-    """The register's settings, as a kept read model's inputs (any change computes it again)."""
-    return register.config.model_dump(mode="json")
 
 
 def _overview_data(overview: Overview) -> dict[str, Any]:
@@ -175,7 +170,6 @@ def load_due_reviews(register: Register, today: date) -> DueReviews:
         "due-reviews",
         format=1,
         inputs={
-            "settings": settings_of(register),
             "today": today.isoformat(),
             "horizon": REVIEW_HORIZON_DAYS,
             "shown": SHOWN_DUE,

@@ -7,7 +7,8 @@ the key it was computed for. The key is a SHA-256 of everything the read model d
 - the register's state: its revision and the register hash that the revision's commit kept
   (``riskgraph.store.fingerprint``). A write that does not keep the hash removes it, and then
   nothing is kept or served until the next commit, which computes it again;
-- what the caller names (``inputs``): the settings, the day, the rules it ran;
+- the register's settings (``register.toml``): every read model is computed under them;
+- what the caller names (``inputs``): the day, the rules it ran;
 - riskgraph's version and the read model's ``format`` (bumped when its JSON changes).
 
 So a read model is served only for exactly the state it was computed on; any commit, setting or
@@ -77,8 +78,9 @@ def kept_path(register: Register, name: str) -> Path | None:
 
 
 def state_key(register: Register, name: str, format: int, inputs: Mapping[str, Any]) -> str | None:
-    """The key of ``name`` for the register's current state, or None when the register hash of
-    the current revision is not known (a write that does not keep it came last)."""
+    """The key of ``name`` for the register's current state and settings, or None when the
+    register hash of the current revision is not known (a write that does not keep it came
+    last)."""
     with register.reader() as store:
         revision = read_revision(store)
         register_hash = stored_value(hash_quads(store), revision)
@@ -90,6 +92,7 @@ def state_key(register: Register, name: str, format: int, inputs: Mapping[str, A
         "riskgraph": __version__,
         "revision": revision,
         "register_hash": register_hash,
+        "settings": register.config.model_dump(mode="json"),
         "inputs": inputs,
     }
     text = json.dumps(described, sort_keys=True, default=str, separators=(",", ":"))
