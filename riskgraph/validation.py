@@ -18,7 +18,14 @@ from rdflib.namespace import OWL, RDF, RDFS, SH
 from riskgraph.errors import RiskgraphError
 from riskgraph.resources import ontology_file
 from riskgraph.store.base import Store
-from riskgraph.vocab import DCTERMS, DRAFTS_GRAPH, ISO42001_GRAPH, ONTOLOGY_GRAPH, REGISTER_GRAPH
+from riskgraph.vocab import (
+    DCTERMS,
+    DRAFTS_GRAPH,
+    ISO42001_GRAPH,
+    ONTOLOGY_GRAPH,
+    REGISTER_GRAPH,
+    class_closure,
+)
 
 SEVERITIES = ("Violation", "Warning", "Info")
 VALIDATED_GRAPHS = (REGISTER_GRAPH, DRAFTS_GRAPH, ONTOLOGY_GRAPH, ISO42001_GRAPH)
@@ -118,13 +125,8 @@ def superclasses(classes: Iterable[str], quads: Iterable[ox.Quad]) -> frozenset[
             and isinstance(quad.object, ox.NamedNode)
         ):
             parents.setdefault(quad.subject.value, set()).add(quad.object.value)
-    found, todo = set(classes), list(classes)
-    while todo:
-        for parent in parents.get(todo.pop(), ()):
-            if parent not in found:
-                found.add(parent)
-                todo.append(parent)
-    return frozenset(found)
+    closure = class_closure(parents)
+    return frozenset().union(*(closure.get(c, {c}) for c in classes))
 
 
 _SUBCLASS_OF = ox.NamedNode(str(RDFS.subClassOf))

@@ -1,6 +1,9 @@
-"""Namespaces and named-graph IRIs used throughout riskgraph."""
+"""Namespaces and named-graph IRIs used throughout riskgraph, and the closure of a class
+hierarchy (``class_closure``)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 
 RG = "https://w3id.org/riskgraph#"
 ISO42001 = "https://w3id.org/riskgraph/iso42001/"
@@ -59,3 +62,18 @@ DEFAULT_BASE_IRI = "https://riskgraph.example/register/"
 def sparql_prefix_block(prefixes: dict[str, str] | None = None) -> str:
     """PREFIX lines for the standard prefixes, to prepend to a query."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or PREFIXES).items())
+
+
+def class_closure(parents: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+    """Every class of ``parents`` (class IRI -> its direct superclasses, from
+    ``rdfs:subClassOf``) -> all the classes it falls under, itself included."""
+    closure: dict[str, frozenset[str]] = {}
+    for cls in parents:
+        seen, todo = {cls}, [cls]
+        while todo:
+            for parent in parents.get(todo.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        closure[cls] = frozenset(seen)
+    return closure

@@ -24,7 +24,7 @@ from riskgraph.model.entities import (
 from riskgraph.model.rdf import field_specs
 from riskgraph.resources import ontology_file
 from riskgraph.scoring import MATRIX_NAMES
-from riskgraph.vocab import RDFS
+from riskgraph.vocab import RDFS, class_closure
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "lifecycle_stage": LIFECYCLE_STAGES,
@@ -189,21 +189,7 @@ def ontology() -> Ontology:
             ranges[subject.value] = obj.value
         elif predicate == RDFS + "subClassOf" and isinstance(obj, ox.NamedNode):
             parents.setdefault(subject.value, set()).add(obj.value)
-    return Ontology(labels, comments, ranges, _closure(parents))
-
-
-def _closure(parents: dict[str, set[str]]) -> dict[str, frozenset[str]]:
-    result: dict[str, frozenset[str]] = {}
-    for cls in parents:
-        seen = {cls}
-        todo = [cls]
-        while todo:
-            for parent in parents.get(todo.pop(), ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-        result[cls] = frozenset(seen)
-    return result
+    return Ontology(labels, comments, ranges, class_closure(parents))
 
 
 @cache

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from riskgraph.model.fields import ConceptEnum
 from riskgraph.resources import ontology_file
-from riskgraph.vocab import AIRO, RDFS
+from riskgraph.vocab import AIRO, RDFS, class_closure
 
 AIACT = "https://w3id.org/dpv/legal/eu/aiact#"
 VAIR = "https://w3id.org/vair#"
@@ -143,16 +143,7 @@ def _superclasses() -> dict[str, frozenset[str]]:
             triple.object, ox.NamedNode
         ):
             parents.setdefault(triple.subject.value, set()).add(triple.object.value)
-    closure: dict[str, frozenset[str]] = {}
-    for cls in parents:
-        seen, todo = {cls}, [cls]
-        while todo:
-            for parent in parents.get(todo.pop(), ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-        closure[cls] = frozenset(seen)
-    return closure
+    return class_closure(parents)
 
 
 @cache
